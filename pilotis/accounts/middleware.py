@@ -1,0 +1,58 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.contrib import messages
+from django.utils.translation import gettext as _
+
+from pilotis.core.scope import scope_of
+
+SESSION_STARTED_KEY = "pilotis_signed_in_at"
+CURRENT_SCHOOL_KEY = "pilotis_current_school"
+
+
+class SessionLifetimeMiddleware:
+    """Absolute session lifetime; the idle timeout is the session cookie age (check 15)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            started = request.session.get(SESSION_STARTED_KEY)
+            if started is None:
+                request.session[SESSION_STARTED_KEY] = int(time.time())
+            elif time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, _("Votre session a expiré : veuillez vous reconnecter."))
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+class CurrentSchoolMiddleware:
+    """Resolves once per request the school the user is working in (request.current_school).
+
+    It is the school chosen last among the user's own schools, or the first of them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.current_school = None
+        scope = scope_of(request.user)
+        if scope.school_roles:
+            from pilotis.territories.models import School
+
+            wanted = request.session.get(CURRENT_SCHOOL_KEY)
+            school_id = wanted if wanted in scope.school_roles else None
+            schools = School.objects.filter(pk__in=scope.school_ids).select_related("department")
+            by_id = {s.pk: s for s in schools}
+            if school_id is None and by_id:
+                school_id = min(by_id, key=lambda pk: (by_id[pk].name, pk))
+            request.current_school = by_id.get(school_id)
+            request.my_schools = sorted(by_id.values(), key=lambda s: (s.name, s.pk))
+        else:
+            request.my_schools = []
+        return self.get_response(request)

@@ -1,0 +1,50 @@
+import logging
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpResponseServerError, JsonResponse
+from django.template import loader
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+@login_not_required
+@require_GET
+def health(request):
+    """For the load balancer: the process answers and the database too."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        logger.exception("health check: database unreachable")
+        return JsonResponse({"status": "error"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def _error(request, template, status):
+    # No context processors that touch the database: the error may be the database itself.
+    return render(request, template, {"request_id": getattr(request, "request_id", "")}, status=status)
+
+
+@login_not_required
+def bad_request(request, exception=None):
+    return _error(request, "errors/400.html", 400)
+
+
+@login_not_required
+def permission_denied(request, exception=None):
+    return _error(request, "errors/403.html", 403)
+
+
+@login_not_required
+def page_not_found(request, exception=None):
+    return _error(request, "errors/404.html", 404)
+
+
+@login_not_required
+def server_error(request):
+    # Rendered without the request: no context processor, no database, no session.
+    html = loader.get_template("errors/500.html").render({"request_id": getattr(request, "request_id", "")})
+    return HttpResponseServerError(html)

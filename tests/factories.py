@@ -1,0 +1,77 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from pilotis.accounts.enums import SchoolRole, TerritoryRoleKind
+from pilotis.accounts.models import SchoolMembership, TerritoryRole
+from pilotis.territories.enums import SchoolKind, Sector
+from pilotis.territories.models import Academy, Department, School, uai_check_letter
+
+PASSWORD = "correct horse battery staple"
+
+
+class AcademyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Academy
+        django_get_or_create = ("code",)
+
+    code = "04"
+    name = "Bordeaux"
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ("code",)
+
+    code = "040"
+    name = "Landes"
+    academy = factory.SubFactory(AcademyFactory)
+
+
+def _uai(n):
+    digits = f"{9900000 + n:07d}"
+    return digits + uai_check_letter(digits)
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    uai = factory.Sequence(_uai)
+    name = factory.Sequence(lambda n: f"Collège Test {n}")
+    kind = SchoolKind.COLLEGE
+    sector = Sector.PUBLIC
+    department = factory.SubFactory(DepartmentFactory)
+    commune = "Mont-de-Marsan"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Martin{n}")
+    password = factory.django.Password(PASSWORD)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolMembership
+
+    user = factory.SubFactory(UserFactory)
+    school = factory.SubFactory(SchoolFactory)
+    role = SchoolRole.MEMBRE
+
+
+class TerritoryRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TerritoryRole
+
+    user = factory.SubFactory(UserFactory)
+    kind = TerritoryRoleKind.CORRESPONDANT
+    department = factory.SubFactory(DepartmentFactory)
+    academy = None
