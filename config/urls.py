@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from pilotis.accounts import views as accounts_views
 from pilotis.core import views as core_views
 
 urlpatterns = [
     path("", include("pilotis.core.urls")),
-    path("compte/", include("pilotis.accounts.urls")),
+    path("", accounts_views.home, name="home"),
+    path("", include("pilotis.accounts.urls")),
     path("etablissements/", include("pilotis.territories.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,12 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    """Scrypt costs half a second a hash here; tests of hashing itself restore it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _strict_templates(settings):
     """An undefined template variable is a bug: make it fail loudly in tests."""
 

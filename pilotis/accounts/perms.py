@@ -1,50 +1,9 @@
-"""Named predicates: each says one business rule. Views and templates read `abilities`."""
+"""Named predicates about people and roles; school abilities live in territories.perms."""
 
-from pilotis.accounts.enums import SchoolRole
 from pilotis.core.scope import scope_of
 
 
-def school_role(user, school) -> str | None:
-    """The user's role in this school, if they are one of its members."""
-    return scope_of(user).school_roles.get(school.pk)
-
-
-def is_direction(user, school) -> bool:
-    """The chef d'établissement and the adjoints form the school's direction."""
-    return school_role(user, school) in SchoolRole.direction()
-
-
-def can_read_school(user, school) -> bool:
-    """Members of a school and the correspondents / DANE of its territory read it."""
-    scope = scope_of(user)
-    return (
-        scope.everything
-        or school.pk in scope.school_roles
-        or school.department_id in scope.department_ids
-        or school.department.academy_id in scope.academy_ids
-    )
-
-
-def can_manage_members(user, school) -> bool:
-    """Only the school's direction invites, changes and removes its members."""
-    return is_direction(user, school)
-
-
-def can_see_members(user, school) -> bool:
-    """The team sees its members; the territory sees who holds which role, to accompany them."""
-    return can_read_school(user, school)
-
-
-def school_abilities(user, school) -> dict[str, bool]:
-    readable = can_read_school(user, school)
-    return {
-        "read": readable,
-        "see_members": readable and can_see_members(user, school),
-        "manage_members": readable and can_manage_members(user, school),
-    }
-
-
 def can_manage_territory_roles(user) -> bool:
-    """The DANE of an académie (and the administrator) appoints its correspondents and DANE members."""
+    """The DANE of an académie (and the administrator) appoint its correspondents and DANE members."""
     scope = scope_of(user)
     return scope.everything or bool(scope.academy_ids)

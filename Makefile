@@ -1,0 +1,67 @@
+# Pilotis — the project's vocabulary. `make demo` and `make test` are the Quick start.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+DEMO_ENV := DEBUG=1
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: demo test quality audit lock migrate run clean install install-dev chromium
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Pilotis needs Python >= 3.12 (found " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt | $(PY)
+	$(PIP) install --quiet --require-hashes -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(PY)
+	$(PIP) install --quiet --require-hashes -r requirements/base.txt -r requirements/dev.txt
+	@touch $(VENV)/.base-installed $@
+
+install: $(VENV)/.base-installed
+install-dev: $(VENV)/.dev-installed
+
+migrate: install
+	$(DEMO_ENV) $(MANAGE) migrate --noinput
+
+## Sets everything up, loads the demo académie and accounts, and serves http://127.0.0.1:8000
+demo: migrate
+	$(DEMO_ENV) $(MANAGE) load_demo
+	@echo "Pilotis : http://127.0.0.1:8000 (Ctrl+C pour arrêter)"
+	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+run: migrate
+	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+chromium:
+	@test -x $(CHROMIUM) || { echo "Chromium is missing: installing Debian's package"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || \
+	  { echo "Could not install chromium: run 'apt-get install chromium' as root"; exit 1; }; }
+
+## The whole suite, browser tests included (SQLite unless DATABASE_URL says otherwise)
+test: install-dev chromium
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+quality: install-dev
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	SECRET_KEY=quality $(MANAGE) makemigrations --check --dry-run
+
+## Known vulnerabilities in the locked dependencies; high-severity findings in our code
+audit: install-dev
+	$(VENV)/bin/pip-audit --strict --disable-pip --no-deps -r requirements/base.txt -r requirements/dev.txt
+	$(VENV)/bin/bandit -q -c pyproject.toml -r pilotis config -lll
+
+## Regenerate the lock files (needs network access to the package index)
+lock: $(PY)
+	$(PIP) install --quiet uv
+	cd requirements && ../$(VENV)/bin/uv pip compile --quiet --python-version 3.12 --generate-hashes base.in -o base.txt
+	cd requirements && ../$(VENV)/bin/uv pip compile --quiet --python-version 3.12 --generate-hashes dev.in -o dev.txt
+
+clean:
+	rm -rf $(VENV) var

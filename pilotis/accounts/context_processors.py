@@ -1,0 +1,30 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from pilotis.accounts.perms import can_manage_territory_roles
+from pilotis.core.scope import scope_of
+
+
+def navigation(request):
+    """The main menu: what the user's roles give access to, and nothing else."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    scope = scope_of(user)
+    items = []
+    school = getattr(request, "current_school", None)
+    if school is not None:
+        items.append((_("Mon établissement"), reverse("territories:school_detail", args=[school.uai])))
+        items.append((_("Équipe"), reverse("accounts:members", args=[school.uai])))
+    if scope.is_territorial:
+        items.append((_("Établissements du territoire"), reverse("territories:school_list")))
+    if can_manage_territory_roles(user):
+        items.append((_("Rôles territoriaux"), reverse("accounts:territory_roles")))
+    if user.is_staff:
+        items.append((_("Administration"), reverse("admin:index")))
+    items.append((_("Mon compte"), reverse("accounts:profile")))
+    path = request.path
+    nav = []
+    for label, url in items:
+        nav.append({"label": label, "url": url, "active": path == url})
+    return {"nav_items": nav}

@@ -1,0 +1,98 @@
+"""Loads the demo académie (Bordeaux, from the real annuaire file) and the demo accounts.
+
+Demo accounts exist only through this command, never through a migration. Running it again
+duplicates nothing: schools are upserted by UAI, accounts and roles by their natural keys.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from pilotis.accounts.enums import SchoolRole, TerritoryRoleKind
+from pilotis.accounts.models import SchoolMembership, TerritoryRole, User
+from pilotis.territories.enums import SchoolKind
+from pilotis.territories.importers import AnnuaireImportError, import_annuaire
+from pilotis.territories.models import Academy, Department, School
+
+DEMO_PASSWORD = "demo"  # noqa: S105 — demo accounts only, printed on purpose
+DEFAULT_FILE = Path(settings.BASE_DIR) / "data" / "etablissements-second-degre-france.csv"
+DEMO_DOMAIN = "demo.pilotis.example.org"
+
+# username, first name, last name, what
+PEOPLE = [
+    ("direction", "Claire", "Dubosc", "Cheffe d'établissement du collège des Landes"),
+    ("rupn", "Julien", "Larrieu", "RUPN du collège des Landes"),
+    ("enseignant", "Sophie", "Lafitte", "Enseignante, membre de l'équipe du collège des Landes"),
+    ("rupn64", "Mikel", "Etcheverry", "RUPN d'un lycée des Pyrénées-Atlantiques"),
+    ("correspondant40", "Sébastien", "Lochet", "Correspondant DANE des Landes (40)"),
+    ("correspondant64", "Michel", "Dezest", "Correspondant DANE des Pyrénées-Atlantiques (64)"),
+    ("dane", "Nathalie", "Garros", "DANE de l'académie de Bordeaux"),
+    ("admin", "Admin", "Pilotis", "Administrateur (superutilisateur)"),
+]
+
+
+class Command(BaseCommand):
+    help = "Charge l'académie de Bordeaux (annuaire réel) et les comptes de démonstration (mot de passe « demo »)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", default=str(DEFAULT_FILE), help="Fichier de l'annuaire (CSV national).")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.exists():
+            raise CommandError(f"Fichier de l'annuaire introuvable : {path}")
+        try:
+            report = import_annuaire(path, academies=["04"], progress=options["verbosity"] > 0)
+        except AnnuaireImportError as exc:
+            raise CommandError(str(exc)) from exc
+        for line in report.summary():
+            self.stdout.write(line)
+        if report.rejected:
+            raise CommandError("Le fichier de l'annuaire contient des lignes rejetées : rien n'a été importé.")
+        self._load_people()
+
+    @transaction.atomic
+    def _load_people(self):
+        bordeaux = Academy.objects.get(code="04")
+        landes = Department.objects.get(code="040")
+        pyrenees = Department.objects.get(code="064")
+        college = School.objects.filter(department=landes, kind=SchoolKind.COLLEGE, sector="public").order_by("uai").first()
+        lycee = (
+            School.objects.filter(department=pyrenees, kind__startswith="lycee", sector="public").order_by("uai").first()
+        )
+        if college is None or lycee is None:
+            raise CommandError("Le fichier ne contient pas les établissements attendus des Landes et des Pyrénées-Atlantiques.")
+        users = {}
+        for username, first, last, _what in PEOPLE:
+            user, _ = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": first, "last_name": last, "email": f"{username}@{DEMO_DOMAIN}"},
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.is_active = True
+            if username == "admin":
+                user.is_staff = user.is_superuser = True
+            user.save()
+            users[username] = user
+
+        for username, school, role in [
+            ("direction", college, SchoolRole.CHEF),
+            ("rupn", college, SchoolRole.RUPN),
+            ("enseignant", college, SchoolRole.MEMBRE),
+            ("rupn64", lycee, SchoolRole.RUPN),
+        ]:
+            SchoolMembership.objects.update_or_create(user=users[username], school=school, defaults={"role": role})
+        for username, department in [("correspondant40", landes), ("correspondant64", pyrenees)]:
+            TerritoryRole.objects.get_or_create(
+                user=users[username], department=department, defaults={"kind": TerritoryRoleKind.CORRESPONDANT}
+            )
+        TerritoryRole.objects.get_or_create(user=users["dane"], academy=bordeaux, defaults={"kind": TerritoryRoleKind.DANE})
+
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Comptes de démonstration (mot de passe : demo)"))
+        for username, _first, _last, what in PEOPLE:
+            self.stdout.write(f"  {username:<16} {users[username].email:<44} {what}")
+        self.stdout.write(f"  Collège des Landes : {college.name} ({college.uai})")
+        self.stdout.write(f"  Lycée des Pyrénées-Atlantiques : {lycee.name} ({lycee.uai})")

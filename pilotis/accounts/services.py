@@ -1,0 +1,176 @@
+"""Every write about people and roles goes through here, in a transaction, with its audit row."""
+
+import re
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from pilotis.accounts.enums import SchoolRole
+from pilotis.accounts.models import SchoolMembership, TerritoryRole
+from pilotis.core import audit
+from pilotis.core.enums import AuditAction
+
+
+def _unique_username(email: str) -> str:
+    User = get_user_model()
+    base = re.sub(r"[^a-z0-9._-]", "", email.split("@")[0].lower())[:140] or "utilisateur"
+    candidate, n = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+def get_or_invite_user(*, email: str, first_name: str = "", last_name: str = ""):
+    """The account for this address, created without a password if it does not exist yet."""
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        return user, False
+    user = User(username=_unique_username(email), email=email.lower(), first_name=first_name, last_name=last_name)
+    user.set_unusable_password()
+    user.save()
+    return user, True
+
+
+def password_link(user) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.SITE_URL.rstrip("/") + reverse("accounts:password_reset_confirm", args=[uid, token])
+
+
+def _send_invitation(user, *, created: bool, place: str, role_label: str, by) -> None:
+    context = {
+        "user": user,
+        "created": created,
+        "place": place,
+        "role": role_label,
+        "by": by,
+        "link": password_link(user) if created else settings.SITE_URL,
+        "site_url": settings.SITE_URL,
+    }
+    send_mail(
+        subject=_("Pilotis : vous avez été ajouté(e) à %(place)s") % {"place": place},
+        message=render_to_string("accounts/emails/invitation.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def _membership_state(membership) -> dict:
+    return {"user": membership.user.username, "school": membership.school.uai, "role": membership.role}
+
+
+def _direction_left_after(school, *, without: SchoolMembership) -> int:
+    return (
+        SchoolMembership.objects.filter(school=school, role__in=SchoolRole.direction())
+        .exclude(pk=without.pk)
+        .count()
+    )
+
+
+@transaction.atomic
+def invite_member(school, *, email, role, first_name="", last_name="", by, request=None) -> SchoolMembership:
+    """Adds a person to the school (creating their account if needed) and e-mails them."""
+    user, created = get_or_invite_user(email=email, first_name=first_name, last_name=last_name)
+    if SchoolMembership.objects.filter(user=user, school=school).exists():
+        raise ValidationError(_("Cette personne fait déjà partie de l'établissement."))
+    membership = SchoolMembership.objects.create(user=user, school=school, role=role, created_by=by)
+    if created:
+        audit.record(AuditAction.USER_INVITED, actor=by, obj=user, after={"email": user.email}, request=request)
+    audit.record(AuditAction.ROLE_GRANTED, actor=by, obj=membership, after=_membership_state(membership), request=request)
+    transaction.on_commit(
+        lambda: _send_invitation(
+            user, created=created, place=school.name, role_label=membership.get_role_display(), by=by
+        )
+    )
+    return membership
+
+
+@transaction.atomic
+def change_member_role(membership, *, role, by, request=None) -> SchoolMembership:
+    membership = SchoolMembership.objects.select_for_update().select_related("user", "school").get(pk=membership.pk)
+    if membership.role == role:
+        return membership
+    if membership.role in SchoolRole.direction() and role not in SchoolRole.direction():
+        if _direction_left_after(membership.school, without=membership) == 0:
+            raise ValidationError(_("L'établissement doit garder au moins un membre de l'équipe de direction."))
+    before = _membership_state(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit.record(
+        AuditAction.ROLE_CHANGED, actor=by, obj=membership, before=before, after=_membership_state(membership),
+        request=request,
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership, *, by, request=None) -> None:
+    membership = SchoolMembership.objects.select_for_update().select_related("user", "school").get(pk=membership.pk)
+    if membership.role in SchoolRole.direction() and _direction_left_after(membership.school, without=membership) == 0:
+        raise ValidationError(_("L'établissement doit garder au moins un membre de l'équipe de direction."))
+    audit.record(AuditAction.ROLE_REVOKED, actor=by, obj=membership, before=_membership_state(membership), request=request)
+    membership.delete()
+
+
+def _territory_state(role) -> dict:
+    return {
+        "user": role.user.username,
+        "kind": role.kind,
+        "department": role.department.code if role.department_id else None,
+        "academy": role.academy.code if role.academy_id else None,
+    }
+
+
+@transaction.atomic
+def grant_territory_role(*, email, kind, department=None, academy=None, first_name="", last_name="", by, request=None):
+    user, created = get_or_invite_user(email=email, first_name=first_name, last_name=last_name)
+    exists = TerritoryRole.objects.filter(user=user, department=department, academy=academy)
+    if exists.exists():
+        raise ValidationError(_("Cette personne a déjà ce rôle sur ce territoire."))
+    role = TerritoryRole.objects.create(user=user, kind=kind, department=department, academy=academy, created_by=by)
+    if created:
+        audit.record(AuditAction.USER_INVITED, actor=by, obj=user, after={"email": user.email}, request=request)
+    audit.record(AuditAction.ROLE_GRANTED, actor=by, obj=role, after=_territory_state(role), request=request)
+    place = str(role.territory)
+    transaction.on_commit(
+        lambda: _send_invitation(user, created=created, place=place, role_label=role.get_kind_display(), by=by)
+    )
+    return role
+
+
+@transaction.atomic
+def revoke_territory_role(role, *, by, request=None) -> None:
+    audit.record(AuditAction.ROLE_REVOKED, actor=by, obj=role, before=_territory_state(role), request=request)
+    role.delete()
+
+
+def end_sessions(user) -> int:
+    """Deletes every open session of the user (deactivation, or a security incident)."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def deactivate_user(user, *, by, request=None) -> None:
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit.record(AuditAction.USER_DEACTIVATED, actor=by, obj=user, before={"is_active": True},
+                 after={"is_active": False}, request=request)
+    transaction.on_commit(lambda: end_sessions(user))

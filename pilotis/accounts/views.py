@@ -1,0 +1,257 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pilotis.accounts import services
+from pilotis.accounts.enums import SchoolRole, TerritoryRoleKind
+from pilotis.accounts.forms import (
+    ChangeRoleForm,
+    InviteMemberForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    TerritoryRoleForm,
+)
+from pilotis.accounts.middleware import CURRENT_SCHOOL_KEY
+from pilotis.accounts.models import SchoolMembership, TerritoryRole
+from pilotis.accounts.perms import can_manage_territory_roles
+from pilotis.core.guards import get_or_refuse, guarded, refuse
+from pilotis.core.scope import scope_of
+from pilotis.territories.guards import school_view
+from pilotis.territories.models import Academy
+
+
+@require_GET
+def home(request):
+    """Each role lands on its work: the school's page, or the territory's schools."""
+    if request.current_school is not None:
+        return redirect("territories:school_detail", request.current_school.uai)
+    if scope_of(request.user).is_territorial:
+        return redirect("territories:school_list")
+    return render(request, "accounts/no_role.html")
+
+
+# --- Sign-in and passwords (Django's views, our forms and templates) --------------------------
+
+login = login_not_required(
+    auth_views.LoginView.as_view(
+        template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
+    )
+)
+logout = require_POST(auth_views.LogoutView.as_view())
+password_reset = login_not_required(
+    auth_views.PasswordResetView.as_view(
+        template_name="accounts/password_reset.html",
+        form_class=PasswordResetForm,
+        email_template_name="accounts/emails/password_reset.txt",
+        subject_template_name="accounts/emails/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_done"),
+    )
+)
+password_reset_done = login_not_required(
+    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+)
+password_reset_confirm = login_not_required(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html",
+        form_class=SetPasswordForm,
+        success_url=reverse_lazy("accounts:password_reset_complete"),
+    )
+)
+password_reset_complete = login_not_required(
+    auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
+)
+password_change = auth_views.PasswordChangeView.as_view(
+    template_name="accounts/password_change.html",
+    form_class=PasswordChangeForm,
+    success_url=reverse_lazy("accounts:profile"),
+)
+
+
+@login_not_required
+def locked_out(request, credentials=None, *args, **kwargs):
+    return render(request, "accounts/locked_out.html", status=429)
+
+
+# --- The user's own space ------------------------------------------------------------------
+
+
+@require_GET
+def profile(request):
+    memberships = request.user.school_memberships.select_related("school__department")
+    territory_roles = request.user.territory_roles.select_related("department", "academy")
+    return render(request, "accounts/profile.html", {"memberships": memberships, "territory_roles": territory_roles})
+
+
+@require_http_methods(["GET", "POST"])
+def my_schools(request):
+    """The schools where the user holds a role; choosing one makes it the current school."""
+    if request.method == "POST":
+        uai = request.POST.get("uai", "")
+        chosen = next((s for s in request.my_schools if s.uai == uai), None)
+        if chosen is None:
+            refuse(request, what=f"switch school {uai[:8]}")
+        request.session[CURRENT_SCHOOL_KEY] = chosen.pk
+        messages.success(request, _("Vous travaillez maintenant pour %(school)s.") % {"school": chosen.name})
+        return redirect("territories:school_detail", chosen.uai)
+    return render(request, "accounts/my_schools.html", {"schools": request.my_schools})
+
+
+# --- A school's members (managed by its direction) -------------------------------------------
+
+
+def _members_page(request, school, *, invite_form=None, status=200):
+    memberships = (
+        SchoolMembership.objects.filter(school=school).select_related("user").order_by("role", "user__last_name")
+    )
+    rows = [
+        {"membership": m, "form": ChangeRoleForm(initial={"role": m.role}, prefix=f"m{m.pk}")} for m in memberships
+    ]
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "school": school,
+            "abilities": request.abilities,
+            "rows": rows,
+            "invite_form": invite_form or InviteMemberForm(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@school_view("see_members")
+def members(request, school):
+    return _members_page(request, school)
+
+
+@require_POST
+@school_view("manage_members")
+def member_invite(request, school):
+    form = InviteMemberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invite_member(school, **form.cleaned_data, by=request.user, request=request)
+        except ValidationError as exc:
+            form.add_error("email", exc)
+        else:
+            messages.success(
+                request, _("%(email)s a été ajouté(e) à l'équipe et a reçu un courriel.") % {"email": form.cleaned_data["email"]}
+            )
+            return redirect("accounts:members", school.uai)
+    return _members_page(request, school, invite_form=form, status=400)
+
+
+def _membership_or_404(request, school, pk):
+    return get_or_refuse(
+        request, SchoolMembership.objects.select_related("user").filter(school=school), what="membership", pk=pk
+    )
+
+
+@require_POST
+@school_view("manage_members")
+def member_change_role(request, school, pk):
+    membership = _membership_or_404(request, school, pk)
+    form = ChangeRoleForm(request.POST, prefix=f"m{membership.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un rôle dans la liste."))
+        return redirect("accounts:members", school.uai)
+    try:
+        services.change_member_role(membership, role=form.cleaned_data["role"], by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Le rôle de %(name)s est maintenant : %(role)s.")
+            % {"name": membership.user, "role": SchoolRole(form.cleaned_data["role"]).label},
+        )
+    return redirect("accounts:members", school.uai)
+
+
+@require_POST
+@school_view("manage_members")
+def member_remove(request, school, pk):
+    membership = _membership_or_404(request, school, pk)
+    try:
+        services.remove_member(membership, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(name)s ne fait plus partie de l'équipe.") % {"name": membership.user})
+    return redirect("accounts:members", school.uai)
+
+
+# --- Territory roles (managed by the DANE) -------------------------------------------------
+
+
+def _dane_academies(user):
+    scope = scope_of(user)
+    return Academy.objects.all() if scope.everything else Academy.objects.filter(pk__in=scope.academy_ids)
+
+
+def _territory_roles_page(request, form=None, status=200):
+    roles = (
+        TerritoryRole.objects.for_user(request.user)
+        .select_related("user", "department", "academy")
+        .order_by("kind", "department__code", "user__last_name")
+    )
+    academies = _dane_academies(request.user)
+    return render(
+        request,
+        "accounts/territory_roles.html",
+        {"roles": roles, "form": form or TerritoryRoleForm(academies=academies)},
+        status=status,
+    )
+
+
+@require_GET
+@guarded("territory_roles:manage", can_manage_territory_roles)
+def territory_roles(request):
+    return _territory_roles_page(request)
+
+
+@require_POST
+@guarded("territory_roles:manage", can_manage_territory_roles)
+def territory_role_add(request):
+    form = TerritoryRoleForm(request.POST, academies=_dane_academies(request.user))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.grant_territory_role(
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                kind=data["kind"],
+                department=data["department"] if data["kind"] == TerritoryRoleKind.CORRESPONDANT else None,
+                academy=data.get("academy") if data["kind"] == TerritoryRoleKind.DANE else None,
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error("email", exc)
+        else:
+            messages.success(request, _("Le rôle a été attribué à %(email)s.") % {"email": data["email"]})
+            return redirect("accounts:territory_roles")
+    return _territory_roles_page(request, form=form, status=400)
+
+
+@require_POST
+@guarded("territory_roles:manage", can_manage_territory_roles)
+def territory_role_remove(request, pk):
+    role = get_or_refuse(
+        request, TerritoryRole.objects.for_user(request.user).select_related("user"), what="territory_role", pk=pk
+    )
+    if role.user_id == request.user.pk and role.kind == TerritoryRoleKind.DANE:
+        messages.error(request, _("Vous ne pouvez pas retirer votre propre rôle DANE."))
+    else:
+        services.revoke_territory_role(role, by=request.user, request=request)
+        messages.success(request, _("Le rôle de %(name)s a été retiré.") % {"name": role.user})
+    return redirect(reverse("accounts:territory_roles"))

@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from pilotis.territories.models import Academy, Department, School
+
+
+@admin.register(Academy)
+class AcademyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "academy"]
+    list_filter = ["academy"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["uai", "name", "kind", "sector", "commune", "department", "is_open"]
+    list_filter = ["kind", "sector", "is_open", "department__academy"]
+    search_fields = ["uai", "name", "commune"]
+    list_select_related = ["department"]
+    raw_id_fields = ["department"]

@@ -1,0 +1,29 @@
+"""View guards named `school:<ability>`: the school comes from the URL's UAI, within the user's scope."""
+
+from functools import wraps
+
+from pilotis.core.guards import refuse
+from pilotis.territories.models import School
+from pilotis.territories.perms import school_abilities
+
+
+def school_view(ability: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, uai, *args, **kwargs):
+            school = (
+                School.objects.for_user(request.user).select_related("department__academy").filter(uai=uai).first()
+            )
+            if school is None:
+                refuse(request, what=f"school:{ability} {uai[:8]}")
+            abilities = school_abilities(request.user, school)
+            if not abilities.get(ability):
+                refuse(request, obj=school, what=f"school:{ability}", status=403)
+            request.school = school
+            request.abilities = abilities
+            return view(request, school, *args, **kwargs)
+
+        wrapper.guard = f"school:{ability}"
+        return wrapper
+
+    return decorator

@@ -1,0 +1,55 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from pilotis.core.guards import guarded
+from pilotis.core.roles import SchoolRole
+from pilotis.core.scope import scope_of
+from pilotis.territories.forms import SchoolFilterForm
+from pilotis.territories.guards import school_view
+from pilotis.territories.models import Department, School
+from pilotis.territories.perms import can_browse_territory
+
+PAGE_SIZE = 25
+
+
+def _departments_in_scope(user):
+    scope = scope_of(user)
+    departments = Department.objects.select_related("academy")
+    if scope.everything:
+        return departments
+    return departments.filter(pk__in=scope.department_ids) | departments.filter(academy_id__in=scope.academy_ids)
+
+
+@require_GET
+@guarded("territories.schools:browse", can_browse_territory)
+def school_list(request):
+    """The schools of the user's territory, searchable, filterable, paginated."""
+    form = SchoolFilterForm(request.GET or None, departments=_departments_in_scope(request.user))
+    schools = School.objects.for_user(request.user).select_related("department")
+    if form.is_bound:
+        schools = form.filter(schools)
+    paginator = Paginator(schools.order_by("name", "uai"), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return render(request, "territories/school_list.html", {"form": form, "page_obj": page})
+
+
+@require_GET
+@school_view("read")
+def school_detail(request, school):
+    # Reverse accessor only: territories does not import accounts (layers, see ARCHITECTURE.md).
+    memberships = school.memberships.select_related("user").order_by("role", "user__last_name")
+    direction = [m for m in memberships if m.role in SchoolRole.direction()]
+    referents = [m for m in memberships if m.role == SchoolRole.RUPN]
+    return render(
+        request,
+        "territories/school_detail.html",
+        {
+            "school": school,
+            "abilities": request.abilities,
+            "direction": direction,
+            "referents": referents,
+            "team_size": len(memberships),
+        },
+    )

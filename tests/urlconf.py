@@ -1,0 +1,36 @@
+"""Walks the URLconf: every named route of Pilotis, with sample arguments to reverse it."""
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+SAMPLE_KWARGS = {
+    "uai": "0000000A",
+    "pk": 999999,
+    "uidb64": "MQ",
+    "token": "set-password",
+    "object_id": "1",
+    "app_label": "accounts",
+    "content_type_id": 1,
+    "url": "x",
+    "id": 1,
+}
+
+
+def iter_routes(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from iter_routes(entry, full)
+        elif isinstance(entry, URLPattern) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield name, entry
+
+
+def pilotis_route_names():
+    """Our own named routes; the Django admin has its own tests of access (it is not ours)."""
+    return sorted({name for name, _ in iter_routes() if not name.startswith("admin:")})
+
+
+def route_kwargs(pattern):
+    return {key: SAMPLE_KWARGS[key] for key in pattern.pattern.regex.groupindex}
