@@ -1,9 +1,9 @@
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.contrib import messages
 from django.utils.translation import gettext as _
 
 from pilotis.core.scope import scope_of

@@ -68,7 +68,9 @@ class SchoolMembership(models.Model):
     """A person's role in one school. One role per person and school."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="school_memberships")
-    school = models.ForeignKey(School, verbose_name=_("établissement"), on_delete=models.CASCADE, related_name="memberships")
+    school = models.ForeignKey(
+        School, verbose_name=_("établissement"), on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("rôle"), max_length=20, choices=SchoolRole.choices)
     created_at = models.DateTimeField(_("depuis le"), default=timezone.now)
     created_by = models.ForeignKey(
@@ -95,9 +97,7 @@ class TerritoryRoleQuerySet(models.QuerySet):
             return self
         if not scope.academy_ids:
             return self.filter(user=user) if scope_of(user).is_territorial else self.none()
-        return self.filter(
-            Q(academy_id__in=scope.academy_ids) | Q(department__academy_id__in=scope.academy_ids)
-        )
+        return self.filter(Q(academy_id__in=scope.academy_ids) | Q(department__academy_id__in=scope.academy_ids))
 
 
 class TerritoryRole(models.Model):
@@ -106,11 +106,19 @@ class TerritoryRole(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="territory_roles")
     kind = models.CharField(_("rôle"), max_length=20, choices=TerritoryRoleKind.choices)
     department = models.ForeignKey(
-        Department, verbose_name=_("département"), null=True, blank=True, on_delete=models.CASCADE,
+        Department,
+        verbose_name=_("département"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="territory_roles",
     )
     academy = models.ForeignKey(
-        Academy, verbose_name=_("académie"), null=True, blank=True, on_delete=models.CASCADE,
+        Academy,
+        verbose_name=_("académie"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="territory_roles",
     )
     created_at = models.DateTimeField(_("depuis le"), default=timezone.now)

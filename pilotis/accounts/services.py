@@ -74,9 +74,7 @@ def _membership_state(membership) -> dict:
 
 def _direction_left_after(school, *, without: SchoolMembership) -> int:
     return (
-        SchoolMembership.objects.filter(school=school, role__in=SchoolRole.direction())
-        .exclude(pk=without.pk)
-        .count()
+        SchoolMembership.objects.filter(school=school, role__in=SchoolRole.direction()).exclude(pk=without.pk).count()
     )
 
 
@@ -89,7 +87,9 @@ def invite_member(school, *, email, role, first_name="", last_name="", by, reque
     membership = SchoolMembership.objects.create(user=user, school=school, role=role, created_by=by)
     if created:
         audit.record(AuditAction.USER_INVITED, actor=by, obj=user, after={"email": user.email}, request=request)
-    audit.record(AuditAction.ROLE_GRANTED, actor=by, obj=membership, after=_membership_state(membership), request=request)
+    audit.record(
+        AuditAction.ROLE_GRANTED, actor=by, obj=membership, after=_membership_state(membership), request=request
+    )
     transaction.on_commit(
         lambda: _send_invitation(
             user, created=created, place=school.name, role_label=membership.get_role_display(), by=by
@@ -103,14 +103,18 @@ def change_member_role(membership, *, role, by, request=None) -> SchoolMembershi
     membership = SchoolMembership.objects.select_for_update().select_related("user", "school").get(pk=membership.pk)
     if membership.role == role:
         return membership
-    if membership.role in SchoolRole.direction() and role not in SchoolRole.direction():
-        if _direction_left_after(membership.school, without=membership) == 0:
-            raise ValidationError(_("L'établissement doit garder au moins un membre de l'équipe de direction."))
+    leaves_direction = membership.role in SchoolRole.direction() and role not in SchoolRole.direction()
+    if leaves_direction and _direction_left_after(membership.school, without=membership) == 0:
+        raise ValidationError(_("L'établissement doit garder au moins un membre de l'équipe de direction."))
     before = _membership_state(membership)
     membership.role = role
     membership.save(update_fields=["role"])
     audit.record(
-        AuditAction.ROLE_CHANGED, actor=by, obj=membership, before=before, after=_membership_state(membership),
+        AuditAction.ROLE_CHANGED,
+        actor=by,
+        obj=membership,
+        before=before,
+        after=_membership_state(membership),
         request=request,
     )
     return membership
@@ -121,7 +125,9 @@ def remove_member(membership, *, by, request=None) -> None:
     membership = SchoolMembership.objects.select_for_update().select_related("user", "school").get(pk=membership.pk)
     if membership.role in SchoolRole.direction() and _direction_left_after(membership.school, without=membership) == 0:
         raise ValidationError(_("L'établissement doit garder au moins un membre de l'équipe de direction."))
-    audit.record(AuditAction.ROLE_REVOKED, actor=by, obj=membership, before=_membership_state(membership), request=request)
+    audit.record(
+        AuditAction.ROLE_REVOKED, actor=by, obj=membership, before=_membership_state(membership), request=request
+    )
     membership.delete()
 
 
@@ -171,6 +177,12 @@ def end_sessions(user) -> int:
 def deactivate_user(user, *, by, request=None) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
-    audit.record(AuditAction.USER_DEACTIVATED, actor=by, obj=user, before={"is_active": True},
-                 after={"is_active": False}, request=request)
+    audit.record(
+        AuditAction.USER_DEACTIVATED,
+        actor=by,
+        obj=user,
+        before={"is_active": True},
+        after={"is_active": False},
+        request=request,
+    )
     transaction.on_commit(lambda: end_sessions(user))

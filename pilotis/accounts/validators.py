@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 class MaximumLengthValidator:
@@ -15,7 +16,8 @@ class MaximumLengthValidator:
                     "Ce mot de passe est trop long : %(max)d caractère au plus.",
                     "Ce mot de passe est trop long : %(max)d caractères au plus.",
                     self.max_length,
-                ) % {"max": self.max_length},
+                )
+                % {"max": self.max_length},
                 code="password_too_long",
             )
 

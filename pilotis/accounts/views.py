@@ -110,9 +110,7 @@ def _members_page(request, school, *, invite_form=None, status=200):
     memberships = (
         SchoolMembership.objects.filter(school=school).select_related("user").order_by("role", "user__last_name")
     )
-    rows = [
-        {"membership": m, "form": ChangeRoleForm(initial={"role": m.role}, prefix=f"m{m.pk}")} for m in memberships
-    ]
+    rows = [{"membership": m, "form": ChangeRoleForm(initial={"role": m.role}, prefix=f"m{m.pk}")} for m in memberships]
     return render(
         request,
         "accounts/members.html",
@@ -143,7 +141,9 @@ def member_invite(request, school):
             form.add_error("email", exc)
         else:
             messages.success(
-                request, _("%(email)s a été ajouté(e) à l'équipe et a reçu un courriel.") % {"email": form.cleaned_data["email"]}
+                request,
+                _("%(email)s a été ajouté(e) à l'équipe et a reçu un courriel.")
+                % {"email": form.cleaned_data["email"]},
             )
             return redirect("accounts:members", school.uai)
     return _members_page(request, school, invite_form=form, status=400)

@@ -3,8 +3,8 @@ import logging
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
-from django.template import loader
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)

@@ -11,9 +11,7 @@ def school_view(ability: str):
     def decorator(view):
         @wraps(view)
         def wrapper(request, uai, *args, **kwargs):
-            school = (
-                School.objects.for_user(request.user).select_related("department__academy").filter(uai=uai).first()
-            )
+            school = School.objects.for_user(request.user).select_related("department__academy").filter(uai=uai).first()
             if school is None:
                 refuse(request, what=f"school:{ability} {uai[:8]}")
             abilities = school_abilities(request.user, school)

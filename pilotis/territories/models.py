@@ -46,7 +46,9 @@ class Academy(models.Model):
 class Department(models.Model):
     code = models.CharField(_("code"), max_length=3, unique=True, help_text=_("Sur 3 caractères : 040, 02A."))
     name = models.CharField(_("nom"), max_length=100)
-    academy = models.ForeignKey(Academy, verbose_name=_("académie"), on_delete=models.PROTECT, related_name="departments")
+    academy = models.ForeignKey(
+        Academy, verbose_name=_("académie"), on_delete=models.PROTECT, related_name="departments"
+    )
 
     class Meta:
         verbose_name = _("département")

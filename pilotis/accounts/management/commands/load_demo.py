@@ -58,12 +58,18 @@ class Command(BaseCommand):
         bordeaux = Academy.objects.get(code="04")
         landes = Department.objects.get(code="040")
         pyrenees = Department.objects.get(code="064")
-        college = School.objects.filter(department=landes, kind=SchoolKind.COLLEGE, sector="public").order_by("uai").first()
+        college = (
+            School.objects.filter(department=landes, kind=SchoolKind.COLLEGE, sector="public").order_by("uai").first()
+        )
         lycee = (
-            School.objects.filter(department=pyrenees, kind__startswith="lycee", sector="public").order_by("uai").first()
+            School.objects.filter(department=pyrenees, kind__startswith="lycee", sector="public")
+            .order_by("uai")
+            .first()
         )
         if college is None or lycee is None:
-            raise CommandError("Le fichier ne contient pas les établissements attendus des Landes et des Pyrénées-Atlantiques.")
+            raise CommandError(
+                "Le fichier ne contient pas les établissements attendus des Landes et des Pyrénées-Atlantiques."
+            )
         users = {}
         for username, first, last, _what in PEOPLE:
             user, _ = User.objects.get_or_create(
@@ -88,7 +94,9 @@ class Command(BaseCommand):
             TerritoryRole.objects.get_or_create(
                 user=users[username], department=department, defaults={"kind": TerritoryRoleKind.CORRESPONDANT}
             )
-        TerritoryRole.objects.get_or_create(user=users["dane"], academy=bordeaux, defaults={"kind": TerritoryRoleKind.DANE})
+        TerritoryRole.objects.get_or_create(
+            user=users["dane"], academy=bordeaux, defaults={"kind": TerritoryRoleKind.DANE}
+        )
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Comptes de démonstration (mot de passe : demo)"))
