@@ -129,6 +129,7 @@ SCHOOL_FIELDS = (
     "parent_uai",
     "is_open",
     "source_updated_on",
+    "search_text",
 )
 UPDATE_FIELDS = [*SCHOOL_FIELDS, "department"]
 # Column whose value goes to a length-limited model field → that field.
@@ -498,6 +499,7 @@ def _parse(row: list[str], idx: dict[str, int], type_key: str) -> _Line:
         warning = _("nom absent du fichier : enregistré sous « %(name)s »") % {"name": name}
     values = {
         "name": name,
+        "search_text": School.build_search_text(name, cell["commune"], uai),
         "kind": kind.value,
         "sector": sector.value,
         "priority_education": PRIORITY.get(cell["priority"].upper(), PriorityEducation.NONE).value,

@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -22,12 +23,19 @@ def is_valid_uai(value: str) -> bool:
 
 def validate_uai(value: str) -> None:
     if not UAI_RE.match(value or ""):
-        raise ValidationError(_("Un UAI compte 7 chiffres suivis d'une lettre majuscule (ex. 0330001A)."))
+        raise ValidationError(_("Un UAI compte 7 chiffres suivis d'une lettre majuscule (ex. 0330001X)."))
     if value[7] != uai_check_letter(value[:7]):
         raise ValidationError(
             _("La lettre de contrôle de l'UAI %(uai)s devrait être %(letter)s."),
             params={"uai": value, "letter": uai_check_letter(value[:7])},
         )
+
+
+def search_key(text: str) -> str:
+    """Lower case, no accents, words separated by one space: "Lycée Saint-Exupéry" → "lycee saint exupery"."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
 
 
 class Academy(models.Model):
@@ -83,9 +91,10 @@ class SchoolQuerySet(models.QuerySet):
             return self
         if UAI_RE.match(text.upper()):
             return self.filter(uai=text.upper())
+        # Accent- and case-insensitive on every database: `search_text` is kept normalised.
         condition = Q()
-        for word in text.split()[:8]:
-            condition &= Q(name__icontains=word) | Q(commune__icontains=word) | Q(uai__istartswith=word)
+        for word in search_key(text).split()[:8]:
+            condition &= Q(search_text__contains=word)
         return self.filter(condition)
 
 
@@ -112,6 +121,8 @@ class School(models.Model):
     parent_uai = models.CharField(_("UAI de l'établissement de rattachement"), max_length=8, blank=True)
     is_open = models.BooleanField(_("ouvert"), default=True)
     source_updated_on = models.DateField(_("mise à jour dans l'annuaire"), null=True, blank=True)
+    # Name, commune and UAI, normalised by `search_key`; derived, kept in step by save().
+    search_text = models.CharField(max_length=400, editable=False, default="")
 
     objects = SchoolQuerySet.as_manager()
 
@@ -123,3 +134,11 @@ class School(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.uai})"
+
+    @staticmethod
+    def build_search_text(name: str, commune: str, uai: str) -> str:
+        return search_key(f"{name} {commune} {uai}")
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text(self.name, self.commune, self.uai)
+        super().save(*args, **kwargs)
