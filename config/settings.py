@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "dsfr",
     "axes",
     "pilotis.core",
+    "pilotis.referential",
     "pilotis.territories",
     "pilotis.accounts",
 ]
@@ -47,10 +48,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before SessionLifetimeMiddleware, which leaves a message when it ends a session.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "pilotis.accounts.middleware.SessionLifetimeMiddleware",
     "pilotis.accounts.middleware.CurrentSchoolMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pilotis.core.middleware.PrivateCacheMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -68,6 +70,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",
+                "pilotis.core.context_processors.generate_csp_nonce",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pilotis.core.context_processors.site",
@@ -198,7 +201,11 @@ WHITENOISE_USE_FINDERS = env_bool("STATIC_FROM_APPS", DEBUG)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 
 # --- E-mail -------------------------------------------------------------------------------
-_EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development prints e-mails on the console; production sends them through SMTP.
+_EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
 _EMAIL_OPTIONS = {}
 if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
     _EMAIL_OPTIONS = {

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("", include("pilotis.accounts.urls")),
     path("etablissements/", include("pilotis.territories.urls")),
+    path("referentiel/", include("pilotis.referential.urls")),
     path("admin/", admin.site.urls),
 ]
 

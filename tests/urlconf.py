@@ -12,6 +12,7 @@ SAMPLE_KWARGS = {
     "content_type_id": 1,
     "url": "x",
     "id": 1,
+    "version": "2021",
 }
 
 

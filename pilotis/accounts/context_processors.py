@@ -20,6 +20,7 @@ def navigation(request):
         items.append((_("Établissements du territoire"), reverse("territories:school_list")))
     if can_manage_territory_roles(user):
         items.append((_("Rôles territoriaux"), reverse("accounts:territory_roles")))
+    items.append((_("Référentiel"), reverse("referential:version_list")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     items.append((_("Mon compte"), reverse("accounts:profile")))

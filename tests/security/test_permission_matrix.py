@@ -5,11 +5,14 @@ rows: personas of school B, of the Pyrénées-Atlantiques, of another académie 
 get a 404 (the object does not exist for them), and no row may change.
 """
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
 from pilotis.accounts.models import SchoolMembership, TerritoryRole
 from pilotis.core.models import AuditEvent
+from pilotis.referential.loader import load_referential
 from tests.conftest import PERSONAS
 from tests.urlconf import pilotis_route_names
 
@@ -37,6 +40,11 @@ def member_a_row(w):
 
 def correspondant_40_role(w):
     return [TerritoryRole.objects.get(user=w.correspondant_40).pk]
+
+
+def referential_version(w):
+    load_referential(Path(__file__).parents[1] / "referential" / "data" / "mini.yaml")
+    return ["test-1"]
 
 
 def invite_data(w):
@@ -91,8 +99,15 @@ MATRIX = {
         statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
     ),
     "accounts:territory_roles": ("get", None, None, statuses(404, s200=DANE_BORDEAUX | {"dane_rennes"})),
-    "accounts:territory_role_add": ("post", None, territory_role_data, statuses(404, s302=DANE_BORDEAUX, s400={"dane_rennes"})),
+    "accounts:territory_role_add": (
+        "post",
+        None,
+        territory_role_data,
+        statuses(404, s302=DANE_BORDEAUX, s400={"dane_rennes"}),
+    ),
     "accounts:territory_role_remove": ("post", correspondant_40_role, None, statuses(404, s302=DANE_BORDEAUX)),
+    "referential:version_list": ("get", None, None, statuses(200)),
+    "referential:version_detail": ("get", referential_version, None, statuses(200)),
     "territories:school_list": ("get", None, None, statuses(404, s200=TERRITORIAL)),
     "territories:school_detail": ("get", school_a, None, statuses(404, s200=SCHOOL_A_READERS)),
 }
@@ -118,10 +133,7 @@ def test_matrix_cell(client_for, world, view, persona):
     client = client_for(persona)
     url = reverse(view, args=args(world) if args else None)
     before = _snapshot()
-    if method == "get":
-        response = client.get(url)
-    else:
-        response = client.post(url, data(world) if data else {})
+    response = client.get(url) if method == "get" else client.post(url, data(world) if data else {})
     assert response.status_code == expected[persona], (view, persona, response.status_code)
     if response.status_code in (403, 404):
         assert _snapshot() == before, "a refused request changed data"

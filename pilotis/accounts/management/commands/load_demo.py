@@ -7,6 +7,7 @@ duplicates nothing: schools are upserted by UAI, accounts and roles by their nat
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--file", default=str(DEFAULT_FILE), help="Fichier de l'annuaire (CSV national).")
 
     def handle(self, *args, **options):
+        call_command("load_referential", stdout=self.stdout)
         path = Path(options["file"])
         if not path.exists():
             raise CommandError(f"Fichier de l'annuaire introuvable : {path}")

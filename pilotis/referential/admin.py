@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from pilotis.referential.models import Indicator, ReferentialVersion
+
+
+@admin.register(ReferentialVersion)
+class ReferentialVersionAdmin(admin.ModelAdmin):
+    list_display = ["version", "title", "supersedes", "locked_at", "loaded_at"]
+
+    # The referential is data loaded from versioned files (`load_referential`), not edited here.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "version", "domain", "level", "statement"]
+    list_filter = ["version", "domain__code", "level"]
+    search_fields = ["code", "statement"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

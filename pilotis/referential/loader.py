@@ -1,0 +1,366 @@
+"""Loads a referential version from its YAML file, after validating all of it.
+
+Every problem is reported with the file, the line and the place in the file (domain,
+indicator, field). Nothing is written unless the whole file is valid. A version that a campaign
+uses is frozen: loading a different content under its name is refused.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pilotis.referential.models import CodeMapping, Domain, Indicator, Level, ReferentialVersion
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,19}$")
+DOMAIN_CODE_RE = re.compile(r"^[A-Z]{2,10}$")
+
+
+class ReferentialError(Exception):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class LoadResult:
+    version: str
+    outcome: str  # "created", "updated" or "unchanged"
+    indicators: int = 0
+    domains: int = 0
+
+
+class _Map(dict):
+    line = 0
+    key_lines: dict
+
+
+class _Seq(list):
+    line = 0
+    item_lines: list
+
+
+def _build(node, loader, problems, where):
+    """The YAML tree as Python values that remember their line numbers."""
+    if isinstance(node, yaml.MappingNode):
+        result = _Map()
+        result.line = node.start_mark.line + 1
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node)
+            line = key_node.start_mark.line + 1
+            if key in result:
+                problems.append(f"{where}, ligne {line} : clé « {key} » en double")
+            result[key] = _build(value_node, loader, problems, where)
+            result.key_lines[key] = line
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        result = _Seq(_build(item, loader, problems, where) for item in node.value)
+        result.line = node.start_mark.line + 1
+        result.item_lines = [item.start_mark.line + 1 for item in node.value]
+        return result
+    return loader.construct_object(node)
+
+
+def _parse(path: Path):
+    problems: list[str] = []
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ReferentialError([_("%(file)s : fichier introuvable") % {"file": path}]) from None
+    except UnicodeDecodeError:
+        raise ReferentialError([_("%(file)s : le fichier doit être encodé en UTF-8") % {"file": name}]) from None
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = _build(node, loader, problems, name) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ReferentialError([f"{name}{where} : YAML invalide ({problem})"]) from None
+    if problems:
+        raise ReferentialError(problems)
+    return data
+
+
+class _Checker:
+    def __init__(self, name: str):
+        self.name = name
+        self.problems: list[str] = []
+
+    def fail(self, line: int, place: str, message: str) -> None:
+        self.problems.append(f"{self.name}, ligne {line}, {place} : {message}")
+
+    def text(self, mapping, key, place, *, required=True, max_length=None):
+        line = mapping.key_lines.get(key, mapping.line)
+        value = mapping.get(key)
+        if value is None or value == "":
+            if required:
+                self.fail(line, place, _("champ « %(key)s » manquant") % {"key": key})
+            return ""
+        if not isinstance(value, str):
+            self.fail(line, place, _("« %(key)s » doit être un texte") % {"key": key})
+            return ""
+        value = value.strip()
+        if max_length and len(value) > max_length:
+            self.fail(line, place, _("« %(key)s » dépasse %(n)d caractères") % {"key": key, "n": max_length})
+        return value
+
+    def mapping(self, value, line, place):
+        if not isinstance(value, _Map):
+            self.fail(line, place, _("une table (clé : valeur) est attendue"))
+            return None
+        return value
+
+    def known_keys(self, mapping, allowed, place):
+        for key in mapping:
+            if key not in allowed:
+                self.fail(
+                    mapping.key_lines[key],
+                    place,
+                    _("clé « %(key)s » inconnue (attendues : %(allowed)s)")
+                    % {"key": key, "allowed": ", ".join(sorted(allowed))},
+                )
+
+
+def validate(path: Path) -> dict:
+    """The file's content as plain data, or ReferentialError listing every problem."""
+    data = _parse(path)
+    check = _Checker(path.name)
+    top = check.mapping(data, 1, _("racine"))
+    if top is None:
+        raise ReferentialError(check.problems)
+    check.known_keys(top, {"version", "title", "description", "supersedes", "code_map", "levels", "domains"}, "racine")
+    version = top.get("version")
+    if isinstance(version, (int, float)):
+        version = str(version)
+    if not isinstance(version, str) or not VERSION_RE.match(version):
+        check.fail(top.key_lines.get("version", 1), "racine", _('« version » manquante ou invalide (ex. "2021")'))
+        version = ""
+    result = {
+        "version": version,
+        "title": check.text(top, "title", "racine", max_length=200),
+        "description": check.text(top, "description", "racine", required=False),
+        "supersedes": None,
+        "code_map": {},
+        "levels": [],
+        "domains": [],
+    }
+    supersedes = top.get("supersedes")
+    if supersedes is not None:
+        result["supersedes"] = str(supersedes)
+
+    levels = top.get("levels")
+    level_numbers = set()
+    if not isinstance(levels, _Seq) or not levels:
+        check.fail(top.key_lines.get("levels", top.line), "racine", _("« levels » : une liste de niveaux est attendue"))
+    else:
+        for line, item in zip(levels.item_lines, levels, strict=True):
+            level = check.mapping(item, line, _("niveaux"))
+            if level is None:
+                continue
+            place = _("niveau %(n)s") % {"n": level.get("number", "?")}
+            check.known_keys(level, {"number", "title"}, place)
+            number = level.get("number")
+            if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+                check.fail(line, place, _("« number » doit être un entier positif"))
+                continue
+            if number in level_numbers:
+                check.fail(line, place, _("niveau %(n)d en double") % {"n": number})
+            level_numbers.add(number)
+            result["levels"].append({"number": number, "title": check.text(level, "title", place, max_length=300)})
+        if level_numbers and level_numbers != set(range(1, max(level_numbers) + 1)):
+            check.fail(levels.line, _("niveaux"), _("les niveaux doivent être numérotés 1, 2, 3… sans trou"))
+
+    domains = top.get("domains")
+    codes: dict[str, int] = {}
+    if not isinstance(domains, _Seq) or not domains:
+        check.fail(
+            top.key_lines.get("domains", top.line), "racine", _("« domains » : une liste de domaines est attendue")
+        )
+    else:
+        positions = set()
+        for line, item in zip(domains.item_lines, domains, strict=True):
+            domain = check.mapping(item, line, _("domaines"))
+            if domain is None:
+                continue
+            code = domain.get("code")
+            place = _("domaine %(code)s") % {"code": code or "?"}
+            check.known_keys(domain, {"code", "position", "title", "description", "indicators"}, place)
+            if not isinstance(code, str) or not DOMAIN_CODE_RE.match(code):
+                check.fail(line, place, _("« code » : 2 à 10 lettres majuscules attendues"))
+                code = "?"
+            elif any(d["code"] == code for d in result["domains"]):
+                check.fail(line, place, _("code de domaine en double"))
+            position = domain.get("position")
+            if not isinstance(position, int) or isinstance(position, bool) or position < 1:
+                check.fail(domain.key_lines.get("position", line), place, _("« position » : entier positif attendu"))
+            elif position in positions:
+                check.fail(domain.key_lines["position"], place, _("position %(n)d en double") % {"n": position})
+            positions.add(position)
+            entry = {
+                "code": code,
+                "position": position,
+                "title": check.text(domain, "title", place, max_length=200),
+                "description": check.text(domain, "description", place, required=False),
+                "indicators": [],
+            }
+            indicators = domain.get("indicators")
+            if not isinstance(indicators, _Seq) or not indicators:
+                check.fail(domain.key_lines.get("indicators", line), place, _("« indicators » : liste attendue"))
+                indicators = _Seq()
+                indicators.item_lines = []
+            ranks: dict[int, int] = {}
+            for iline, raw in zip(indicators.item_lines, indicators, strict=True):
+                indicator = check.mapping(raw, iline, place)
+                if indicator is None:
+                    continue
+                icode = indicator.get("code")
+                iplace = _("indicateur %(code)s") % {"code": icode or "?"}
+                check.known_keys(indicator, {"code", "level", "statement", "help"}, iplace)
+                level = indicator.get("level")
+                if level not in level_numbers:
+                    check.fail(
+                        indicator.key_lines.get("level", iline),
+                        iplace,
+                        _("« level » doit être l'un des niveaux déclarés (%(levels)s)")
+                        % {"levels": ", ".join(map(str, sorted(level_numbers))) or "aucun"},
+                    )
+                pattern = re.compile(rf"^{re.escape(code)}\.{level}\.\d{{2}}$")
+                if not isinstance(icode, str) or not pattern.match(icode):
+                    check.fail(
+                        indicator.key_lines.get("code", iline),
+                        iplace,
+                        _("« code » doit suivre la forme %(form)s") % {"form": f"{code}.{level}.01"},
+                    )
+                elif icode in codes:
+                    check.fail(iline, iplace, _("code déjà utilisé ligne %(line)d") % {"line": codes[icode]})
+                else:
+                    codes[icode] = iline
+                ranks[level] = ranks.get(level, 0) + 1
+                entry["indicators"].append(
+                    {
+                        "code": icode,
+                        "level": level,
+                        "position": ranks[level],
+                        "statement": check.text(indicator, "statement", iplace),
+                        "help": check.text(indicator, "help", iplace),
+                    }
+                )
+            result["domains"].append(entry)
+
+    code_map = top.get("code_map")
+    if code_map is None:
+        code_map = _Map()
+        code_map.key_lines = {}
+    if not isinstance(code_map, _Map):
+        check.fail(
+            top.key_lines.get("code_map", top.line), "code_map", _("une table ancien code : nouveau code est attendue")
+        )
+    else:
+        for old, new in code_map.items():
+            if new not in codes:
+                check.fail(
+                    code_map.key_lines[old],
+                    "code_map",
+                    _("« %(new)s » n'est pas un indicateur de cette version") % {"new": new},
+                )
+            result["code_map"][str(old)] = str(new)
+        if code_map and result["supersedes"] is None:
+            check.fail(code_map.line, "code_map", _("une correspondance de codes suppose « supersedes »"))
+
+    if check.problems:
+        raise ReferentialError(check.problems)
+    return result
+
+
+def checksum(content: dict) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@transaction.atomic
+def load_referential(path: Path) -> LoadResult:
+    path = Path(path)
+    content = validate(path)
+    digest = checksum(content)
+    previous = None
+    if content["supersedes"]:
+        previous = ReferentialVersion.objects.filter(version=content["supersedes"]).first()
+        if previous is None:
+            raise ReferentialError(
+                [
+                    _("%(file)s : la version remplacée « %(v)s » n'est pas chargée : chargez-la d'abord")
+                    % {"file": path.name, "v": content["supersedes"]}
+                ]
+            )
+        old_codes = set(previous.indicators.values_list("code", flat=True))
+        unknown = sorted(set(content["code_map"]) - old_codes)
+        if unknown:
+            raise ReferentialError(
+                [
+                    _("%(file)s, code_map : codes absents de la version %(v)s : %(codes)s")
+                    % {"file": path.name, "v": previous.version, "codes": ", ".join(unknown)}
+                ]
+            )
+    existing = ReferentialVersion.objects.select_for_update().filter(version=content["version"]).first()
+    n_indicators = sum(len(d["indicators"]) for d in content["domains"])
+    result = LoadResult(content["version"], "created", n_indicators, len(content["domains"]))
+    if existing is not None:
+        if existing.checksum == digest:
+            result.outcome = "unchanged"
+            return result
+        if existing.is_locked:
+            raise ReferentialError(
+                [
+                    _(
+                        "%(file)s : la version %(v)s est utilisée par une campagne et ne peut plus changer ; "
+                        'publiez une nouvelle version qui la remplace (supersedes: "%(v)s").'
+                    )
+                    % {"file": path.name, "v": existing.version}
+                ]
+            )
+        # Not used yet: its content is replaced as a whole.
+        existing.levels.all().delete()
+        existing.indicators.all().delete()
+        existing.domains.all().delete()
+        existing.code_mappings.all().delete()
+        result.outcome = "updated"
+    version = existing or ReferentialVersion(version=content["version"])
+    version.title = content["title"]
+    version.description = content["description"]
+    version.supersedes = previous
+    version.source_file = path.name
+    version.checksum = digest
+    version.save()
+    Level.objects.bulk_create(
+        Level(version=version, number=lv["number"], title=lv["title"]) for lv in content["levels"]
+    )
+    for d in content["domains"]:
+        domain = Domain.objects.create(
+            version=version, code=d["code"], position=d["position"], title=d["title"], description=d["description"]
+        )
+        Indicator.objects.bulk_create(
+            Indicator(
+                version=version, domain=domain, **{k: i[k] for k in ("code", "level", "position", "statement", "help")}
+            )
+            for i in d["indicators"]
+        )
+    CodeMapping.objects.bulk_create(
+        CodeMapping(version=version, old_code=old, new_code=new) for old, new in content["code_map"].items()
+    )
+    return result
+
+
+def bundled_files() -> list[Path]:
+    return sorted(DATA_DIR.glob("*.yaml"))
