@@ -8,7 +8,7 @@ uses is frozen: loading a different content under its name is refused.
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml

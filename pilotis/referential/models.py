@@ -88,3 +88,6 @@ class CodeMapping(models.Model):
     class Meta:
         verbose_name = _("correspondance de codes")
         constraints = [models.UniqueConstraint(fields=["version", "old_code"], name="code_mapping_unique_old")]
+
+    def __str__(self):
+        return f"{self.old_code} → {self.new_code}"
