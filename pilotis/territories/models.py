@@ -135,10 +135,10 @@ class School(models.Model):
     def __str__(self):
         return f"{self.name} ({self.uai})"
 
-    @staticmethod
-    def build_search_text(name: str, commune: str, uai: str) -> str:
-        return search_key(f"{name} {commune} {uai}")
-
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text(self.name, self.commune, self.uai)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def build_search_text(name: str, commune: str, uai: str) -> str:
+        return search_key(f"{name} {commune} {uai}")
