@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "pilotis.referential",
     "pilotis.territories",
     "pilotis.accounts",
+    "pilotis.assessments",
 ]
 
 MIDDLEWARE = [

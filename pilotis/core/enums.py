@@ -15,3 +15,7 @@ class AuditAction(models.TextChoices):
     USER_DEACTIVATED = "user_deactivated", _("Utilisateur désactivé")
     PASSWORD_RESET = "password_reset", _("Mot de passe réinitialisé")
     IMPORT = "import", _("Import de l'annuaire")
+    CAMPAIGN_OPENED = "campaign_opened", _("Campagne ouverte")
+    CAMPAIGN_CLOSED = "campaign_closed", _("Campagne close")
+    ASSESSMENT_VALIDATED = "assessment_validated", _("Autodiagnostic validé")
+    ASSESSMENT_REOPENED = "assessment_reopened", _("Autodiagnostic rouvert")

@@ -1,0 +1,131 @@
+"""Campaigns, assessments, answers and their history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pilotis.assessments.enums import AnswerStatus, AssessmentState, CampaignState
+from pilotis.core.scope import scope_of
+from pilotis.referential.models import Indicator, ReferentialVersion
+from pilotis.territories.models import Academy, School
+
+
+class CampaignQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Campaigns of the académies the user has a school or a territory in."""
+        scope = scope_of(user)
+        if scope.everything:
+            return self
+        return self.filter(
+            Q(academy_id__in=scope.academy_ids)
+            | Q(academy__departments__in=scope.department_ids)
+            | Q(academy__departments__schools__in=scope.school_ids)
+        ).distinct()
+
+
+class Campaign(models.Model):
+    """One school year of SCHÉMATIC in one académie, on one referential version."""
+
+    academy = models.ForeignKey(Academy, verbose_name=_("académie"), on_delete=models.PROTECT, related_name="campaigns")
+    school_year = models.CharField(_("année scolaire"), max_length=9)
+    referential = models.ForeignKey(
+        ReferentialVersion, verbose_name=_("référentiel"), on_delete=models.PROTECT, related_name="campaigns"
+    )
+    opens_on = models.DateField(_("ouverture"))
+    closes_on = models.DateField(_("clôture prévue"))
+    state = models.CharField(_("état"), max_length=10, choices=CampaignState.choices, default=CampaignState.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("campagne")
+        ordering = ["-school_year", "academy__name"]
+        constraints = [models.UniqueConstraint(fields=["academy", "school_year"], name="campaign_unique_year")]
+
+    def __str__(self):
+        return str(_("Campagne %(year)s — %(academy)s") % {"year": self.school_year, "academy": self.academy.name})
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == CampaignState.OPEN
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(school__in=School.objects.for_user(user))
+
+
+class Assessment(models.Model):
+    """A school's self-assessment for one campaign."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="assessments")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="assessments")
+    state = models.CharField(_("état"), max_length=10, choices=AssessmentState.choices, default=AssessmentState.DRAFT)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    validated_by_label = models.CharField(max_length=200, blank=True)
+    validated_at = models.DateTimeField(_("validé le"), null=True, blank=True)
+    started_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_activity_at = models.DateTimeField(_("dernière activité"), default=timezone.now)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("autodiagnostic")
+        verbose_name_plural = _("autodiagnostics")
+        constraints = [models.UniqueConstraint(fields=["campaign", "school"], name="assessment_unique_school")]
+
+    def __str__(self):
+        return f"{self.school.name} — {self.campaign.school_year}"
+
+    @property
+    def is_validated(self) -> bool:
+        return self.state == AssessmentState.VALIDATED
+
+
+class Answer(models.Model):
+    """The current answer to one indicator. `revision` counts its changes (compare-and-set)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("réponse"), max_length=12, choices=AnswerStatus.choices, blank=True, default="")
+    comment = models.TextField(_("commentaire"), blank=True, default="", max_length=2000)
+    revision = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("réponse")
+        constraints = [models.UniqueConstraint(fields=["assessment", "indicator"], name="answer_unique_indicator")]
+
+    def __str__(self):
+        return f"{self.indicator.code}: {self.status or '—'}"
+
+
+class AnswerChange(models.Model):
+    """Every change of an answer or its comment: who, when, from what to what."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_by_label = models.CharField(max_length=200, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+    status_before = models.CharField(max_length=12, blank=True)
+    status_after = models.CharField(max_length=12, blank=True)
+    comment_before = models.TextField(blank=True)
+    comment_after = models.TextField(blank=True)
+    # The revision the author's page showed: lower than the answer's then means a later save won.
+    based_on_revision = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("modification de réponse")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.changed_at:%Y-%m-%d %H:%M} {self.changed_by_label}: {self.status_before} → {self.status_after}"

@@ -1,0 +1,217 @@
+"""Writes of the self-assessment: each in a transaction, with its history or audit row.
+
+Concurrency (check 7): answers are one row per indicator, so two people saving different
+indicators never touch the same row. Every save first locks the assessment row
+(`select_for_update` on PostgreSQL; on SQLite the IMMEDIATE transactions of the settings
+serialise writers), then checks that the assessment is still open: a page left open on an
+assessment validated meanwhile cannot overwrite it. Two saves of one indicator: the later wins
+and both are in its history, the stale one marked by `based_on_revision`.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pilotis.assessments.enums import AnswerStatus, AssessmentState, CampaignState
+from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign
+from pilotis.core import audit
+from pilotis.core.enums import AuditAction
+from pilotis.referential.models import CodeMapping, Indicator
+
+
+class AssessmentClosed(ValidationError):
+    """The assessment was validated, or its campaign closed, since the page was loaded."""
+
+
+@transaction.atomic
+def open_campaign(*, academy, school_year, referential, opens_on, closes_on, by, request=None) -> Campaign:
+    if closes_on < opens_on:
+        raise ValidationError(_("La date de clôture doit suivre la date d'ouverture."))
+    if Campaign.objects.filter(academy=academy, school_year=school_year).exists():
+        raise ValidationError(_("Une campagne existe déjà pour cette année scolaire dans l'académie."))
+    campaign = Campaign.objects.create(
+        academy=academy,
+        school_year=school_year,
+        referential=referential,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        created_by=by,
+    )
+    if referential.locked_at is None:
+        # From now on the version's content may not change (the loader refuses it).
+        referential.locked_at = timezone.now()
+        referential.save(update_fields=["locked_at"])
+    audit.record(AuditAction.CAMPAIGN_OPENED, actor=by, obj=campaign, after={"year": school_year}, request=request)
+    return campaign
+
+
+@transaction.atomic
+def close_campaign(campaign, *, by, request=None) -> Campaign:
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.state != CampaignState.CLOSED:
+        campaign.state = CampaignState.CLOSED
+        campaign.closed_at = timezone.now()
+        campaign.save(update_fields=["state", "closed_at"])
+        audit.record(AuditAction.CAMPAIGN_CLOSED, actor=by, obj=campaign, request=request)
+    return campaign
+
+
+def _locked_assessment(campaign, school) -> Assessment:
+    assessment, _created = Assessment.objects.get_or_create(campaign=campaign, school=school)
+    return Assessment.objects.select_for_update().select_related("campaign").get(pk=assessment.pk)
+
+
+def _ensure_writable(assessment) -> None:
+    if assessment.state == AssessmentState.VALIDATED:
+        raise AssessmentClosed(
+            _("Cet autodiagnostic a été validé entre-temps : votre modification n'a pas été enregistrée.")
+        )
+    if assessment.campaign.state != CampaignState.OPEN:
+        raise AssessmentClosed(_("La campagne est close : les réponses ne peuvent plus changer."))
+
+
+@dataclass
+class SaveResult:
+    answer: Answer
+    changed: bool
+    overwrote_newer: bool  # the author's page was stale: a save of someone else came in between
+
+
+@transaction.atomic
+def save_answer(campaign, school, indicator, *, status, comment, by, seen_revision=None) -> SaveResult:
+    """Records one indicator's answer (the status may be "" for "not answered yet")."""
+    if status not in {"", *AnswerStatus.values}:
+        raise ValidationError(_("Réponse inconnue."))
+    if indicator.version_id != campaign.referential_id:
+        raise PermissionDenied
+    assessment = _locked_assessment(campaign, school)
+    _ensure_writable(assessment)
+    answer, _created = Answer.objects.get_or_create(assessment=assessment, indicator=indicator)
+    comment = (comment or "").strip()
+    if answer.status == status and answer.comment == comment:
+        return SaveResult(answer, changed=False, overwrote_newer=False)
+    now = timezone.now()
+    stale = seen_revision is not None and seen_revision < answer.revision
+    AnswerChange.objects.create(
+        answer=answer,
+        changed_by=by,
+        changed_by_label=str(by)[:200] if by else "",
+        changed_at=now,
+        status_before=answer.status,
+        status_after=status,
+        comment_before=answer.comment,
+        comment_after=comment,
+        based_on_revision=seen_revision,
+    )
+    # Compare-and-set on the revision: the row is ours under the assessment lock, so this update
+    # cannot lose another writer's increment.
+    Answer.objects.filter(pk=answer.pk).update(
+        status=status, comment=comment, revision=answer.revision + 1, updated_by=by, updated_at=now
+    )
+    Assessment.objects.filter(pk=assessment.pk).update(last_activity_at=now)
+    answer.refresh_from_db()
+    return SaveResult(answer, changed=True, overwrote_newer=stale)
+
+
+@transaction.atomic
+def validate_assessment(assessment, *, by, request=None) -> Assessment:
+    assessment = Assessment.objects.select_for_update().select_related("campaign").get(pk=assessment.pk)
+    if assessment.state == AssessmentState.VALIDATED:
+        raise ValidationError(_("Cet autodiagnostic est déjà validé."))
+    if assessment.campaign.state != CampaignState.OPEN:
+        raise ValidationError(_("La campagne est close."))
+    now = timezone.now()
+    assessment.state = AssessmentState.VALIDATED
+    assessment.validated_by = by
+    assessment.validated_by_label = by.get_full_name() or by.get_username()
+    assessment.validated_at = now
+    assessment.last_activity_at = now
+    assessment.save(update_fields=["state", "validated_by", "validated_by_label", "validated_at", "last_activity_at"])
+    audit.record(
+        AuditAction.ASSESSMENT_VALIDATED,
+        actor=by,
+        obj=assessment,
+        before={"state": AssessmentState.DRAFT},
+        after={"state": AssessmentState.VALIDATED},
+        request=request,
+    )
+    return assessment
+
+
+@transaction.atomic
+def reopen_assessment(assessment, *, by, request=None) -> Assessment:
+    assessment = Assessment.objects.select_for_update().select_related("campaign").get(pk=assessment.pk)
+    if assessment.state != AssessmentState.VALIDATED:
+        raise ValidationError(_("Cet autodiagnostic n'est pas validé."))
+    if assessment.campaign.state != CampaignState.OPEN:
+        raise ValidationError(_("La campagne est close."))
+    before = {"state": assessment.state, "validated_by": assessment.validated_by_label}
+    assessment.state = AssessmentState.DRAFT
+    assessment.validated_by = None
+    assessment.validated_by_label = ""
+    assessment.validated_at = None
+    assessment.last_activity_at = timezone.now()
+    assessment.save(update_fields=["state", "validated_by", "validated_by_label", "validated_at", "last_activity_at"])
+    audit.record(
+        AuditAction.ASSESSMENT_REOPENED,
+        actor=by,
+        obj=assessment,
+        before=before,
+        after={"state": assessment.state},
+        request=request,
+    )
+    return assessment
+
+
+def previous_assessment(campaign, school) -> Assessment | None:
+    """The school's latest assessment of an earlier campaign (validated ones first)."""
+    return (
+        Assessment.objects.filter(school=school, campaign__school_year__lt=campaign.school_year)
+        .select_related("campaign__referential")
+        .order_by("-campaign__school_year")
+        .first()
+    )
+
+
+def _code_translation(old_version, new_version) -> dict[str, str]:
+    """Old indicator code → new one, following the versions' code maps (same code if kept)."""
+    new_codes = set(Indicator.objects.filter(version=new_version).values_list("code", flat=True))
+    if old_version.pk == new_version.pk:
+        return {code: code for code in new_codes}
+    chain, version = [], new_version
+    while version is not None and version.pk != old_version.pk:
+        chain.append(version)
+        version = version.supersedes
+    translation = {code: code for code in Indicator.objects.filter(version=old_version).values_list("code", flat=True)}
+    for step in reversed(chain):
+        mapping = dict(CodeMapping.objects.filter(version=step).values_list("old_code", "new_code"))
+        translation = {old: mapping.get(current, current) for old, current in translation.items()}
+    return {old: new for old, new in translation.items() if new in new_codes}
+
+
+@transaction.atomic
+def start_from_previous(campaign, school, *, by) -> int:
+    """Copies the previous campaign's answers into an assessment not yet answered. Returns the count."""
+    source = previous_assessment(campaign, school)
+    if source is None:
+        raise ValidationError(_("Aucun autodiagnostic d'une année précédente pour cet établissement."))
+    assessment = _locked_assessment(campaign, school)
+    _ensure_writable(assessment)
+    if assessment.answers.exclude(status="", comment="").exists():
+        raise ValidationError(
+            _("Des réponses ont déjà été saisies : la reprise n'est possible que sur un autodiagnostic vierge.")
+        )
+    translation = _code_translation(source.campaign.referential, campaign.referential)
+    indicators = {i.code: i for i in Indicator.objects.filter(version=campaign.referential)}
+    copied = 0
+    for old in source.answers.select_related("indicator").exclude(status="", comment=""):
+        new_code = translation.get(old.indicator.code)
+        if new_code is None:
+            continue
+        save_answer(campaign, school, indicators[new_code], status=old.status, comment=old.comment, by=by)
+        copied += 1
+    Assessment.objects.filter(pk=assessment.pk).update(started_from=source)
+    return copied
