@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "pilotis.territories",
     "pilotis.accounts",
     "pilotis.assessments",
+    "pilotis.demo",
 ]
 
 MIDDLEWARE = [
@@ -135,8 +136,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "pilotis.accounts.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "pilotis.accounts.views.locked_out"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# django-ipware is not installed, so axes' AXES_IPWARE_* settings do nothing: without this callable
+# every sign-in behind the TLS proxy came "from the proxy", and one attacker locked an account
+# for everybody. The client's address is X-Forwarded-For's entry appended by the outermost of
+# PROXY_COUNT trusted proxies (the audit journal records the same address).
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "pilotis.core.audit.client_ip"
 AXES_VERBOSE = False
 
 # --- Sessions and cookies -----------------------------------------------------------------

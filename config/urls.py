@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("pilotis.core.urls")),
     path("", accounts_views.home, name="home"),
     path("", include("pilotis.accounts.urls")),
+    path("", include("pilotis.assessments.urls")),
     path("etablissements/", include("pilotis.territories.urls")),
     path("referentiel/", include("pilotis.referential.urls")),
     path("admin/", admin.site.urls),

@@ -12,6 +12,8 @@ SAMPLE_KWARGS = {
     "content_type_id": 1,
     "url": "x",
     "id": 1,
+    "year": "2026-2027",
+    "code": "PIL",
     "version": "2021",
 }
 

@@ -15,17 +15,20 @@ def navigation(request):
     school = getattr(request, "current_school", None)
     if school is not None:
         items.append((_("Mon établissement"), reverse("territories:school_detail", args=[school.uai])))
+        items.append((_("Autodiagnostic SCHÉMATIC"), reverse("assessments:school_assessments", args=[school.uai])))
         items.append((_("Équipe"), reverse("accounts:members", args=[school.uai])))
     if scope.is_territorial:
         items.append((_("Établissements du territoire"), reverse("territories:school_list")))
     if can_manage_territory_roles(user):
+        # The DANE: its campaigns and its people.
+        items.append((_("Campagnes"), reverse("assessments:campaigns")))
         items.append((_("Rôles territoriaux"), reverse("accounts:territory_roles")))
     items.append((_("Référentiel"), reverse("referential:version_list")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     items.append((_("Mon compte"), reverse("accounts:profile")))
     path = request.path
-    nav = []
-    for label, url in items:
-        nav.append({"label": label, "url": url, "active": path == url})
-    return {"nav_items": nav}
+    # The one item whose address is the longest prefix of the page's is the current one.
+    matches = [url for _label, url in items if path.startswith(url)]
+    current = max(matches, key=len, default=None)
+    return {"nav_items": [{"label": label, "url": url, "active": url == current} for label, url in items]}

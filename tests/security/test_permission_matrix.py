@@ -5,19 +5,26 @@ rows: personas of school B, of the Pyrénées-Atlantiques, of another académie 
 get a 404 (the object does not exist for them), and no row may change.
 """
 
+import datetime
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from pilotis.accounts.models import SchoolMembership, TerritoryRole
+from pilotis.assessments import services as assessment_services
+from pilotis.assessments.models import Answer, Assessment, Campaign
 from pilotis.core.models import AuditEvent
 from pilotis.referential.loader import load_referential
+from pilotis.referential.models import Indicator, ReferentialVersion
 from tests.conftest import PERSONAS
 from tests.urlconf import pilotis_route_names
 
 SCHOOL_A_READERS = {"chef_a", "adjoint_a", "rupn_a", "member_a", "correspondant_40", "dane", "admin"}
 DIRECTION_A = {"chef_a", "adjoint_a"}
+FILLERS_A = DIRECTION_A | {"rupn_a"}
+YEAR = "2026-2027"
+MINI = Path(__file__).parents[1] / "referential" / "data" / "mini.yaml"
 TERRITORIAL = {"correspondant_40", "correspondant_64", "dane", "dane_rennes", "admin"}
 DANE_BORDEAUX = {"dane", "admin"}
 
@@ -43,8 +50,65 @@ def correspondant_40_role(w):
 
 
 def referential_version(w):
-    load_referential(Path(__file__).parents[1] / "referential" / "data" / "mini.yaml")
+    load_referential(MINI)
     return ["test-1"]
+
+
+def open_campaign(w):
+    load_referential(MINI)
+    referential = ReferentialVersion.objects.get(version="test-1")
+    campaign = Campaign.objects.filter(academy=w.bordeaux).first()
+    if campaign is None:
+        campaign = assessment_services.open_campaign(
+            academy=w.bordeaux,
+            school_year=YEAR,
+            referential=referential,
+            opens_on=datetime.date(2026, 9, 1),
+            closes_on=datetime.date(2027, 6, 30),
+            by=w.dane,
+        )
+    return campaign
+
+
+def assessment_of_a(w, *, validated=False):
+    campaign = open_campaign(w)
+    indicator = Indicator.objects.get(version=campaign.referential, code="PIL.1.01")
+    assessment_services.save_answer(campaign, w.school_a, indicator, status="realise", comment="", by=w.rupn_a)
+    assessment = Assessment.objects.get(campaign=campaign, school=w.school_a)
+    if validated:
+        assessment_services.validate_assessment(assessment, by=w.chef_a)
+    return campaign
+
+
+def year_of_a(w):
+    open_campaign(w)
+    return [w.school_a.uai, YEAR]
+
+
+def draft_of_a(w):
+    assessment_of_a(w)
+    return [w.school_a.uai, YEAR]
+
+
+def validated_of_a(w):
+    assessment_of_a(w, validated=True)
+    return [w.school_a.uai, YEAR]
+
+
+def domain_of_a(w):
+    return [*year_of_a(w), "PIL"]
+
+
+def indicator_of_a(w):
+    return [*year_of_a(w), "PIL.1.01"]
+
+
+def bordeaux_campaign(w):
+    return [open_campaign(w).pk]
+
+
+def answer_data(w):
+    return {"status": "en_cours", "comment": "Test", "seen_revision": "0"}
 
 
 def invite_data(w):
@@ -108,6 +172,37 @@ MATRIX = {
     "accounts:territory_role_remove": ("post", correspondant_40_role, None, statuses(404, s302=DANE_BORDEAUX)),
     "referential:version_list": ("get", None, None, statuses(200)),
     "referential:version_detail": ("get", referential_version, None, statuses(200)),
+    "assessments:school_assessments": ("get", lambda w: year_of_a(w)[:1], None, statuses(404, s302=SCHOOL_A_READERS)),
+    "assessments:home": ("get", year_of_a, None, statuses(404, s200=SCHOOL_A_READERS)),
+    "assessments:domain": ("get", domain_of_a, None, statuses(404, s200=SCHOOL_A_READERS)),
+    "assessments:synthesis": ("get", year_of_a, None, statuses(404, s200=SCHOOL_A_READERS)),
+    "assessments:history": ("get", indicator_of_a, None, statuses(404, s200=SCHOOL_A_READERS)),
+    "assessments:answer_save": (
+        "post",
+        indicator_of_a,
+        answer_data,
+        statuses(404, s302=FILLERS_A, s403=SCHOOL_A_READERS - FILLERS_A),
+    ),
+    "assessments:validate": (
+        "post",
+        draft_of_a,
+        None,
+        statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
+    ),
+    "assessments:reopen": (
+        "post",
+        validated_of_a,
+        None,
+        statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
+    ),
+    "assessments:start_from_previous": (
+        "post",
+        year_of_a,
+        None,
+        statuses(404, s302=FILLERS_A, s403=SCHOOL_A_READERS - FILLERS_A),
+    ),
+    "assessments:campaigns": ("get", None, None, statuses(404, s200=DANE_BORDEAUX | {"dane_rennes"})),
+    "assessments:campaign_close": ("post", bordeaux_campaign, None, statuses(404, s302=DANE_BORDEAUX)),
     "territories:school_list": ("get", None, None, statuses(404, s200=TERRITORIAL)),
     "territories:school_detail": ("get", school_a, None, statuses(404, s200=SCHOOL_A_READERS)),
 }
@@ -122,6 +217,9 @@ def test_every_view_has_a_row():
 
 def _snapshot():
     return (
+        sorted(Answer.objects.values_list("pk", "status", "comment", "revision")),
+        sorted(Assessment.objects.values_list("pk", "state")),
+        sorted(Campaign.objects.values_list("pk", "state")),
         sorted(SchoolMembership.objects.values_list("pk", "user_id", "school_id", "role")),
         sorted(TerritoryRole.objects.values_list("pk", "user_id", "kind", "department_id", "academy_id")),
     )

@@ -4,6 +4,7 @@ Demo accounts exist only through this command, never through a migration. Runnin
 duplicates nothing: schools are upserted by UAI, accounts and roles by their natural keys.
 """
 
+import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -13,6 +14,11 @@ from django.db import transaction
 
 from pilotis.accounts.enums import SchoolRole, TerritoryRoleKind
 from pilotis.accounts.models import SchoolMembership, TerritoryRole, User
+from pilotis.assessments import services
+from pilotis.assessments.enums import AnswerStatus
+from pilotis.assessments.models import Assessment, Campaign
+from pilotis.core.school_years import current_school_year
+from pilotis.referential.models import ReferentialVersion
 from pilotis.territories.enums import SchoolKind
 from pilotis.territories.importers import AnnuaireImportError, import_annuaire
 from pilotis.territories.models import Academy, Department, School
@@ -20,6 +26,7 @@ from pilotis.territories.models import Academy, Department, School
 DEMO_PASSWORD = "demo"  # noqa: S105 — demo accounts only, printed on purpose
 DEFAULT_FILE = Path(settings.BASE_DIR) / "data" / "etablissements-second-degre-france.csv"
 DEMO_DOMAIN = "demo.pilotis.example.org"
+DONE, IN_PROGRESS, NOT_DONE = AnswerStatus.DONE, AnswerStatus.IN_PROGRESS, AnswerStatus.NOT_DONE
 
 # username, first name, last name, what
 PEOPLE = [
@@ -54,6 +61,48 @@ class Command(BaseCommand):
         if report.rejected:
             raise CommandError("Le fichier de l'annuaire contient des lignes rejetées : rien n'a été importé.")
         self._load_people()
+
+    def _load_campaigns(self, users, college):
+        """Last year's campaign, closed, with the collège's validated answers; this year's, open and empty."""
+        referential = ReferentialVersion.objects.get(version="2021")
+        bordeaux = Academy.objects.get(code="04")
+        this_year = current_school_year()
+        start = int(this_year[:4])
+        last_year = f"{start - 1}-{start}"
+        previous = Campaign.objects.filter(academy=bordeaux, school_year=last_year).first()
+        if previous is None:
+            previous = services.open_campaign(
+                academy=bordeaux,
+                school_year=last_year,
+                referential=referential,
+                opens_on=datetime.date(start - 1, 9, 15),
+                closes_on=datetime.date(start, 6, 30),
+                by=users["dane"],
+            )
+            # A plausible school: level 1 mostly reached, level 2 under way, level 3 rarely.
+            for indicator in referential.indicators.order_by("domain__position", "level", "position"):
+                rank = indicator.position + indicator.domain.position
+                status = {
+                    1: [DONE, DONE, DONE, IN_PROGRESS],
+                    2: [DONE, IN_PROGRESS, NOT_DONE],
+                    3: [IN_PROGRESS, NOT_DONE, ""],
+                }[indicator.level]
+                chosen = status[rank % len(status)]
+                if chosen:
+                    services.save_answer(previous, college, indicator, status=chosen, comment="", by=users["rupn"])
+            assessment = Assessment.objects.get(campaign=previous, school=college)
+            services.validate_assessment(assessment, by=users["direction"])
+            services.close_campaign(previous, by=users["dane"])
+        if not Campaign.objects.filter(academy=bordeaux, school_year=this_year).exists():
+            services.open_campaign(
+                academy=bordeaux,
+                school_year=this_year,
+                referential=referential,
+                opens_on=datetime.date(start, 9, 15),
+                closes_on=datetime.date(start + 1, 6, 30),
+                by=users["dane"],
+            )
+        self.stdout.write(f"  Campagnes SCHÉMATIC : {last_year} (close, collège validé), {this_year} (ouverte)")
 
     @transaction.atomic
     def _load_people(self):
@@ -104,5 +153,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Comptes de démonstration (mot de passe : demo)"))
         for username, _first, _last, what in PEOPLE:
             self.stdout.write(f"  {username:<16} {users[username].email:<44} {what}")
+        self._load_campaigns(users, college)
         self.stdout.write(f"  Collège des Landes : {college.name} ({college.uai})")
         self.stdout.write(f"  Lycée des Pyrénées-Atlantiques : {lycee.name} ({lycee.uai})")

@@ -1,0 +1,45 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pilotis.assessments.enums import AnswerStatus
+from pilotis.core.forms import CleanCharField, PilotisForm
+from pilotis.core.school_years import is_school_year
+from pilotis.referential.models import ReferentialVersion
+from pilotis.territories.models import Academy
+
+
+class AnswerForm(PilotisForm):
+    status = forms.ChoiceField(choices=[("", _("Non renseigné"))] + AnswerStatus.choices, required=False)
+    comment = CleanCharField(label=_("Commentaire"), required=False, max_length=2000, strip=True)
+    seen_revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+
+class CampaignForm(PilotisForm):
+    school_year = CleanCharField(label=_("Année scolaire"), help_text=_("Par exemple 2026-2027"), max_length=9)
+    referential = forms.ModelChoiceField(
+        label=_("Version du référentiel"), queryset=ReferentialVersion.objects.all(), empty_label=None
+    )
+    opens_on = forms.DateField(label=_("Ouverture"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label=_("Clôture prévue"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, academies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.academies = list(academies)
+        if len(self.academies) > 1:
+            self.fields["academy"] = forms.ModelChoiceField(
+                label=_("Académie"), queryset=Academy.objects.filter(pk__in=[a.pk for a in self.academies])
+            )
+
+    def clean_school_year(self):
+        value = self.cleaned_data["school_year"]
+        if not is_school_year(value):
+            raise forms.ValidationError(_("Écrivez l'année scolaire sous la forme 2026-2027."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if len(self.academies) == 1:
+            data["academy"] = self.academies[0]
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            self.add_error("closes_on", _("La clôture doit suivre l'ouverture."))
+        return data

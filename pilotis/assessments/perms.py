@@ -1,0 +1,39 @@
+"""Named predicates of the self-assessment; each docstring states the rule."""
+
+from pilotis.core.roles import SchoolRole
+from pilotis.core.scope import scope_of
+from pilotis.territories.perms import can_read_school, is_direction, school_role
+
+FILLERS = frozenset({SchoolRole.CHEF, SchoolRole.ADJOINT, SchoolRole.RUPN})
+
+
+def can_fill(user, school) -> bool:
+    """The RUPN and the direction fill in the school's self-assessment; the team and the territory read it."""
+    return school_role(user, school) in FILLERS
+
+
+def can_validate(user, school) -> bool:
+    """Only the direction validates the self-assessment, and reopens it."""
+    return is_direction(user, school)
+
+
+def assessment_abilities(user, school, campaign, assessment) -> dict[str, bool]:
+    readable = can_read_school(user, school)
+    open_campaign = campaign is not None and campaign.is_open
+    validated = assessment is not None and assessment.is_validated
+    return {
+        "read": readable,
+        "fill": readable and open_campaign and not validated and can_fill(user, school),
+        "validate": readable
+        and open_campaign
+        and not validated
+        and assessment is not None
+        and can_validate(user, school),
+        "reopen": readable and open_campaign and validated and can_validate(user, school),
+    }
+
+
+def can_manage_campaigns(user) -> bool:
+    """The DANE opens and closes the campaigns of its académie."""
+    scope = scope_of(user)
+    return scope.everything or bool(scope.academy_ids)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from pilotis.assessments import views
+
+app_name = "assessments"
+base = "etablissements/<str:uai>/schematic/<str:year>/"
+urlpatterns = [
+    path("etablissements/<str:uai>/schematic/", views.school_assessments, name="school_assessments"),
+    path(base, views.home, name="home"),
+    path(base + "domaines/<str:code>/", views.domain, name="domain"),
+    path(base + "synthese/", views.synthesis, name="synthesis"),
+    path(base + "indicateurs/<str:code>/historique/", views.history, name="history"),
+    path(base + "indicateurs/<str:code>/reponse/", views.answer_save, name="answer_save"),
+    path(base + "valider/", views.validate, name="validate"),
+    path(base + "rouvrir/", views.reopen, name="reopen"),
+    path(base + "reprendre/", views.start_from_previous, name="start_from_previous"),
+    path("campagnes/", views.campaigns, name="campaigns"),
+    path("campagnes/<int:pk>/clore/", views.campaign_close, name="campaign_close"),
+]

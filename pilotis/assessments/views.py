@@ -1,0 +1,291 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pilotis.assessments import services
+from pilotis.assessments.enums import AnswerStatus
+from pilotis.assessments.forms import AnswerForm, CampaignForm
+from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign
+from pilotis.assessments.perms import assessment_abilities, can_manage_campaigns
+from pilotis.assessments.synthesis import answers_of, summarise
+from pilotis.core.guards import get_or_refuse, guarded, refuse
+from pilotis.core.scope import scope_of
+from pilotis.referential.models import Indicator
+from pilotis.territories.guards import school_view
+from pilotis.territories.models import Academy
+
+
+class Context:
+    """The campaign, the assessment (None until a first answer) and what the user may do."""
+
+    def __init__(self, request, school, year):
+        self.school = school
+        self.campaign = (
+            Campaign.objects.filter(academy_id=school.department.academy_id, school_year=year)
+            .select_related("referential", "academy")
+            .first()
+        )
+        if self.campaign is None:
+            refuse(request, obj=school, what=f"campaign {year[:9]}")
+        self.assessment = Assessment.objects.filter(campaign=self.campaign, school=school).first()
+        self.abilities = assessment_abilities(request.user, school, self.campaign, self.assessment)
+        self.domains = list(self.campaign.referential.domains.all())
+
+    def as_dict(self, **extra):
+        return {
+            "school": self.school,
+            "campaign": self.campaign,
+            "assessment": self.assessment,
+            "abilities": self.abilities,
+            "domains": self.domains,
+            "status_choices": AnswerStatus.choices,
+            **extra,
+        }
+
+
+@require_GET
+@school_view("read")
+def school_assessments(request, school):
+    """The school's campaigns: straight to the current one when there is one."""
+    campaigns = list(Campaign.objects.filter(academy_id=school.department.academy_id).order_by("-school_year"))
+    current = next((c for c in campaigns if c.is_open), None)
+    if current is not None:
+        return redirect("assessments:home", school.uai, current.school_year)
+    states = dict(Assessment.objects.filter(school=school).values_list("campaign_id", "state"))
+    rows = [{"campaign": c, "state": states.get(c.pk)} for c in campaigns]
+    return render(request, "assessments/school_assessments.html", {"school": school, "rows": rows})
+
+
+@require_GET
+@school_view("read")
+def home(request, school, year):
+    ctx = Context(request, school, year)
+    summaries = summarise(ctx.campaign.referential, answers_of(ctx.assessment))
+    answered = sum(s.answered for s in summaries)
+    total = sum(s.total for s in summaries)
+    previous = services.previous_assessment(ctx.campaign, school)
+    return render(
+        request,
+        "assessments/home.html",
+        ctx.as_dict(
+            tab="accueil",
+            summaries=summaries,
+            answered=answered,
+            total=total,
+            previous=previous,
+            can_start_from_previous=ctx.abilities["fill"] and previous is not None and answered == 0,
+        ),
+    )
+
+
+def _rows(ctx, domain):
+    indicators = list(Indicator.objects.filter(domain=domain).order_by("level", "position"))
+    answers = {}
+    if ctx.assessment is not None:
+        answers = {
+            a.indicator_id: a for a in Answer.objects.filter(assessment=ctx.assessment, indicator__domain=domain)
+        }
+    levels = {level.number: level for level in ctx.campaign.referential.levels.all()}
+    grouped = {}
+    for indicator in indicators:
+        grouped.setdefault(indicator.level, []).append({"indicator": indicator, "answer": answers.get(indicator.pk)})
+    return [(levels[n], rows) for n, rows in sorted(grouped.items())]
+
+
+@require_GET
+@school_view("read")
+def domain(request, school, year, code):
+    ctx = Context(request, school, year)
+    current = next((d for d in ctx.domains if d.code == code), None)
+    if current is None:
+        raise Http404
+    return render(request, "assessments/domain.html", ctx.as_dict(tab=code, domain=current, levels=_rows(ctx, current)))
+
+
+@require_GET
+@school_view("read")
+def synthesis(request, school, year):
+    ctx = Context(request, school, year)
+    summaries = summarise(ctx.campaign.referential, answers_of(ctx.assessment))
+    return render(request, "assessments/synthesis.html", ctx.as_dict(tab="synthese", summaries=summaries))
+
+
+@require_GET
+@school_view("read")
+def history(request, school, year, code):
+    ctx = Context(request, school, year)
+    indicator = get_or_refuse(
+        request, Indicator.objects.filter(version=ctx.campaign.referential), what="indicator", code=code
+    )
+    changes = AnswerChange.objects.none()
+    if ctx.assessment is not None:
+        changes = AnswerChange.objects.filter(answer__assessment=ctx.assessment, answer__indicator=indicator)
+    return render(
+        request,
+        "assessments/history.html",
+        ctx.as_dict(tab=indicator.domain.code, indicator=indicator, changes=changes),
+    )
+
+
+@require_POST
+@school_view("read")
+def answer_save(request, school, year, code):
+    ctx = Context(request, school, year)
+    indicator = get_or_refuse(
+        request,
+        Indicator.objects.filter(version=ctx.campaign.referential).select_related("domain"),
+        what="indicator",
+        code=code,
+    )
+    htmx = request.headers.get("HX-Request") == "true"
+    back = reverse("assessments:domain", args=[school.uai, year, indicator.domain.code]) + f"#i-{indicator.code}"
+    if not ctx.abilities["fill"]:
+        if ctx.assessment is not None and ctx.assessment.is_validated:
+            message = _("Cet autodiagnostic a été validé : votre modification n'a pas été enregistrée.")
+            return _answer_response(request, ctx, indicator, htmx, back, error=message, status=409)
+        refuse(request, obj=school, what="assessment:fill", status=403)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return _answer_response(
+            request, ctx, indicator, htmx, back, error=_("Réponse invalide : rien n'a été enregistré."), status=400
+        )
+    try:
+        result = services.save_answer(
+            ctx.campaign,
+            school,
+            indicator,
+            status=form.cleaned_data["status"],
+            comment=form.cleaned_data["comment"],
+            by=request.user,
+            seen_revision=form.cleaned_data["seen_revision"],
+        )
+    except services.AssessmentClosed as exc:
+        return _answer_response(request, ctx, indicator, htmx, back, error=" ".join(exc.messages), status=409)
+    notice = _("Enregistré.")
+    if result.overwrote_newer:
+        notice = _("Enregistré. Quelqu'un d'autre avait modifié cet indicateur entre-temps : voir l'historique.")
+    return _answer_response(request, ctx, indicator, htmx, back, notice=notice, answer=result.answer)
+
+
+def _answer_response(request, ctx, indicator, htmx, back, *, error=None, notice=None, answer=None, status=200):
+    if not htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, notice)
+        return redirect(back)
+    if answer is None:
+        answer = Answer.objects.filter(
+            assessment__campaign=ctx.campaign, assessment__school=ctx.school, indicator=indicator
+        ).first()
+    ctx.assessment = ctx.assessment or (answer.assessment if answer else None)
+    ctx.abilities = assessment_abilities(request.user, ctx.school, ctx.campaign, ctx.assessment)
+    return render(
+        request,
+        "assessments/domain.html#indicator",
+        ctx.as_dict(row={"indicator": indicator, "answer": answer}, error=error, notice=notice),
+        status=status,
+    )
+
+
+@require_POST
+@school_view("read")
+def validate(request, school, year):
+    ctx = Context(request, school, year)
+    if not ctx.abilities["validate"]:
+        refuse(request, obj=school, what="assessment:validate", status=403)
+    try:
+        services.validate_assessment(ctx.assessment, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("L'autodiagnostic est validé : il ne peut plus être modifié, sauf réouverture par la direction.")
+        )
+    return redirect("assessments:home", school.uai, year)
+
+
+@require_POST
+@school_view("read")
+def reopen(request, school, year):
+    ctx = Context(request, school, year)
+    if not ctx.abilities["reopen"]:
+        refuse(request, obj=school, what="assessment:reopen", status=403)
+    try:
+        services.reopen_assessment(ctx.assessment, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("L'autodiagnostic est rouvert : l'équipe peut à nouveau le modifier."))
+    return redirect("assessments:home", school.uai, year)
+
+
+@require_POST
+@school_view("read")
+def start_from_previous(request, school, year):
+    ctx = Context(request, school, year)
+    if not ctx.abilities["fill"]:
+        refuse(request, obj=school, what="assessment:fill", status=403)
+    try:
+        copied = services.start_from_previous(ctx.campaign, school, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(n)d réponses reprises de l'année précédente : vérifiez-les.") % {"n": copied})
+    return redirect("assessments:home", school.uai, year)
+
+
+# --- Campaigns (the DANE) -----------------------------------------------------------------------
+
+
+def _campaign_academies(user):
+    scope = scope_of(user)
+    return Academy.objects.all() if scope.everything else Academy.objects.filter(pk__in=scope.academy_ids)
+
+
+@require_http_methods(["GET", "POST"])
+@guarded("campaigns:manage", can_manage_campaigns)
+def campaigns(request):
+    academies = _campaign_academies(request.user)
+    form = CampaignForm(request.POST or None, academies=academies)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.open_campaign(
+                academy=data["academy"],
+                school_year=data["school_year"],
+                referential=data["referential"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("La campagne %(year)s est ouverte.") % {"year": data["school_year"]})
+            return redirect("assessments:campaigns")
+    rows = (
+        Campaign.objects.filter(academy__in=academies).select_related("academy", "referential").order_by("-school_year")
+    )
+    return render(
+        request,
+        "assessments/campaigns.html",
+        {"campaigns": rows, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@guarded("campaigns:manage", can_manage_campaigns)
+def campaign_close(request, pk):
+    campaign = get_or_refuse(
+        request, Campaign.objects.filter(academy__in=_campaign_academies(request.user)), what="campaign", pk=pk
+    )
+    services.close_campaign(campaign, by=request.user, request=request)
+    messages.success(request, _("La campagne %(year)s est close.") % {"year": campaign.school_year})
+    return redirect("assessments:campaigns")
