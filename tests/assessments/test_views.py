@@ -1,0 +1,106 @@
+import pytest
+from django.urls import reverse
+
+from pilotis.assessments import services
+from pilotis.assessments.enums import AnswerStatus
+from pilotis.assessments.models import Answer, AnswerChange, Assessment
+
+YEAR = "2026-2027"
+
+
+def url(name, world, *extra):
+    return reverse(f"assessments:{name}", args=[world.school_a.uai, YEAR, *extra])
+
+
+def test_htmx_save_returns_the_row_with_its_saved_state(client_for, world, campaign):
+    client = client_for("rupn_a")
+    response = client.post(
+        url("answer_save", world, "PIL.1.01"),
+        {"status": "realise", "comment": "Voté en CA", "seen_revision": "0"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith("<form") and 'id="i-PIL.1.01"' in html
+    assert "Enregistré." in html
+    assert 'value="realise" checked' in html
+    answer = Answer.objects.get()
+    assert (answer.status, answer.comment, answer.updated_by) == ("realise", "Voté en CA", world.rupn_a)
+
+
+def test_without_javascript_the_save_redirects_back_to_the_indicator(client_for, world, campaign):
+    client = client_for("chef_a")
+    response = client.post(url("answer_save", world, "INF.1.01"), {"status": "en_cours", "comment": ""})
+    assert response.status_code == 302
+    assert response["Location"].endswith("/domaines/INF/#i-INF.1.01")
+    page = client.get(response["Location"]).content.decode()
+    assert "Enregistré." in page
+    assert Answer.objects.get().status == AnswerStatus.IN_PROGRESS
+
+
+def test_answers_are_found_again_after_reload(client_for, world, campaign):
+    client = client_for("rupn_a")
+    client.post(url("answer_save", world, "PIL.1.02"), {"status": "realise"}, headers={"HX-Request": "true"})
+    page = client.get(url("domain", world, "PIL")).content.decode()
+    assert 'id="r-PIL.1.02-realise" name="status" value="realise" checked' in page
+
+
+def test_a_page_left_open_on_a_validated_assessment_cannot_overwrite_it(client_for, world, campaign, indicator):
+    services.save_answer(campaign, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
+    services.validate_assessment(Assessment.objects.get(), by=world.chef_a)
+    client = client_for("rupn_a")
+    response = client.post(
+        url("answer_save", world, "PIL.1.01"), {"status": "non_realise"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 409
+    assert "a été validé" in response.content.decode()
+    assert Answer.objects.get().status == "realise"
+    assert AnswerChange.objects.count() == 1
+
+
+def test_invalid_status_is_refused_and_nothing_written(client_for, world, campaign):
+    response = client_for("rupn_a").post(
+        url("answer_save", world, "PIL.1.01"), {"status": "peut-être"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 400
+    assert "Réponse invalide" in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_extra_fields_are_ignored(client_for, world, campaign):
+    client_for("rupn_a").post(
+        url("answer_save", world, "PIL.1.01"),
+        {"status": "realise", "state": "validated", "validated_by": world.chef_a.pk, "school": world.school_b.pk},
+    )
+    assessment = Assessment.objects.get()
+    assert (assessment.school, assessment.state, assessment.validated_by) == (world.school_a, "draft", None)
+
+
+def test_validation_is_shown_on_the_home_tab(client_for, world, campaign, indicator):
+    services.save_answer(campaign, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
+    client = client_for("chef_a")
+    response = client.post(url("validate", world))
+    assert response.status_code == 302
+    page = client.get(url("home", world)).content.decode()
+    assert "Validé par" in page and "Rouvrir" in page
+
+
+def test_members_read_but_do_not_get_the_save_buttons(client_for, world, campaign):
+    page = client_for("member_a").get(url("domain", world, "PIL")).content.decode()
+    assert "Consultation seule" in page
+    assert ">Enregistrer<" not in page
+    assert " disabled" in page
+
+
+def test_synthesis_shows_levels(client_for, world, campaign, referential):
+    for indicator in referential.indicators.filter(domain__code="FOR", level=1):
+        services.save_answer(campaign, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
+    page = client_for("correspondant_40").get(url("synthesis", world)).content.decode()
+    assert "<strong>1</strong> / 3" in page
+
+
+@pytest.mark.parametrize("persona", ["correspondant_64", "dane_rennes", "rupn_b"])
+def test_outsiders_never_see_the_school(client_for, world, campaign, persona):
+    response = client_for(persona).get(url("home", world))
+    assert response.status_code == 404
+    assert world.school_a.name not in response.content.decode()
