@@ -48,3 +48,9 @@ def server_error(request):
     # Rendered without the request: no context processor, no database, no session.
     html = loader.get_template("errors/500.html").render({"request_id": getattr(request, "request_id", "")})
     return HttpResponseServerError(html)
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """A form posted from a page too old (or without its token): say so in French, keep nothing."""
+    return _error(request, "errors/csrf.html", 403)
