@@ -1,5 +1,9 @@
 """Writing the audit record. Every service that changes something sensitive calls `record`."""
 
+import ipaddress
+
+from django.conf import settings
+
 from pilotis.core.middleware import current_request_id
 from pilotis.core.models import AuditEvent
 
@@ -16,9 +20,26 @@ def _scrub(data):
 
 
 def client_ip(request) -> str | None:
+    """The client's address, for the journal and for the sign-in lockout (AXES_CLIENT_IP_CALLABLE).
+
+    Directly exposed, REMOTE_ADDR. Behind PROXY_COUNT reverse proxies, REMOTE_ADDR is the nearest
+    proxy: the client is the entry the outermost trusted proxy appended to X-Forwarded-For, counted
+    from the right; whatever the client put further left is its own word and is ignored.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = getattr(settings, "PROXY_COUNT", 0)
+    if proxies <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-proxies]))
+    except ValueError:
+        return remote
 
 
 def record(action, *, actor=None, obj=None, before=None, after=None, request=None, label=None) -> AuditEvent:

@@ -39,4 +39,4 @@ def test_anonymous_is_sent_to_sign_in(client, name, pattern):
 
 def test_allowlist_is_made_of_real_routes():
     names = {n for n, _ in iter_routes()}
-    assert PUBLIC <= names
+    assert names >= PUBLIC

@@ -1,0 +1,286 @@
+"""A school's direction invites, changes and removes its members; the school keeps a direction."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from pilotis.accounts.models import SchoolMembership, User
+from pilotis.core.models import AuditEvent
+from tests.factories import PASSWORD
+from tests.security.helpers import db_snapshot, sign_in, signed_in, text_of
+
+NEW_PASSWORD = "trois chouettes sur un fil"
+LAST_DIRECTION = "L'établissement doit garder au moins un membre de l'équipe de direction."
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Runs on-commit callbacks (the invitation e-mail) as a real request would, right away."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def members_url(world):
+    return reverse("accounts:members", args=[world.school_a.uai])
+
+
+def invite(client, world, on_commit=None, **data):
+    data = {"email": "lea.nouvelle@example.org", "first_name": "Léa", "last_name": "Nouvelle", "role": "membre"} | data
+    if on_commit is None:
+        return client.post(reverse("accounts:member_invite", args=[world.school_a.uai]), data)
+    with on_commit():
+        return client.post(reverse("accounts:member_invite", args=[world.school_a.uai]), data)
+
+
+def change_role(client, world, user, role):
+    membership = SchoolMembership.objects.get(user=user, school=world.school_a)
+    return client.post(
+        reverse("accounts:member_change_role", args=[world.school_a.uai, membership.pk]),
+        {f"m{membership.pk}-role": role},
+    )
+
+
+def remove(client, world, user):
+    membership = SchoolMembership.objects.get(user=user, school=world.school_a)
+    return client.post(reverse("accounts:member_remove", args=[world.school_a.uai, membership.pk]))
+
+
+def role_of(user, school):
+    return SchoolMembership.objects.filter(user=user, school=school).values_list("role", flat=True).first()
+
+
+def followed(client, response):
+    assert response.status_code == 302
+    return text_of(client.get(response["Location"]))
+
+
+# --- The page ---------------------------------------------------------------------------
+
+
+def test_direction_sees_management_forms(world):
+    body = text_of(signed_in(world.chef_a).get(members_url(world)))
+    assert "Équipe de l’établissement" in body
+    assert "Inviter une personne" in body
+    assert "Changer le rôle" in body
+    for user in (world.chef_a, world.adjoint_a, world.rupn_a, world.member_a):
+        assert user.email in body
+
+
+@pytest.mark.parametrize("persona", ["member_a", "rupn_a", "correspondant_40", "dane"])
+def test_others_only_read_the_team(world, persona):
+    response = signed_in(world.persona(persona)).get(members_url(world))
+    assert response.status_code == 200
+    body = text_of(response)
+    assert world.member_a.email in body
+    assert "Inviter une personne" not in body
+    assert "Changer le rôle" not in body
+    assert "/membres/inviter/" not in body
+
+
+# --- Invitation, end to end -------------------------------------------------------------
+
+
+def test_invite_flow_end_to_end(world, on_commit):
+    chef = signed_in(world.chef_a)
+    response = invite(chef, world, on_commit)
+    assert response.status_code == 302
+    assert response["Location"] == members_url(world)
+    page = text_of(chef.get(members_url(world)))
+    assert "lea.nouvelle@example.org a été ajouté(e) à l'équipe et a reçu un courriel." in page
+    assert "lea.nouvelle@example.org" in page
+
+    user = User.objects.get(email="lea.nouvelle@example.org")
+    assert (user.first_name, user.last_name, user.username) == ("Léa", "Nouvelle", "lea.nouvelle")
+    assert not user.has_usable_password()
+    assert role_of(user, world.school_a) == "membre"
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["lea.nouvelle@example.org"]
+    assert message.subject == f"Pilotis : vous avez été ajouté(e) à {world.school_a.name}"
+    assert "Bonjour Léa Nouvelle," in message.body
+    assert "Membre de l'équipe" in message.body
+    assert "Votre identifiant : lea.nouvelle" in message.body
+    links = re.findall(r"https?://\S+", message.body)
+    link = next(url for url in links if "/compte/mot-de-passe/nouveau/" in url)
+
+    newcomer = Client()
+    response = newcomer.get(urlsplit(link).path)
+    assert response.status_code == 302  # Django hides the token from the address bar
+    form_url = response["Location"]
+    response = newcomer.get(form_url)
+    assert response.status_code == 200
+    assert "Choisir un mot de passe" in text_of(response)
+    # Too short first: a French refusal, nothing saved.
+    response = newcomer.post(form_url, {"new_password1": "trop court", "new_password2": "trop court"})
+    assert response.status_code == 200
+    assert "trop court" in text_of(response)
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+    response = newcomer.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_reset_complete")
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+    # The link is single-use.
+    again = Client().get(urlsplit(link).path, follow=True)
+    assert "Ce lien n’est plus valable" in text_of(again)
+
+    # Sign in as the new member: they land on their school's page.
+    response = sign_in(newcomer, "Lea.Nouvelle@example.org", NEW_PASSWORD)
+    assert response.status_code == 302
+    landing = newcomer.get(response["Location"], follow=True)
+    assert landing.redirect_chain[-1][0] == reverse("territories:school_detail", args=[world.school_a.uai])
+    assert world.school_a.name in text_of(landing)
+
+
+def test_invite_existing_account_adds_membership_without_new_account(world, on_commit):
+    users_before = User.objects.count()
+    password_before = world.chef_c.password
+    response = invite(signed_in(world.chef_a), world, on_commit, email="CHEF_C@Example.org", role="rupn")
+    assert response.status_code == 302
+    assert User.objects.count() == users_before
+    assert role_of(world.chef_c, world.school_a) == "rupn"
+    assert role_of(world.chef_c, world.school_c) == "chef"
+    world.chef_c.refresh_from_db()
+    assert world.chef_c.password == password_before
+    assert not AuditEvent.objects.filter(action="user_invited").exists()
+    message = mail.outbox[0]
+    assert message.to == [world.chef_c.email]
+    assert "/compte/mot-de-passe/nouveau/" not in message.body
+    assert "Connectez-vous avec votre compte habituel" in message.body
+
+
+def test_invite_existing_member_again_is_refused_and_writes_nothing(world, on_commit):
+    chef = signed_in(world.chef_a)
+    before = db_snapshot()
+    events = AuditEvent.objects.count()
+    response = invite(chef, world, on_commit, email=world.member_a.email.upper(), role="chef")
+    assert response.status_code == 400
+    assert "Cette personne fait déjà partie de l'établissement." in text_of(response)
+    assert db_snapshot() == before
+    assert AuditEvent.objects.count() == events
+    assert mail.outbox == []
+    assert role_of(world.member_a, world.school_a) == "membre"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("email", "pas-une-adresse", "Saisissez une adresse de courriel valide."),
+        ("email", "", "Ce champ est obligatoire."),
+        ("first_name", "", "Ce champ est obligatoire."),
+        ("role", "directeur", "Sélectionnez un choix valide."),
+        ("last_name", "Nul\x00", "Le caractère nul n’est pas autorisé."),
+        ("first_name", "Bip\x07", "Ce champ contient des caractères non autorisés."),
+    ],
+)
+def test_invalid_invitation_gives_french_errors(world, on_commit, field, value, message):
+    chef = signed_in(world.chef_a)
+    before = db_snapshot()
+    response = invite(chef, world, on_commit, **{field: value})
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert db_snapshot() == before
+    assert mail.outbox == []
+
+
+def test_invited_name_is_not_trusted_for_existing_account(world, on_commit):
+    invite(signed_in(world.chef_a), world, on_commit, email=world.chef_c.email, first_name="Autre", last_name="Nom")
+    world.chef_c.refresh_from_db()
+    assert world.chef_c.last_name != "Nom"
+
+
+# --- Change of role ---------------------------------------------------------------------
+
+
+def test_change_role(world):
+    chef = signed_in(world.chef_a)
+    page = followed(chef, change_role(chef, world, world.member_a, "rupn"))
+    assert role_of(world.member_a, world.school_a) == "rupn"
+    assert f"Le rôle de {world.member_a} est maintenant : RUPN (référent numérique)." in page
+
+
+def test_adjoint_manages_too(world):
+    adjoint = signed_in(world.adjoint_a)
+    assert change_role(adjoint, world, world.rupn_a, "membre").status_code == 302
+    assert role_of(world.rupn_a, world.school_a) == "membre"
+
+
+def test_change_to_an_unknown_role_is_refused(world):
+    chef = signed_in(world.chef_a)
+    page = followed(chef, change_role(chef, world, world.member_a, "dane"))
+    assert "Choisissez un rôle dans la liste." in page
+    assert role_of(world.member_a, world.school_a) == "membre"
+
+
+def test_director_may_step_down_while_another_remains(world):
+    chef = signed_in(world.chef_a)
+    change_role(chef, world, world.chef_a, "membre")
+    assert role_of(world.chef_a, world.school_a) == "membre"
+    assert role_of(world.adjoint_a, world.school_a) == "adjoint"
+
+
+def test_last_director_cannot_step_down(world):
+    chef = signed_in(world.chef_a)
+    remove(chef, world, world.adjoint_a)
+    page = followed(chef, change_role(chef, world, world.chef_a, "rupn"))
+    assert LAST_DIRECTION in page
+    assert role_of(world.chef_a, world.school_a) == "chef"
+    assert not AuditEvent.objects.filter(action="role_changed").exists()
+    # Between direction roles it is fine.
+    change_role(chef, world, world.chef_a, "adjoint")
+    assert role_of(world.chef_a, world.school_a) == "adjoint"
+
+
+def test_membership_of_another_school_is_out_of_reach(world):
+    foreign = SchoolMembership.objects.get(user=world.rupn_b)
+    chef = signed_in(world.chef_a)
+    response = chef.post(
+        reverse("accounts:member_change_role", args=[world.school_a.uai, foreign.pk]), {f"m{foreign.pk}-role": "membre"}
+    )
+    assert response.status_code == 404
+    response = chef.post(reverse("accounts:member_remove", args=[world.school_a.uai, foreign.pk]))
+    assert response.status_code == 404
+    assert role_of(world.rupn_b, world.school_b) == "rupn"
+
+
+# --- Removal ----------------------------------------------------------------------------
+
+
+def test_remove_member(world):
+    chef = signed_in(world.chef_a)
+    page = followed(chef, remove(chef, world, world.member_a))
+    assert role_of(world.member_a, world.school_a) is None
+    assert f"{world.member_a} ne fait plus partie de l'équipe." in page
+    # The account itself stays (it may belong to other schools).
+    assert User.objects.filter(pk=world.member_a.pk, is_active=True).exists()
+
+
+def test_last_director_cannot_be_removed(world):
+    chef = signed_in(world.chef_a)
+    remove(chef, world, world.adjoint_a)
+    page = followed(chef, remove(chef, world, world.chef_a))
+    assert LAST_DIRECTION in page
+    assert role_of(world.chef_a, world.school_a) == "chef"
+
+
+def test_removing_oneself_when_another_director_remains(world):
+    chef = signed_in(world.chef_a)
+    response = remove(chef, world, world.chef_a)
+    assert response.status_code == 302
+    assert role_of(world.chef_a, world.school_a) is None
+    assert chef.get(members_url(world)).status_code == 404
+
+
+def test_removing_and_inviting_back(world, on_commit):
+    chef = signed_in(world.chef_a)
+    remove(chef, world, world.member_a)
+    assert invite(chef, world, on_commit, email=world.member_a.email).status_code == 302
+    assert role_of(world.member_a, world.school_a) == "membre"
+    # Existing account: no new password link, the old password still works.
+    assert sign_in(Client(), "member_a", PASSWORD).status_code == 302
