@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from pilotis.accounts.enums import SchoolRole, TerritoryRoleKind
+from pilotis.core import audit
+from pilotis.core.enums import AuditAction
 from pilotis.core.forms import CleanCharField, CleanEmailField, PilotisForm, PilotisFormMixin
 from pilotis.territories.models import Department
 
@@ -35,11 +37,17 @@ class PasswordResetForm(PilotisFormMixin, DsfrBaseForm, auth_forms.PasswordReset
 
 
 class SetPasswordForm(PilotisFormMixin, DsfrBaseForm, auth_forms.SetPasswordForm):
-    pass
+    def save(self, commit=True):
+        user = super().save(commit)
+        audit.record(AuditAction.PASSWORD_RESET, actor=user, obj=user)
+        return user
 
 
 class PasswordChangeForm(PilotisFormMixin, DsfrBaseForm, auth_forms.PasswordChangeForm):
-    pass
+    def save(self, commit=True):
+        user = super().save(commit)
+        audit.record(AuditAction.PASSWORD_CHANGED, actor=user, obj=user)
+        return user
 
 
 class InviteMemberForm(PilotisForm):

@@ -23,3 +23,37 @@ class MaximumLengthValidator:
 
     def get_help_text(self):
         return _("Votre mot de passe peut compter jusqu'à %(max)d caractères.") % {"max": self.max_length}
+
+
+class FrenchCommonPasswordValidator:
+    """Refuses a common French base word dressed up with digits or symbols ("soleil123456").
+
+    Django's CommonPasswordValidator only knows whole passwords, mostly English; people here
+    pad "azertyuiop" or "motdepasse" to the required length.
+    """
+
+    def __init__(self):
+        import unicodedata
+        from pathlib import Path
+
+        self._normalise = lambda text: "".join(
+            c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
+        )
+        path = Path(__file__).resolve().parent / "data" / "common-passwords-fr.txt"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        self.words = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+    def validate(self, password, user=None):
+        import re
+
+        plain = self._normalise(password)
+        letters = re.sub(r"[^a-z]", "", plain)
+        core = re.sub(r"^[^a-z]+|[^a-z]+$", "", plain)
+        if core in self.words or letters in self.words or plain in self.words:
+            raise ValidationError(
+                _("Ce mot de passe est trop courant : choisissez plutôt une phrase de passe de quelques mots."),
+                code="password_too_common",
+            )
+
+    def get_help_text(self):
+        return _("Votre mot de passe ne peut pas être un mot courant complété de chiffres.")

@@ -14,6 +14,7 @@ class AuditAction(models.TextChoices):
     USER_INVITED = "user_invited", _("Utilisateur invité")
     USER_DEACTIVATED = "user_deactivated", _("Utilisateur désactivé")
     PASSWORD_RESET = "password_reset", _("Mot de passe réinitialisé")
+    PASSWORD_CHANGED = "password_changed", _("Mot de passe changé")
     IMPORT = "import", _("Import de l'annuaire")
     CAMPAIGN_OPENED = "campaign_opened", _("Campagne ouverte")
     CAMPAIGN_CLOSED = "campaign_closed", _("Campagne close")
