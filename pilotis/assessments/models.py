@@ -74,6 +74,9 @@ class Assessment(models.Model):
     started_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     last_activity_at = models.DateTimeField(_("dernière activité"), default=timezone.now)
+    # Level reached per domain code, kept up to date by services.save_answer: dashboards and
+    # territory means read it instead of recomputing from the answers.
+    domain_levels = models.JSONField(_("niveaux atteints"), default=dict, blank=True)
 
     objects = AssessmentQuerySet.as_manager()
 

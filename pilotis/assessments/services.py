@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotis.assessments.enums import AnswerStatus, AssessmentState, CampaignState
+from pilotis.assessments.levels import level_reached
 from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign
 from pilotis.core import audit
 from pilotis.core.enums import AuditAction
@@ -111,9 +112,19 @@ def save_answer(campaign, school, indicator, *, status, comment, by, seen_revisi
     Answer.objects.filter(pk=answer.pk).update(
         status=status, comment=comment, revision=answer.revision + 1, updated_by=by, updated_at=now
     )
-    Assessment.objects.filter(pk=assessment.pk).update(last_activity_at=now)
+    levels = dict(assessment.domain_levels)
+    levels[indicator.domain.code] = _domain_level(assessment, indicator.domain)
+    Assessment.objects.filter(pk=assessment.pk).update(last_activity_at=now, domain_levels=levels)
     answer.refresh_from_db()
     return SaveResult(answer, changed=True, overwrote_newer=stale)
+
+
+def _domain_level(assessment, domain) -> int:
+    indicator_levels = dict(Indicator.objects.filter(domain=domain).values_list("code", "level"))
+    answers = dict(
+        Answer.objects.filter(assessment=assessment, indicator__domain=domain).values_list("indicator__code", "status")
+    )
+    return level_reached(indicator_levels, answers)
 
 
 @transaction.atomic

@@ -45,3 +45,55 @@ def answers_of(assessment) -> dict[str, str]:
     if assessment is None:
         return {}
     return dict(assessment.answers.exclude(status="").values_list("indicator__code", "status"))
+
+
+# Small-cell rule: a territory's mean is shown only over at least this many validated schools.
+MIN_SCHOOLS_FOR_MEAN = 5
+
+
+@dataclass
+class Series:
+    label: str
+    levels: dict  # domain code -> level (a float for a mean)
+    schools: int = 0  # how many schools a mean is over (0 for one school)
+
+
+def mean_levels(assessments, domain_codes) -> Series | None:
+    """The territory's mean level per domain over its validated assessments, or None under the small-cell rule."""
+    rows = list(assessments.values_list("domain_levels", flat=True))
+    if len(rows) < MIN_SCHOOLS_FOR_MEAN:
+        return None
+    means = {code: sum(row.get(code, 0) for row in rows) / len(rows) for code in domain_codes}
+    return Series(label="", levels=means, schools=len(rows))
+
+
+def comparisons(campaign, school, assessment, domain_codes):
+    """The series beside the school's own: its previous campaign, its département's and académie's means."""
+    from django.utils.translation import gettext as _
+
+    from pilotis.assessments.enums import AssessmentState
+    from pilotis.assessments.models import Assessment
+    from pilotis.assessments.services import previous_assessment
+
+    series = []
+    previous = previous_assessment(campaign, school)
+    if previous is not None and previous.domain_levels:
+        series.append(
+            Series(
+                _("Campagne %(year)s") % {"year": previous.campaign.school_year},
+                {code: previous.domain_levels.get(code, 0) for code in domain_codes},
+            )
+        )
+    validated = Assessment.objects.filter(campaign=campaign, state=AssessmentState.VALIDATED)
+    for label, scope in [
+        (
+            _("Moyenne du département (%(name)s)") % {"name": school.department.name},
+            {"school__department": school.department_id},
+        ),
+        (_("Moyenne de l'académie (%(name)s)") % {"name": campaign.academy.name}, {}),
+    ]:
+        mean = mean_levels(validated.filter(**scope), domain_codes)
+        if mean is not None:
+            mean.label = label
+            series.append(mean)
+    return series
