@@ -39,8 +39,9 @@ def radar_svg(
     size: int = 420,
 ) -> str:
     """`axes`: the domain titles; `series`: (label, one value per axis). Values from 0 to max_value."""
-    cx = cy = size / 2
-    radius = size / 2 - 95
+    margin = 90  # room for the axis labels on the left and right
+    cx, cy = size / 2 + margin, size / 2
+    radius = size / 2 - 80
     n = len(axes)
 
     def point(i, value):
@@ -49,7 +50,7 @@ def radar_svg(
         return cx + r * math.cos(angle), cy + r * math.sin(angle)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size + 24 * len(series)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size + 2 * margin} {size + 24 * len(series)}" '
         f'role="img" aria-labelledby="radar-title radar-desc" class="pilotis-chart">',
         f'<title id="radar-title">{escape(title)}</title>',
         f'<desc id="radar-desc">{escape(description)}</desc>',

@@ -79,15 +79,18 @@ class Command(BaseCommand):
                 closes_on=datetime.date(start, 6, 30),
                 by=users["dane"],
             )
-            # A plausible school: level 1 mostly reached, level 2 under way, level 3 rarely.
-            for indicator in referential.indicators.order_by("domain__position", "level", "position"):
-                rank = indicator.position + indicator.domain.position
-                status = {
-                    1: [DONE, DONE, DONE, IN_PROGRESS],
-                    2: [DONE, IN_PROGRESS, NOT_DONE],
-                    3: [IN_PROGRESS, NOT_DONE, ""],
-                }[indicator.level]
-                chosen = status[rank % len(status)]
+            # A plausible school: levels reached per domain, then work under way just above.
+            targets = {"PIL": 2, "PED": 1, "FOR": 1, "RES": 0, "INF": 2}
+            for indicator in referential.indicators.select_related("domain").order_by(
+                "domain__position", "level", "position"
+            ):
+                target = targets.get(indicator.domain.code, 1)
+                if indicator.level <= target:
+                    chosen = DONE
+                elif indicator.level == target + 1:
+                    chosen = [DONE, IN_PROGRESS, NOT_DONE][indicator.position % 3]
+                else:
+                    chosen = [IN_PROGRESS, NOT_DONE, ""][indicator.position % 3]
                 if chosen:
                     services.save_answer(previous, college, indicator, status=chosen, comment="", by=users["rupn"])
             assessment = Assessment.objects.get(campaign=previous, school=college)
