@@ -1,0 +1,139 @@
+"""Check 10: arbitrary input on every form — Unicode, NUL, 10,000 characters — never a 5xx,
+never a NUL stored."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pilotis.accounts.models import SchoolMembership, User
+from pilotis.assessments import services
+from pilotis.assessments.models import Answer, Campaign
+from pilotis.referential.loader import load_referential
+from pilotis.referential.models import ReferentialVersion
+from tests.security.test_permission_matrix import MINI
+
+
+class Long(str):
+    """A 10,000-character value that prints short in Hypothesis reports."""
+
+    def __repr__(self):
+        return f"<{len(self)} characters>"
+
+
+NASTY = st.one_of(
+    st.text(max_size=50),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=30).map(lambda s: s + "\x00" + s),
+    st.just("x" * 10_000).map(Long),
+    st.sampled_from(["=1+1", "<script>alert(1)</script>", "' OR 1=1 --", "\u202e\u0000", "é" * 300, "0400003L"]),
+)
+SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@pytest.fixture
+def campaign(world):
+    load_referential(MINI)
+    return services.open_campaign(
+        academy=world.bordeaux,
+        school_year="2026-2027",
+        referential=ReferentialVersion.objects.get(version="test-1"),
+        opens_on=datetime.date(2026, 9, 1),
+        closes_on=datetime.date(2027, 6, 30),
+        by=world.dane,
+    )
+
+
+def no_nul_stored():
+    for model, fields in [
+        (User, ["username", "email", "first_name", "last_name"]),
+        (Answer, ["comment", "status"]),
+        (Campaign, ["school_year"]),
+    ]:
+        # Checked in Python: SQLite's LIKE stops at a NUL, so a `__contains` lookup would match everything.
+        for row in model.objects.values_list(*fields):
+            assert not any("\x00" in (value or "") for value in row), (model, row)
+
+
+def post_ok(client, url, data, **extra):
+    response = client.post(url, data, **extra)
+    assert response.status_code < 500, (url, data, response.status_code)
+    return response
+
+
+@SETTINGS
+@given(status=NASTY, comment=NASTY, revision=NASTY)
+def test_answer_form(client_for, world, campaign, status, comment, revision):
+    client = client_for("rupn_a")
+    url = reverse("assessments:answer_save", args=[world.school_a.uai, "2026-2027", "PIL.1.01"])
+    post_ok(
+        client, url, {"status": status, "comment": comment, "seen_revision": revision}, headers={"HX-Request": "true"}
+    )
+    post_ok(client, url, {"status": "realise", "comment": comment})
+    no_nul_stored()
+
+
+@SETTINGS
+@given(email=NASTY, first=NASTY, last=NASTY, role=NASTY)
+def test_invite_form(client_for, world, email, first, last, role):
+    url = reverse("accounts:member_invite", args=[world.school_a.uai])
+    post_ok(client_for("chef_a"), url, {"email": email, "first_name": first, "last_name": last, "role": role})
+    no_nul_stored()
+    assert SchoolMembership.objects.filter(school=world.school_a).count() >= 4
+
+
+@SETTINGS
+@given(email=NASTY, kind=NASTY, department=NASTY)
+def test_territory_role_form(client_for, world, email, kind, department):
+    url = reverse("accounts:territory_role_add")
+    post_ok(
+        client_for("dane"),
+        url,
+        {"email": email, "first_name": "A", "last_name": "B", "kind": kind, "department": department},
+    )
+    no_nul_stored()
+
+
+@SETTINGS
+@given(year=NASTY, opens=NASTY, closes=NASTY, referential=NASTY)
+def test_campaign_form(client_for, world, year, opens, closes, referential):
+    post_ok(
+        client_for("dane"),
+        reverse("assessments:campaigns"),
+        {
+            "school_year": year,
+            "opens_on": opens,
+            "closes_on": closes,
+            "referential": referential,
+        },
+    )
+    no_nul_stored()
+
+
+@SETTINGS
+@given(q=NASTY, department=NASTY, kind=NASTY, sector=NASTY, page=NASTY)
+def test_school_search(client_for, world, q, department, kind, sector, page):
+    response = client_for("dane").get(
+        reverse("territories:school_list"),
+        {"q": q, "department": department, "kind": kind, "sector": sector, "page": page},
+    )
+    assert response.status_code < 500
+
+
+@SETTINGS
+@given(username=NASTY, password=NASTY)
+def test_login_form(client, world, username, password):
+    post_ok(client, reverse("accounts:login"), {"username": username, "password": password})
+    no_nul_stored()
+
+
+@SETTINGS
+@given(email=NASTY)
+def test_password_reset_form(client, world, email):
+    post_ok(client, reverse("accounts:password_reset"), {"email": email})
+
+
+def test_the_database_is_the_one_under_test():
+    assert connection.vendor in {"sqlite", "postgresql"}
