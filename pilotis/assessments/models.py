@@ -2,27 +2,12 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pilotis.assessments.enums import AnswerStatus, AssessmentState, CampaignState
-from pilotis.core.scope import scope_of
 from pilotis.referential.models import Indicator, ReferentialVersion
 from pilotis.territories.models import Academy, School
-
-
-class CampaignQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Campaigns of the académies the user has a school or a territory in."""
-        scope = scope_of(user)
-        if scope.everything:
-            return self
-        return self.filter(
-            Q(academy_id__in=scope.academy_ids)
-            | Q(academy__departments__in=scope.department_ids)
-            | Q(academy__departments__schools__in=scope.school_ids)
-        ).distinct()
 
 
 class Campaign(models.Model):
@@ -39,8 +24,6 @@ class Campaign(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
-
-    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("campagne")
