@@ -97,3 +97,27 @@ def comparisons(campaign, school, assessment, domain_codes):
             mean.label = label
             series.append(mean)
     return series
+
+
+def synthesis_data(campaign, school, assessment) -> dict:
+    """The Tableau synthétique's figures and radar chart; the Édition's PDF shows the same."""
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext as _
+
+    from pilotis.assessments.charts import radar_svg
+
+    summaries = summarise(campaign.referential, answers_of(assessment))
+    codes = [s.domain.code for s in summaries]
+    others = comparisons(campaign, school, assessment, codes)
+    own = _("%(school)s, %(year)s") % {"school": school.name, "year": campaign.school_year}
+    series = [(own, [s.level for s in summaries])] + [(o.label, [o.levels[c] for c in codes]) for o in others]
+    chart = radar_svg(
+        [s.domain.title for s in summaries],
+        series,
+        title=_("Niveau atteint par domaine"),
+        description=_(
+            "Graphique radar des niveaux atteints (0 à 3) dans les cinq domaines ; les mêmes valeurs figurent dans le tableau qui suit."
+        ),
+    )
+    rows = [{"summary": s, "comparisons": [o.levels[s.domain.code] for o in others]} for s in summaries]
+    return {"summaries": summaries, "others": others, "rows": rows, "chart": mark_safe(chart)}  # noqa: S308 — built from escaped parts

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilotis.assessments import views
+from pilotis.assessments import views, views_edition
 
 app_name = "assessments"
 base = "etablissements/<str:uai>/schematic/<str:year>/"
@@ -16,4 +16,8 @@ urlpatterns = [
     path(base + "reprendre/", views.start_from_previous, name="start_from_previous"),
     path("campagnes/", views.campaigns, name="campaigns"),
     path("campagnes/<int:pk>/clore/", views.campaign_close, name="campaign_close"),
+    path(base + "edition/", views_edition.edition, name="edition"),
+    path(base + "edition/rapport.pdf", views_edition.export_pdf, name="export_pdf"),
+    path(base + "edition/reponses.ods", views_edition.export_ods, name="export_ods"),
+    path(base + "edition/reponses.csv", views_edition.export_csv, name="export_csv"),
 ]

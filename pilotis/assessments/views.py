@@ -3,17 +3,15 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pilotis.assessments import services
-from pilotis.assessments.charts import radar_svg
 from pilotis.assessments.enums import AnswerStatus
 from pilotis.assessments.forms import AnswerForm, CampaignForm
 from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign
 from pilotis.assessments.perms import assessment_abilities, can_manage_campaigns
-from pilotis.assessments.synthesis import answers_of, comparisons, summarise
+from pilotis.assessments.synthesis import answers_of, summarise, synthesis_data
 from pilotis.core.guards import get_or_refuse, guarded, refuse
 from pilotis.core.scope import scope_of
 from pilotis.referential.models import Indicator
@@ -112,26 +110,11 @@ def domain(request, school, year, code):
 @school_view("read")
 def synthesis(request, school, year):
     ctx = Context(request, school, year)
-    return render(request, "assessments/synthesis.html", ctx.as_dict(tab="synthese", **synthesis_context(ctx)))
-
-
-def synthesis_context(ctx) -> dict:
-    """The synthesis figures and chart; the Édition's PDF uses the same."""
-    summaries = summarise(ctx.campaign.referential, answers_of(ctx.assessment))
-    codes = [s.domain.code for s in summaries]
-    others = comparisons(ctx.campaign, ctx.school, ctx.assessment, codes)
-    own = _("%(school)s, %(year)s") % {"school": ctx.school.name, "year": ctx.campaign.school_year}
-    series = [(own, [s.level for s in summaries])] + [(o.label, [o.levels[c] for c in codes]) for o in others]
-    chart = radar_svg(
-        [s.domain.title for s in summaries],
-        series,
-        title=_("Niveau atteint par domaine"),
-        description=_(
-            "Graphique radar des niveaux atteints (0 à 3) dans les cinq domaines ; les mêmes valeurs figurent dans le tableau qui suit."
-        ),
+    return render(
+        request,
+        "assessments/synthesis.html",
+        ctx.as_dict(tab="synthese", **synthesis_data(ctx.campaign, school, ctx.assessment)),
     )
-    rows = [{"summary": s, "comparisons": [o.levels[s.domain.code] for o in others]} for s in summaries]
-    return {"summaries": summaries, "others": others, "rows": rows, "chart": mark_safe(chart)}  # noqa: S308 — built from escaped parts
 
 
 @require_GET

@@ -1,0 +1,165 @@
+"""The Édition of a self-assessment: its answers as CSV and ODS, and its report as PDF."""
+
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pilotis.assessments.enums import AnswerStatus
+from pilotis.assessments.models import Answer
+from pilotis.assessments.synthesis import synthesis_data
+from pilotis.core.exporters import Column, Exporter, safe_filename
+from pilotis.referential.models import Indicator
+
+NOT_ANSWERED = gettext_lazy("Non renseigné")
+
+
+def _local(moment):
+    """A naive local time, as spreadsheets expect it (they know no time zone)."""
+    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0) if moment else None
+
+
+def indicator_rows(campaign, assessment):
+    """Every indicator of the campaign's referential, in order, with its answer (None if none): two queries."""
+    answers = {}
+    if assessment is not None:
+        answers = {a.indicator_id: a for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")}
+    indicators = (
+        Indicator.objects.filter(version=campaign.referential_id)
+        .select_related("domain")
+        .order_by("domain__position", "level", "position")
+    )
+    for indicator in indicators:
+        yield indicator, answers.get(indicator.pk)
+
+
+def answer_label(answer) -> str:
+    if answer is None or not answer.status:
+        return str(NOT_ANSWERED)
+    return str(AnswerStatus(answer.status).label)
+
+
+def export_filename(campaign, school, what: str, extension: str) -> str:
+    """`schematic-0400001A-2026-2027-reponses.csv`: the UAI and the year, never a person."""
+    return safe_filename("schematic", school.uai, campaign.school_year, what, extension=extension)
+
+
+class AssessmentExporter(Exporter):
+    """One row per indicator of the campaign's referential, answered or not."""
+
+    columns = [
+        Column("domain", gettext_lazy("Domaine"), "5cm"),
+        Column("level", gettext_lazy("Niveau")),
+        Column("code", gettext_lazy("Code"), "2.2cm"),
+        Column("statement", gettext_lazy("Indicateur"), "12cm"),
+        Column("answer", gettext_lazy("Réponse"), "4.5cm"),
+        Column("comment", gettext_lazy("Commentaire"), "10cm"),
+        Column("updated_at", gettext_lazy("Modifié le"), "3.5cm"),
+        Column("updated_by", gettext_lazy("Modifié par"), "4.5cm"),
+    ]
+
+    def __init__(self, campaign, school, assessment):
+        self.campaign, self.school, self.assessment = campaign, school, assessment
+        self.title = _("Réponses SCHÉMATIC %(year)s") % {"year": campaign.school_year}
+
+    def rows(self):
+        for indicator, answer in indicator_rows(self.campaign, self.assessment):
+            answered = answer is not None and answer.revision > 0
+            yield {
+                "domain": indicator.domain.title,
+                "level": indicator.level,
+                "code": indicator.code,
+                "statement": indicator.statement,
+                "answer": answer_label(answer),
+                "comment": answer.comment if answer else "",
+                "updated_at": _local(answer.updated_at) if answered else None,
+                "updated_by": str(answer.updated_by) if answered and answer.updated_by else "",
+            }
+
+    def filename(self, extension: str) -> str:
+        return export_filename(self.campaign, self.school, "reponses", extension)
+
+
+# --- PDF ------------------------------------------------------------------------------------------
+
+FONT_FILES = {
+    (400, "normal"): "Marianne-Regular.woff2",
+    (400, "italic"): "Marianne-Regular_Italic.woff2",
+    (500, "normal"): "Marianne-Medium.woff2",
+    (700, "normal"): "Marianne-Bold.woff2",
+    (700, "italic"): "Marianne-Bold_Italic.woff2",
+}
+
+
+def _font_faces() -> list[dict]:
+    """Marianne from django-dsfr's own files, as file:// URLs: nothing is fetched from the network."""
+    faces = []
+    for (weight, style), name in FONT_FILES.items():
+        path = finders.find(f"dsfr/dist/fonts/{name}")
+        if path:
+            faces.append({"weight": weight, "style": style, "url": Path(path).resolve().as_uri()})
+    return faces
+
+
+def _local_fetcher(allowed: set[str]):
+    """WeasyPrint may read the listed local files and nothing else: no network, no other file."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url not in allowed:
+                raise ValueError(f"Pilotis' PDF may not load {url[:80]}")
+            return super().fetch(url, headers)
+
+    return LocalFetcher(allowed_protocols=("file",))
+
+
+def report_context(campaign, school, assessment) -> dict:
+    levels = {level.number: level for level in campaign.referential.levels.all()}
+    domains = {}
+    for indicator, answer in indicator_rows(campaign, assessment):
+        domain = domains.setdefault(indicator.domain_id, {"domain": indicator.domain, "levels": {}})
+        domain["levels"].setdefault(indicator.level, []).append(
+            {
+                "indicator": indicator,
+                "status": answer.status if answer else "",
+                "label": answer_label(answer),
+                "comment": answer.comment if answer else "",
+            }
+        )
+    synthesis = synthesis_data(campaign, school, assessment)
+    # The chart's labels in Marianne too (WeasyPrint reads SVG text fonts from the SVG only).
+    svg = str(synthesis["chart"]).replace("<svg ", '<svg font-family="Marianne, sans-serif" ', 1)
+    synthesis["chart"] = mark_safe(svg)  # noqa: S308 — the same escaped SVG, one attribute added
+    reached = {s.domain.pk: s for s in synthesis["summaries"]}
+    sections = [
+        {
+            "domain": d["domain"],
+            "summary": reached.get(pk),
+            "levels": [(levels.get(n), n, rows) for n, rows in sorted(d["levels"].items())],
+        }
+        for pk, d in domains.items()
+    ]
+    return {
+        "school": school,
+        "campaign": campaign,
+        "assessment": assessment,
+        "sections": sections,
+        "font_faces": _font_faces(),
+        "generated_at": timezone.now(),
+        **synthesis,
+    }
+
+
+def render_pdf(campaign, school, assessment) -> bytes:
+    """The report for the conseil d'administration: cover, synthesis, then every domain (A4)."""
+    from weasyprint import HTML  # loads Pango: only when a PDF is asked for
+
+    context = report_context(campaign, school, assessment)
+    html = render_to_string("assessments/pdf/report.html", context)
+    fetcher = _local_fetcher({face["url"] for face in context["font_faces"]})
+    return HTML(string=html, url_fetcher=fetcher).write_pdf()
