@@ -1,0 +1,145 @@
+"""Each demo role signs in through the real form and visits every page it can reach.
+
+Every page is checked by `Site.check()`: axe-core finds no WCAG 2.1 A/AA violation, the console
+shows no error (CSP included), the page has one <h1> and a <title> naming Pilotis.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from pilotis.territories.models import School
+from tests.browser.conftest import COLLEGE_UAI, LYCEE_UAI
+from tests.browser.pages import MembersPage, SchoolListPage, SignInPage
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LOGOUT = "/compte/deconnexion/"
+PASSWORD_RESET = "/compte/mot-de-passe/oubli/"
+PROFILE = "/compte/"
+PASSWORD_CHANGE = "/compte/mot-de-passe/changer/"
+MY_SCHOOLS = "/compte/mes-etablissements/"
+SCHOOL_LIST = SchoolListPage.PATH
+TERRITORY_ROLES = "/compte/roles-territoriaux/"
+ADMIN = "/admin/"
+
+
+def school(uai):
+    return f"/etablissements/{uai}/"
+
+
+@dataclass(frozen=True)
+class Role:
+    username: str
+    landing: str  # where "/" leads once signed in
+    school: str  # a school page the role reads
+    department: str | None = None  # a correspondant's département code
+    manages_members: bool = False
+    browses: bool = False  # the school list of a territory
+    territory_roles: bool = False
+    admin: bool = False
+    out_of_scope: str | None = None  # a school the role must not see
+
+    @property
+    def reachable(self) -> set[str]:
+        """Pages the role must reach by following links from its landing page."""
+        pages = {self.landing, school(self.school) if not self.browses else SCHOOL_LIST, PROFILE, PASSWORD_CHANGE}
+        if not self.browses:
+            pages.add(MembersPage.path(self.school))
+        if self.territory_roles:
+            pages.add(TERRITORY_ROLES)
+        if self.admin:
+            pages.add(ADMIN)
+        return pages
+
+
+ROLES = [
+    Role("direction", school(COLLEGE_UAI), COLLEGE_UAI, manages_members=True, out_of_scope=LYCEE_UAI),
+    Role("rupn", school(COLLEGE_UAI), COLLEGE_UAI, out_of_scope=LYCEE_UAI),
+    Role("enseignant", school(COLLEGE_UAI), COLLEGE_UAI, out_of_scope=LYCEE_UAI),
+    Role("rupn64", school(LYCEE_UAI), LYCEE_UAI, out_of_scope=COLLEGE_UAI),
+    Role("correspondant40", SCHOOL_LIST, COLLEGE_UAI, department="040", browses=True, out_of_scope=LYCEE_UAI),
+    Role("correspondant64", SCHOOL_LIST, LYCEE_UAI, department="064", browses=True, out_of_scope=COLLEGE_UAI),
+    Role("dane", SCHOOL_LIST, COLLEGE_UAI, browses=True, territory_roles=True),
+    Role("admin", SCHOOL_LIST, LYCEE_UAI, browses=True, territory_roles=True, admin=True),
+]
+
+
+def allowed_for(role: Role):
+    def allow(path: str) -> bool:
+        if path.startswith((LOGOUT, SignInPage.PATH, PASSWORD_RESET, "/static/")):
+            return False  # signing out ends the crawl; the signed-out pages were seen signed out
+        if path.startswith(ADMIN):
+            return role.admin and path == ADMIN  # the admin's index, never the admin's own pages
+        return True
+
+    return allow
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.username for r in ROLES])
+def test_every_page_a_role_reaches_is_accessible(site, demo, role):
+    # Signed out: the password reset page, and the sign-in page where "/" leads.
+    site.visit(PASSWORD_RESET)
+    site.visit("/")
+    assert site.path == "/compte/connexion/?next=/"
+
+    site.sign_in(role.username)  # and back to "/", the page asked for
+    assert site.path == role.landing, f"{role.username} signed in and landed on {site.path}"
+
+    # The pages every role must see, whether or not a link leads there.
+    if role.browses:
+        _browse_schools(site, role)
+    for path in [school(role.school), PROFILE, PASSWORD_CHANGE, MY_SCHOOLS]:
+        if path not in site.visited():
+            site.visit(path)
+    members = MembersPage(site)
+    site.visit(MembersPage.path(role.school))
+    assert members.invite_form().count() == (1 if role.manages_members else 0)
+    assert members.role_selects().count() == (len(members.emails()) if role.manages_members else 0)
+
+    # Then everything else the links lead to.
+    crawled = site.crawl(allow=allowed_for(role))
+    unlinked = role.reachable - site.linked()
+    assert not unlinked, f"{role.username}: no link leads to {sorted(unlinked)}"
+    unvisited = role.reachable - site.visited()
+    assert not unvisited, f"{role.username}: {sorted(unvisited)} not visited (crawled: {crawled})"
+
+    # What the role must not reach is not linked, and answers 404 ("does not exist for you").
+    unreachable = {SCHOOL_LIST} if not role.browses else set()
+    unreachable |= {TERRITORY_ROLES} if not role.territory_roles else set()
+    assert not unreachable & site.linked(), f"{role.username} is shown links to {unreachable & site.linked()}"
+    assert site.status_of(SCHOOL_LIST) == (200 if role.browses else 404)
+    assert site.status_of(TERRITORY_ROLES) == (200 if role.territory_roles else 404)
+    if role.out_of_scope:
+        assert site.status_of(school(role.out_of_scope)) == 404
+        assert site.status_of(MembersPage.path(role.out_of_scope)) == 404
+
+    site.assert_clean()
+
+
+def _browse_schools(site, role):
+    """On the school list: the territory's schools only, a search with a filter, page 2."""
+    schools = SchoolListPage(site)
+    if site.path != SCHOOL_LIST:
+        site.visit(SCHOOL_LIST)
+    in_scope = School.objects.all()
+    if role.department:
+        in_scope = in_scope.filter(department__code=role.department)
+        department = role.department.lstrip("0") + " "  # "40 Landes"
+        departments = schools.department_options()
+        assert len(departments) == 2 and departments[1].startswith(department), departments
+        assert {d[: len(department)] for d in schools.departments()} == {department}
+    else:
+        assert in_scope.count() == 589  # the whole académie de Bordeaux
+    assert schools.count() == in_scope.count()
+
+    colleges = in_scope.filter(kind="college", search_text__contains="college")
+    schools.search("collège", kind="Collège")
+    assert schools.count() == colleges.count() > 25
+    schools.go_to_page(2)
+    assert "page=2" in site.path and "kind=college" in site.path and "q=coll" in site.path
+    assert len(schools.uais()) == min(25, colleges.count() - 25)
+
+    if role.out_of_scope:
+        schools.search(role.out_of_scope, kind="Tous")  # the UAI of a school of another département
+        assert schools.count() == 0
