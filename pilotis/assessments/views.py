@@ -189,8 +189,8 @@ def _answer_response(request, ctx, indicator, htmx, back, *, error=None, notice=
     ctx.abilities = assessment_abilities(request.user, ctx.school, ctx.campaign, ctx.assessment)
     return render(
         request,
-        "assessments/domain.html#indicator",
-        ctx.as_dict(row={"indicator": indicator, "answer": answer}, error=error, notice=notice),
+        "assessments/domain.html#savebar",
+        ctx.as_dict(i=indicator, a=answer, oob=True, error=error, notice=notice),
         status=status,
     )
 

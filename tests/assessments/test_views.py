@@ -12,7 +12,8 @@ def url(name, world, *extra):
     return reverse(f"assessments:{name}", args=[world.school_a.uai, YEAR, *extra])
 
 
-def test_htmx_save_returns_the_row_with_its_saved_state(client_for, world, campaign):
+def test_htmx_save_returns_only_the_save_bar(client_for, world, campaign):
+    """The inputs the person is using are never replaced: only the save state comes back."""
     client = client_for("rupn_a")
     response = client.post(
         url("answer_save", world, "PIL.1.01"),
@@ -21,9 +22,12 @@ def test_htmx_save_returns_the_row_with_its_saved_state(client_for, world, campa
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.lstrip().startswith("<form") and 'id="i-PIL.1.01"' in html
+    assert html.lstrip().startswith(
+        '<div class="fr-fieldset__element pilotis-save-bar" id="bar-PIL.1.01" hx-swap-oob="true">'
+    )
     assert "Enregistré." in html
-    assert 'value="realise" checked' in html
+    assert '<input type="hidden" name="seen_revision" value="1">' in html
+    assert 'type="radio"' not in html and "<textarea" not in html
     answer = Answer.objects.get()
     assert (answer.status, answer.comment, answer.updated_by) == ("realise", "Voté en CA", world.rupn_a)
 

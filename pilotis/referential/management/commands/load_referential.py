@@ -24,7 +24,8 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Référentiel refusé, rien n'a été chargé depuis {path.name} :\n  " + "\n  ".join(exc.problems)
                 ) from None
-            self.stdout.write(
-                f"Version {result.version} {OUTCOMES[result.outcome]} : "
-                f"{result.domains} domaines, {result.indicators} indicateurs ({path.name})"
-            )
+            if options["verbosity"] > 0:
+                self.stdout.write(
+                    f"Version {result.version} {OUTCOMES[result.outcome]} : "
+                    f"{result.domains} domaines, {result.indicators} indicateurs ({path.name})"
+                )
