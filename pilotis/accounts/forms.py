@@ -23,7 +23,9 @@ class LoginForm(PilotisFormMixin, DsfrBaseForm, auth_forms.AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        # AuthenticationForm caps the field at the username's 150 characters; e-mails may be longer.
+        self.fields["username"].max_length = 254
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True, "maxlength": 254})
 
 
 class PasswordResetForm(PilotisFormMixin, DsfrBaseForm, auth_forms.PasswordResetForm):

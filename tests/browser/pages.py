@@ -248,8 +248,8 @@ class SignInPage:
         return self.site.submit(self.page.get_by_role("button", name="Se connecter", exact=True))
 
     def error(self) -> str:
-        """The form's error (django-dsfr renders the non-field errors in an error input group)."""
-        return self.page.locator("form .fr-input-group--error").first.inner_text()
+        """The sign-in error, shown in an alert that screen readers announce."""
+        return self.page.get_by_role("alert").first.inner_text()
 
 
 class SchoolListPage:
