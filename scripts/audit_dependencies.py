@@ -15,7 +15,17 @@ LOCKS = ["requirements/base.txt", "requirements/dev.txt"]
 
 
 def main() -> int:
-    command = [sys.executable, "-m", "pip_audit", "--disable-pip", "--no-deps", "--progress-spinner", "off", "-f", "json"]
+    command = [
+        sys.executable,
+        "-m",
+        "pip_audit",
+        "--disable-pip",
+        "--no-deps",
+        "--progress-spinner",
+        "off",
+        "-f",
+        "json",
+    ]
     for lock in LOCKS:
         command += ["-r", lock]
     result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
