@@ -39,7 +39,7 @@ def radar_svg(
     size: int = 420,
 ) -> str:
     """`axes`: the domain titles; `series`: (label, one value per axis). Values from 0 to max_value."""
-    margin = 90  # room for the axis labels on the left and right
+    margin = 110  # room for the axis labels on the left and right
     cx, cy = size / 2 + margin, size / 2
     radius = size / 2 - 80
     n = len(axes)
@@ -66,10 +66,10 @@ def radar_svg(
         lx, ly = point(i, max_value + 0.45)
         anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
         lines = _wrap(label)
-        start = ly - (len(lines) - 1) * 7
+        start = ly - (len(lines) - 1) * 8
         for k, line in enumerate(lines):
             parts.append(
-                f'<text x="{lx:.1f}" y="{start + k * 14:.1f}" font-size="12" text-anchor="{anchor}" fill="#161616">{escape(line)}</text>'
+                f'<text x="{lx:.1f}" y="{start + k * 16:.1f}" font-size="14" text-anchor="{anchor}" fill="#161616">{escape(line)}</text>'
             )
     for index, (label, values) in enumerate(series):
         style = SERIES_STYLES[index % len(SERIES_STYLES)]
@@ -82,7 +82,7 @@ def radar_svg(
         ly = size + 12 + 24 * index
         parts.append(
             f'<line x1="20" y1="{ly}" x2="56" y2="{ly}" stroke="{style["stroke"]}" stroke-width="3"{dash}/>'
-            f'<text x="64" y="{ly + 4}" font-size="12" fill="#161616">{escape(label)}</text>'
+            f'<text x="64" y="{ly + 5}" font-size="14" fill="#161616">{escape(label)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

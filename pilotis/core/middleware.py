@@ -3,6 +3,7 @@ import logging
 import re
 import uuid
 
+from django.conf import settings
 from django.utils.cache import patch_cache_control
 
 _request_id = contextvars.ContextVar("request_id", default="-")
@@ -27,7 +28,9 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
+        # Only a proxy of ours may name the request (so that its logs and ours share the id);
+        # from anyone else, a client could collide with or forge log references.
+        incoming = request.headers.get("X-Request-ID", "") if settings.TRUST_REQUEST_ID_HEADER else ""
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         token = _request_id.set(request_id)

@@ -80,7 +80,8 @@ def test_anonymous_never_reaches_the_failing_view(world, client):
     assert client.get("/test-boom/").status_code == 302
 
 
-def test_request_id_from_a_trusted_proxy_is_kept_and_a_malformed_one_replaced(world):
+def test_request_id_from_a_trusted_proxy_is_kept_and_a_malformed_one_replaced(world, settings):
+    settings.TRUST_REQUEST_ID_HEADER = True
     client = signed_in(world.chef_a)
     kept = client.get("/compte/", HTTP_X_REQUEST_ID="abcdef0123456789")
     assert kept["X-Request-ID"] == "abcdef0123456789"
@@ -88,6 +89,13 @@ def test_request_id_from_a_trusted_proxy_is_kept_and_a_malformed_one_replaced(wo
         response = client.get("/compte/", HTTP_X_REQUEST_ID=bad)
         assert response["X-Request-ID"] != bad
         assert len(response["X-Request-ID"]) == 32
+
+
+def test_request_id_from_a_client_is_not_trusted(world, settings):
+    settings.TRUST_REQUEST_ID_HEADER = False
+    response = signed_in(world.chef_a).get("/compte/", HTTP_X_REQUEST_ID="abcdef0123456789")
+    assert response["X-Request-ID"] != "abcdef0123456789"
+    assert len(response["X-Request-ID"]) == 32
 
 
 def test_not_found_is_generic_and_french(world):
