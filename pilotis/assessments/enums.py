@@ -10,7 +10,7 @@ class AnswerStatus(models.TextChoices):
 
 class CampaignState(models.TextChoices):
     OPEN = "open", _("Ouverte")
-    CLOSED = "closed", _("Close")
+    CLOSED = "closed", _("Clôturée")
 
 
 class AssessmentState(models.TextChoices):
