@@ -102,8 +102,8 @@ class AnswerChange(models.Model):
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     changed_by_label = models.CharField(max_length=200, blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
-    status_before = models.CharField(max_length=12, blank=True)
-    status_after = models.CharField(max_length=12, blank=True)
+    status_before = models.CharField(max_length=12, blank=True, choices=AnswerStatus.choices)
+    status_after = models.CharField(max_length=12, blank=True, choices=AnswerStatus.choices)
     comment_before = models.TextField(blank=True)
     comment_after = models.TextField(blank=True)
     # The revision the author's page showed: lower than the answer's then means a later save won.

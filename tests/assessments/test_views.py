@@ -108,3 +108,12 @@ def test_outsiders_never_see_the_school(client_for, world, campaign, persona):
     response = client_for(persona).get(url("home", world))
     assert response.status_code == 404
     assert world.school_a.name not in response.content.decode()
+
+
+def test_history_shows_who_changed_what_in_words(client_for, world, campaign, indicator):
+    services.save_answer(campaign, world.school_a, indicator, status="en_cours", comment="", by=world.rupn_a)
+    services.save_answer(campaign, world.school_a, indicator, status="realise", comment="Voté", by=world.chef_a)
+    page = client_for("member_a").get(url("history", world, "PIL.1.01")).content.decode()
+    assert "En cours de réalisation → Réalisé" in page
+    assert "— → En cours de réalisation" in page
+    assert str(world.chef_a) in page and str(world.rupn_a) in page
