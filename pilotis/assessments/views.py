@@ -10,7 +10,7 @@ from pilotis.assessments import services
 from pilotis.assessments.enums import AnswerStatus
 from pilotis.assessments.forms import AnswerForm, CampaignForm
 from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign
-from pilotis.assessments.perms import assessment_abilities, can_manage_campaigns
+from pilotis.assessments.perms import assessment_abilities, can_fill, can_manage_campaigns, can_validate
 from pilotis.assessments.synthesis import answers_of, summarise, synthesis_data
 from pilotis.core.guards import get_or_refuse, guarded, refuse
 from pilotis.core.scope import scope_of
@@ -146,10 +146,9 @@ def answer_save(request, school, year, code):
     )
     htmx = request.headers.get("HX-Request") == "true"
     back = reverse("assessments:domain", args=[school.uai, year, indicator.domain.code]) + f"#i-{indicator.code}"
-    if not ctx.abilities["fill"]:
-        if ctx.assessment is not None and ctx.assessment.is_validated:
-            message = _("Cet autodiagnostic a été validé : votre modification n'a pas été enregistrée.")
-            return _answer_response(request, ctx, indicator, htmx, back, error=message, status=409)
+    # The role decides who may write; the state (validated meanwhile, campaign closed) is the
+    # service's to check, under its lock, and a page left open gets told so rather than a 403.
+    if not can_fill(request.user, school):
         refuse(request, obj=school, what="assessment:fill", status=403)
     form = AnswerForm(request.POST)
     if not form.is_valid():
@@ -199,9 +198,11 @@ def _answer_response(request, ctx, indicator, htmx, back, *, error=None, notice=
 @school_view("read")
 def validate(request, school, year):
     ctx = Context(request, school, year)
-    if not ctx.abilities["validate"]:
+    if not can_validate(request.user, school):
         refuse(request, obj=school, what="assessment:validate", status=403)
     try:
+        if ctx.assessment is None:
+            raise ValidationError(_("Aucune réponse n'a encore été saisie : il n'y a rien à valider."))
         services.validate_assessment(ctx.assessment, by=request.user, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -216,9 +217,11 @@ def validate(request, school, year):
 @school_view("read")
 def reopen(request, school, year):
     ctx = Context(request, school, year)
-    if not ctx.abilities["reopen"]:
+    if not can_validate(request.user, school):
         refuse(request, obj=school, what="assessment:reopen", status=403)
     try:
+        if ctx.assessment is None:
+            raise ValidationError(_("Cet autodiagnostic n'est pas validé."))
         services.reopen_assessment(ctx.assessment, by=request.user, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -231,7 +234,7 @@ def reopen(request, school, year):
 @school_view("read")
 def start_from_previous(request, school, year):
     ctx = Context(request, school, year)
-    if not ctx.abilities["fill"]:
+    if not can_fill(request.user, school):
         refuse(request, obj=school, what="assessment:fill", status=403)
     try:
         copied = services.start_from_previous(ctx.campaign, school, by=request.user)

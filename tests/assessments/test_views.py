@@ -117,3 +117,30 @@ def test_history_shows_who_changed_what_in_words(client_for, world, campaign, in
     assert "En cours de réalisation → Réalisé" in page
     assert "— → En cours de réalisation" in page
     assert str(world.chef_a) in page and str(world.rupn_a) in page
+
+
+def test_a_second_validation_from_a_stale_page_is_explained_not_refused(client_for, world, campaign, indicator):
+    services.save_answer(campaign, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
+    services.validate_assessment(Assessment.objects.get(), by=world.chef_a)
+    client = client_for("adjoint_a")
+    response = client.post(url("validate", world), follow=True)
+    assert response.status_code == 200
+    assert "déjà validé" in response.content.decode()
+    assert Assessment.objects.get().validated_by == world.chef_a
+
+
+def test_validating_an_empty_assessment_is_explained(client_for, world, campaign):
+    response = client_for("chef_a").post(url("validate", world), follow=True)
+    assert response.status_code == 200
+    assert "rien à valider" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_a_page_left_open_when_the_campaign_closes_is_told_so(client_for, world, campaign):
+    services.close_campaign(campaign, by=world.dane)
+    response = client_for("rupn_a").post(
+        url("answer_save", world, "PIL.1.01"), {"status": "realise"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 409
+    assert "campagne est close" in response.content.decode()
+    assert not Answer.objects.exists()
