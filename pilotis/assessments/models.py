@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pilotis.assessments.enums import AnswerStatus, AssessmentState, CampaignState
-from pilotis.referential.models import Indicator, ReferentialVersion
-from pilotis.territories.models import Academy, School
+from pilotis.referential.models import Domain, Indicator, ReferentialVersion
+from pilotis.territories.models import Academy, Department, School
 
 
 class Campaign(models.Model):
@@ -60,6 +60,8 @@ class Assessment(models.Model):
     # Level reached per domain code, kept up to date by services.save_answer: dashboards and
     # territory means read it instead of recomputing from the answers.
     domain_levels = models.JSONField(_("niveaux atteints"), default=dict, blank=True)
+    # Indicators with a status: 0 means "not started" for the campaign's progress.
+    answered_count = models.PositiveSmallIntegerField(_("indicateurs renseignés"), default=0)
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -67,6 +69,7 @@ class Assessment(models.Model):
         verbose_name = _("autodiagnostic")
         verbose_name_plural = _("autodiagnostics")
         constraints = [models.UniqueConstraint(fields=["campaign", "school"], name="assessment_unique_school")]
+        indexes = [models.Index(fields=["campaign", "answered_count"], name="assessment_progress")]
 
     def __str__(self):
         return f"{self.school.name} — {self.campaign.school_year}"
@@ -115,3 +118,61 @@ class AnswerChange(models.Model):
 
     def __str__(self):
         return f"{self.changed_at:%Y-%m-%d %H:%M} {self.changed_by_label}: {self.status_before} → {self.status_after}"
+
+
+# Tallies: the territory's figures, per campaign and département, kept up to date by the services
+# that change answers (see `tallies.py`), so that the dashboards sum a few rows per département
+# instead of counting answers at request time. `tallies.rebuild` recomputes them from the answers.
+# Plain integers, not positive ones: a counter gone wrong must not make a school's save fail.
+
+
+class CampaignTally(models.Model):
+    """Assessments of one campaign in one département that have started, and that are validated."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    started = models.IntegerField(default=0)
+    validated = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "department"], name="campaign_tally_unique")]
+
+    def __str__(self):
+        return f"{self.campaign_id}/{self.department_id}: {self.started} started, {self.validated} validated"
+
+
+class IndicatorTally(models.Model):
+    """How many assessments of the campaign in the département answer the indicator each way."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    done = models.IntegerField(default=0)
+    in_progress = models.IntegerField(default=0)
+    not_done = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "department", "indicator"], name="indicator_tally_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id}/{self.department_id}/{self.indicator_id}: {self.done}/{self.in_progress}/{self.not_done}"
+
+
+class LevelTally(models.Model):
+    """How many started assessments of the campaign in the département reach each level of a domain."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    schools = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "department", "domain", "level"], name="level_tally_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id}/{self.department_id}/{self.domain_id} level {self.level}: {self.schools}"

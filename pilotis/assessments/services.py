@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pilotis.assessments import tallies
 from pilotis.assessments.enums import AnswerStatus, AssessmentState, CampaignState
 from pilotis.assessments.levels import level_reached
 from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign
@@ -114,7 +115,21 @@ def save_answer(campaign, school, indicator, *, status, comment, by, seen_revisi
     )
     levels = dict(assessment.domain_levels)
     levels[indicator.domain.code] = _domain_level(assessment, indicator.domain)
-    Assessment.objects.filter(pk=assessment.pk).update(last_activity_at=now, domain_levels=levels)
+    answered = assessment.answered_count + (1 if status else 0) - (1 if answer.status else 0)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        last_activity_at=now, domain_levels=levels, answered_count=answered
+    )
+    tallies.answer_changed(
+        assessment,
+        school.department_id,
+        indicator,
+        old_status=answer.status,
+        new_status=status,
+        old_levels=assessment.domain_levels,
+        new_levels=levels,
+        old_answered=assessment.answered_count,
+        new_answered=answered,
+    )
     answer.refresh_from_db()
     return SaveResult(answer, changed=True, overwrote_newer=stale)
 
@@ -129,7 +144,9 @@ def _domain_level(assessment, domain) -> int:
 
 @transaction.atomic
 def validate_assessment(assessment, *, by, request=None) -> Assessment:
-    assessment = Assessment.objects.select_for_update().select_related("campaign").get(pk=assessment.pk)
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",)).select_related("campaign", "school").get(pk=assessment.pk)
+    )
     if assessment.state == AssessmentState.VALIDATED:
         raise ValidationError(_("Cet autodiagnostic est déjà validé."))
     if assessment.campaign.state != CampaignState.OPEN:
@@ -141,6 +158,7 @@ def validate_assessment(assessment, *, by, request=None) -> Assessment:
     assessment.validated_at = now
     assessment.last_activity_at = now
     assessment.save(update_fields=["state", "validated_by", "validated_by_label", "validated_at", "last_activity_at"])
+    tallies.validation_changed(assessment, assessment.school.department_id, +1)
     audit.record(
         AuditAction.ASSESSMENT_VALIDATED,
         actor=by,
@@ -154,7 +172,9 @@ def validate_assessment(assessment, *, by, request=None) -> Assessment:
 
 @transaction.atomic
 def reopen_assessment(assessment, *, by, request=None) -> Assessment:
-    assessment = Assessment.objects.select_for_update().select_related("campaign").get(pk=assessment.pk)
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",)).select_related("campaign", "school").get(pk=assessment.pk)
+    )
     if assessment.state != AssessmentState.VALIDATED:
         raise ValidationError(_("Cet autodiagnostic n'est pas validé."))
     if assessment.campaign.state != CampaignState.OPEN:
@@ -166,6 +186,7 @@ def reopen_assessment(assessment, *, by, request=None) -> Assessment:
     assessment.validated_at = None
     assessment.last_activity_at = timezone.now()
     assessment.save(update_fields=["state", "validated_by", "validated_by_label", "validated_at", "last_activity_at"])
+    tallies.validation_changed(assessment, assessment.school.department_id, -1)
     audit.record(
         AuditAction.ASSESSMENT_REOPENED,
         actor=by,

@@ -1,0 +1,222 @@
+"""The territory's figures of a campaign, kept per département as the answers change.
+
+The dashboards of the DANE and the correspondents must not count answers at request time (60,000
+schools × 81 indicators): the services of this app call `answer_changed` and `validation_changed`
+inside their transaction, which move a few counters with `UPDATE … SET n = n + 1`. Those updates
+are atomic on every database, so concurrent saves in one département cannot lose a count.
+
+`compute` recomputes the same figures from the raw answers, `rebuild` replaces the stored ones
+with them (after a bulk load, or should a school move to another département), and the tests
+check after random sequences of saves that the two agree.
+"""
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count, F, Q
+
+from pilotis.assessments.enums import AnswerStatus, AssessmentState
+from pilotis.assessments.models import Answer, Assessment, CampaignTally, IndicatorTally, LevelTally
+from pilotis.referential.models import Domain, Indicator
+
+STATUS_FIELDS = {
+    AnswerStatus.DONE: "done",
+    AnswerStatus.IN_PROGRESS: "in_progress",
+    AnswerStatus.NOT_DONE: "not_done",
+}
+
+
+def _ensure_rows(campaign_id: int, department_id: int) -> None:
+    """Creates the département's zeroed counters for the campaign (idempotent, race-safe)."""
+    from pilotis.assessments.models import Campaign
+
+    referential_id = Campaign.objects.values_list("referential_id", flat=True).get(pk=campaign_id)
+    CampaignTally.objects.bulk_create(
+        [CampaignTally(campaign_id=campaign_id, department_id=department_id)], ignore_conflicts=True
+    )
+    IndicatorTally.objects.bulk_create(
+        [
+            IndicatorTally(campaign_id=campaign_id, department_id=department_id, indicator_id=pk)
+            for pk in Indicator.objects.filter(version_id=referential_id).values_list("pk", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
+    top = max(Indicator.objects.filter(version_id=referential_id).values_list("level", flat=True), default=0)
+    LevelTally.objects.bulk_create(
+        [
+            LevelTally(campaign_id=campaign_id, department_id=department_id, domain_id=pk, level=level)
+            for pk in Domain.objects.filter(version_id=referential_id).values_list("pk", flat=True)
+            for level in range(top + 1)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _bump(model, campaign_id: int, department_id: int, deltas: Mapping[str, int], **key) -> None:
+    deltas = {name: delta for name, delta in deltas.items() if delta}
+    if not deltas:
+        return
+    changes = {name: F(name) + delta for name, delta in deltas.items()}
+    rows = model.objects.filter(campaign_id=campaign_id, department_id=department_id, **key)
+    if rows.update(**changes) == 0:
+        _ensure_rows(campaign_id, department_id)
+        rows.update(**changes)
+
+
+def answer_changed(
+    assessment,
+    department_id: int,
+    indicator,
+    *,
+    old_status: str,
+    new_status: str,
+    old_levels: Mapping[str, int],
+    new_levels: Mapping[str, int],
+    old_answered: int,
+    new_answered: int,
+) -> None:
+    """Moves the counters for one answer's change (call it in the saving transaction)."""
+    campaign_id = assessment.campaign_id
+    if old_status != new_status:
+        deltas = Counter()
+        if old_status:
+            deltas[STATUS_FIELDS[old_status]] -= 1
+        if new_status:
+            deltas[STATUS_FIELDS[new_status]] += 1
+        _bump(IndicatorTally, campaign_id, department_id, deltas, indicator_id=indicator.pk)
+    was_started, is_started = old_answered > 0, new_answered > 0
+    if was_started and is_started:
+        code, domain_id = indicator.domain.code, indicator.domain_id
+        old_level, new_level = old_levels.get(code, 0), new_levels.get(code, 0)
+        if old_level != new_level:
+            _bump(LevelTally, campaign_id, department_id, {"schools": -1}, domain_id=domain_id, level=old_level)
+            _bump(LevelTally, campaign_id, department_id, {"schools": 1}, domain_id=domain_id, level=new_level)
+    elif was_started != is_started:
+        # Starting (or clearing every answer) adds (or takes away) the school in every domain.
+        delta, levels = (1, new_levels) if is_started else (-1, old_levels)
+        _bump(CampaignTally, campaign_id, department_id, {"started": delta})
+        for domain_id, code in Domain.objects.filter(version=indicator.version_id).values_list("pk", "code"):
+            _bump(
+                LevelTally,
+                campaign_id,
+                department_id,
+                {"schools": delta},
+                domain_id=domain_id,
+                level=levels.get(code, 0),
+            )
+
+
+def validation_changed(assessment, department_id: int, delta: int) -> None:
+    _bump(CampaignTally, assessment.campaign_id, department_id, {"validated": delta})
+
+
+@dataclass
+class Figures:
+    """One campaign's figures per département, stored or recomputed, in a comparable shape."""
+
+    campaigns: dict[int, tuple[int, int]] = field(default_factory=dict)  # dept → (started, validated)
+    indicators: dict[tuple[int, int], tuple[int, int, int]] = field(default_factory=dict)  # (dept, ind)
+    levels: dict[tuple[int, int, int], int] = field(default_factory=dict)  # (dept, domain, level)
+
+    def without_zeros(self) -> "Figures":
+        return Figures(
+            {k: v for k, v in self.campaigns.items() if any(v)},
+            {k: v for k, v in self.indicators.items() if any(v)},
+            {k: v for k, v in self.levels.items() if v},
+        )
+
+
+def stored(campaign) -> Figures:
+    return Figures(
+        {
+            d: (s, v)
+            for d, s, v in CampaignTally.objects.filter(campaign=campaign).values_list(
+                "department_id", "started", "validated"
+            )
+        },
+        {
+            (d, i): (a, b, c)
+            for d, i, a, b, c in IndicatorTally.objects.filter(campaign=campaign).values_list(
+                "department_id", "indicator_id", "done", "in_progress", "not_done"
+            )
+        },
+        {
+            (d, dom, lvl): n
+            for d, dom, lvl, n in LevelTally.objects.filter(campaign=campaign).values_list(
+                "department_id", "domain_id", "level", "schools"
+            )
+        },
+    ).without_zeros()
+
+
+def compute(campaign) -> Figures:
+    """The same figures, from the raw answers and the assessments' stored levels."""
+    assessments = Assessment.objects.filter(campaign=campaign)
+    started = Q(answered_count__gt=0)
+    campaigns = {
+        row["school__department_id"]: (row["started"], row["validated"])
+        for row in assessments.values("school__department_id").annotate(
+            started=Count("pk", filter=started),
+            validated=Count("pk", filter=Q(state=AssessmentState.VALIDATED)),
+        )
+    }
+    indicators = {
+        (row["assessment__school__department_id"], row["indicator_id"]): (row["d"], row["p"], row["n"])
+        for row in Answer.objects.filter(assessment__campaign=campaign)
+        .exclude(status="")
+        .values("assessment__school__department_id", "indicator_id")
+        .annotate(
+            d=Count("pk", filter=Q(status=AnswerStatus.DONE)),
+            p=Count("pk", filter=Q(status=AnswerStatus.IN_PROGRESS)),
+            n=Count("pk", filter=Q(status=AnswerStatus.NOT_DONE)),
+        )
+    }
+    domains = dict(Domain.objects.filter(version=campaign.referential_id).values_list("code", "pk"))
+    levels = Counter()
+    for department_id, domain_levels in assessments.filter(started).values_list(
+        "school__department_id", "domain_levels"
+    ):
+        for code, domain_id in domains.items():
+            levels[(department_id, domain_id, domain_levels.get(code, 0))] += 1
+    return Figures(campaigns, indicators, dict(levels)).without_zeros()
+
+
+@transaction.atomic
+def rebuild(campaign) -> Figures:
+    """Recounts every assessment's answers, then replaces the campaign's counters by `compute`."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    answered = (
+        Answer.objects.filter(assessment=OuterRef("pk"))
+        .exclude(status="")
+        .order_by()
+        .values("assessment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Assessment.objects.filter(campaign=campaign).update(answered_count=Coalesce(Subquery(answered), 0))
+    figures = compute(campaign)
+    for model in (CampaignTally, IndicatorTally, LevelTally):
+        model.objects.filter(campaign=campaign).delete()
+    CampaignTally.objects.bulk_create(
+        CampaignTally(campaign=campaign, department_id=d, started=s, validated=v)
+        for d, (s, v) in figures.campaigns.items()
+    )
+    IndicatorTally.objects.bulk_create(
+        (
+            IndicatorTally(campaign=campaign, department_id=d, indicator_id=i, done=a, in_progress=b, not_done=c)
+            for (d, i), (a, b, c) in figures.indicators.items()
+        ),
+        batch_size=2000,
+    )
+    LevelTally.objects.bulk_create(
+        (
+            LevelTally(campaign=campaign, department_id=d, domain_id=dom, level=lvl, schools=n)
+            for (d, dom, lvl), n in figures.levels.items()
+        ),
+        batch_size=2000,
+    )
+    return figures

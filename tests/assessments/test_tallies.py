@@ -1,0 +1,92 @@
+"""The stored counters of the dashboards agree with a recount from the raw answers."""
+
+import contextlib
+
+import pytest
+from django.core.exceptions import ValidationError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pilotis.assessments import services, tallies
+from pilotis.assessments.enums import AnswerStatus
+from pilotis.assessments.models import Assessment, CampaignTally, IndicatorTally, LevelTally
+from pilotis.referential.models import Indicator
+
+STATUSES = ["", *AnswerStatus.values]
+
+# One step: (school index, indicator index, status) for a save; ("validate"|"reopen", school index).
+save_step = st.tuples(st.integers(0, 1), st.integers(0, 11), st.sampled_from(STATUSES))
+state_step = st.tuples(st.sampled_from(["validate", "reopen"]), st.integers(0, 1))
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(steps=st.lists(st.one_of(save_step, state_step), max_size=40))
+def test_counters_follow_any_sequence_of_saves(world, campaign, steps):
+    schools = [world.school_a, world.school_b]
+    # Level-1 and level-2 indicators of two domains, so that levels move too.
+    indicators = list(
+        Indicator.objects.filter(version=campaign.referential, domain__code__in=["PIL", "FOR"], level__lte=2)
+        .select_related("domain")
+        .order_by("domain__code", "level", "position")[:12]
+    )
+    for step in steps:
+        if step[0] in ("validate", "reopen"):
+            assessment = Assessment.objects.filter(campaign=campaign, school=schools[step[1]]).first()
+            if assessment is None:
+                continue
+            try:
+                if step[0] == "validate":
+                    services.validate_assessment(assessment, by=world.chef_a)
+                else:
+                    services.reopen_assessment(assessment, by=world.chef_a)
+            except ValidationError:
+                pass  # validating twice, reopening a draft: refused, counters untouched
+            continue
+        school, indicator, status = schools[step[0]], indicators[step[1]], step[2]
+        with contextlib.suppress(services.AssessmentClosed):  # validated meanwhile: refused, nothing counted
+            services.save_answer(campaign, school, indicator, status=status, comment="", by=world.rupn_a)
+    assert tallies.stored(campaign) == tallies.compute(campaign)
+
+
+def test_counters_of_a_school_that_starts_then_clears_its_answers(world, campaign, indicator):
+    services.save_answer(campaign, world.school_a, indicator, status=AnswerStatus.DONE, comment="", by=world.rupn_a)
+    row = CampaignTally.objects.get(campaign=campaign, department=world.landes)
+    assert (row.started, row.validated) == (1, 0)
+    counts = IndicatorTally.objects.get(campaign=campaign, department=world.landes, indicator=indicator)
+    assert (counts.done, counts.in_progress, counts.not_done) == (1, 0, 0)
+    # One level-1 indicator done is not level 1: the school is at level 0 in every domain.
+    assert LevelTally.objects.filter(campaign=campaign, department=world.landes, level=0, schools=1).count() == 5
+
+    services.save_answer(campaign, world.school_a, indicator, status="", comment="", by=world.rupn_a)
+    row.refresh_from_db()
+    assert row.started == 0
+    assert not LevelTally.objects.filter(campaign=campaign, schools__gt=0).exists()
+    assert tallies.stored(campaign) == tallies.compute(campaign)
+
+
+def test_rebuild_restores_counters_that_went_wrong(world, campaign, indicator):
+    services.save_answer(campaign, world.school_a, indicator, status=AnswerStatus.DONE, comment="", by=world.rupn_a)
+    services.save_answer(campaign, world.school_b, indicator, status=AnswerStatus.NOT_DONE, comment="", by=world.rupn_b)
+    expected = tallies.compute(campaign)
+    IndicatorTally.objects.filter(campaign=campaign).update(done=42)
+    Assessment.objects.filter(campaign=campaign).update(answered_count=0)
+    assert tallies.stored(campaign) != expected
+
+    tallies.rebuild(campaign)
+
+    assert tallies.stored(campaign) == expected
+    assert set(Assessment.objects.filter(campaign=campaign).values_list("answered_count", flat=True)) == {1}
+
+
+def test_rebuild_command(world, campaign, indicator):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    services.save_answer(campaign, world.school_a, indicator, status=AnswerStatus.DONE, comment="", by=world.rupn_a)
+    IndicatorTally.objects.all().delete()
+    out = StringIO()
+    call_command("rebuild_tallies", stdout=out)
+    assert "1 autodiagnostics commencés" in out.getvalue()
+    assert tallies.stored(campaign) == tallies.compute(campaign)
