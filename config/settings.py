@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "pilotis.territories",
     "pilotis.accounts",
     "pilotis.assessments",
+    "pilotis.steering",
     "pilotis.demo",
 ]
 

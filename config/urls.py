@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("pilotis.assessments.urls")),
     path("etablissements/", include("pilotis.territories.urls")),
     path("referentiel/", include("pilotis.referential.urls")),
+    path("pilotage/", include("pilotis.steering.urls")),
     path("admin/", admin.site.urls),
 ]
 

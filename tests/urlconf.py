@@ -15,6 +15,9 @@ SAMPLE_KWARGS = {
     "year": "2026-2027",
     "code": "PIL",
     "version": "2021",
+    "campaign": 1,
+    "board": "progress",
+    "fmt": "csv",
 }
 
 

@@ -19,6 +19,7 @@ def navigation(request):
         items.append((_("Équipe"), reverse("accounts:members", args=[school.uai])))
     if scope.is_territorial:
         items.append((_("Établissements du territoire"), reverse("territories:school_list")))
+        items.append((_("Pilotage"), reverse("steering:index")))
     if can_manage_territory_roles(user):
         # The DANE: its campaigns and its people.
         items.append((_("Campagnes"), reverse("assessments:campaigns")))

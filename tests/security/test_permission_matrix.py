@@ -27,6 +27,7 @@ YEAR = "2026-2027"
 MINI = Path(__file__).parents[1] / "referential" / "data" / "mini.yaml"
 TERRITORIAL = {"correspondant_40", "correspondant_64", "dane", "dane_rennes", "admin"}
 DANE_BORDEAUX = {"dane", "admin"}
+BORDEAUX_STEERING = {"correspondant_40", "correspondant_64", "dane", "admin"}
 
 
 def statuses(default, **overrides):
@@ -105,6 +106,15 @@ def indicator_of_a(w):
 
 def bordeaux_campaign(w):
     return [open_campaign(w).pk]
+
+
+def steering_index(w):
+    open_campaign(w)  # Bordeaux has a campaign, Rennes none: its DANE gets the page saying so
+    return []
+
+
+def campaign_export(w):
+    return [open_campaign(w).pk, "indicators", "ods"]
 
 
 def answer_data(w):
@@ -208,6 +218,12 @@ MATRIX = {
     "assessments:campaigns": ("get", None, None, statuses(404, s200=DANE_BORDEAUX | {"dane_rennes"})),
     "assessments:campaign_close": ("post", bordeaux_campaign, None, statuses(404, s302=DANE_BORDEAUX)),
     "territories:school_list": ("get", None, None, statuses(404, s200=TERRITORIAL)),
+    "steering:index": ("get", steering_index, None, statuses(404, s302=BORDEAUX_STEERING, s200={"dane_rennes"})),
+    "steering:progress": ("get", bordeaux_campaign, None, statuses(404, s200=BORDEAUX_STEERING)),
+    "steering:maturity": ("get", bordeaux_campaign, None, statuses(404, s200=BORDEAUX_STEERING)),
+    "steering:indicators": ("get", bordeaux_campaign, None, statuses(404, s200=BORDEAUX_STEERING)),
+    "steering:trends": ("get", bordeaux_campaign, None, statuses(404, s200=BORDEAUX_STEERING)),
+    "steering:export": ("get", campaign_export, None, statuses(404, s200=BORDEAUX_STEERING)),
     "territories:school_detail": ("get", school_a, None, statuses(404, s200=SCHOOL_A_READERS)),
 }
 

@@ -18,6 +18,7 @@ from pilotis.assessments import services
 from pilotis.assessments.enums import AnswerStatus
 from pilotis.assessments.models import Assessment, Campaign
 from pilotis.core.school_years import current_school_year
+from pilotis.demo.spread import fill_campaign
 from pilotis.referential.models import ReferentialVersion
 from pilotis.territories.enums import SchoolKind
 from pilotis.territories.importers import AnnuaireImportError, import_annuaire
@@ -62,7 +63,7 @@ class Command(BaseCommand):
             raise CommandError("Le fichier de l'annuaire contient des lignes rejetées : rien n'a été importé.")
         self._load_people()
 
-    def _load_campaigns(self, users, college):
+    def _load_campaigns(self, users, college, lycee):
         """Last year's campaign, closed, with the collège's validated answers; this year's, open and empty."""
         referential = ReferentialVersion.objects.get(version="2021")
         bordeaux = Academy.objects.get(code="04")
@@ -96,8 +97,9 @@ class Command(BaseCommand):
             assessment = Assessment.objects.get(campaign=previous, school=college)
             services.validate_assessment(assessment, by=users["direction"])
             services.close_campaign(previous, by=users["dane"])
-        if not Campaign.objects.filter(academy=bordeaux, school_year=this_year).exists():
-            services.open_campaign(
+        current = Campaign.objects.filter(academy=bordeaux, school_year=this_year).first()
+        if current is None:
+            current = services.open_campaign(
                 academy=bordeaux,
                 school_year=this_year,
                 referential=referential,
@@ -105,7 +107,35 @@ class Command(BaseCommand):
                 closes_on=datetime.date(start + 1, 6, 30),
                 by=users["dane"],
             )
-        self.stdout.write(f"  Campagnes SCHÉMATIC : {last_year} (close, collège validé), {this_year} (ouverte)")
+        two_years_ago = f"{start - 2}-{start - 1}"
+        older = Campaign.objects.filter(academy=bordeaux, school_year=two_years_ago).first()
+        if older is None:
+            older = services.open_campaign(
+                academy=bordeaux,
+                school_year=two_years_ago,
+                referential=referential,
+                opens_on=datetime.date(start - 2, 9, 15),
+                closes_on=datetime.date(start - 1, 6, 30),
+                by=users["dane"],
+            )
+            services.close_campaign(older, by=users["dane"])
+        # The other schools of the académie, so that the dashboards have figures; the demo
+        # collège and lycée keep the story told above (and an empty current year).
+        others = list(
+            School.objects.filter(department__academy=bordeaux, is_open=True)
+            .exclude(pk__in=[college.pk, lycee.pk])
+            .order_by("uai")
+        )
+        plan = [
+            (older, {"seed": 1, "maturity": 1.4, "started": 0.85, "validated": 0.9, "progress": 0.9}),
+            (previous, {"seed": 2, "maturity": 1.7, "started": 0.9, "validated": 0.9, "progress": 0.9}),
+            (current, {"seed": 3, "maturity": 1.9, "started": 0.45, "validated": 0.3, "progress": 0.5}),
+        ]
+        for campaign, spread in plan:
+            if not Assessment.objects.filter(campaign=campaign).exclude(school__in=[college, lycee]).exists():
+                count = fill_campaign(campaign, others, by=users["dane"], **spread)
+                self.stdout.write(f"  Campagne {campaign.school_year} : réponses de {count} autres établissements")
+        self.stdout.write(f"  Campagnes SCHÉMATIC : {two_years_ago} et {last_year} (closes), {this_year} (ouverte)")
 
     @transaction.atomic
     def _load_people(self):
@@ -156,6 +186,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Comptes de démonstration (mot de passe : demo)"))
         for username, _first, _last, what in PEOPLE:
             self.stdout.write(f"  {username:<16} {users[username].email:<44} {what}")
-        self._load_campaigns(users, college)
+        self._load_campaigns(users, college, lycee)
         self.stdout.write(f"  Collège des Landes : {college.name} ({college.uai})")
         self.stdout.write(f"  Lycée des Pyrénées-Atlantiques : {lycee.name} ({lycee.uai})")

@@ -1,0 +1,186 @@
+"""The dashboards' figures, read from the counters that `assessments.tallies` keeps per
+département: each function runs a fixed number of queries over a few rows per département, so
+its cost does not grow with the number of schools (a test counts the queries).
+
+The small-cell rule: no share or mean is given over fewer than `MIN_SCHOOLS` schools; the
+figure is then `None`, which every template and export shows as « — » with the reason.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Sum
+
+from pilotis.assessments.enums import AnswerStatus
+from pilotis.assessments.models import Campaign, CampaignTally, IndicatorTally, LevelTally
+from pilotis.assessments.synthesis import MIN_SCHOOLS_FOR_MEAN
+from pilotis.referential.models import Domain, Indicator
+from pilotis.territories.models import School
+
+MIN_SCHOOLS = MIN_SCHOOLS_FOR_MEAN
+
+
+def share(count: int, total: int) -> float | None:
+    """`count / total`, or None under the small-cell rule."""
+    if total < MIN_SCHOOLS:
+        return None
+    return count / total
+
+
+@dataclass
+class Territory:
+    """What one user follows of one campaign: some or all départements of its académie."""
+
+    campaign: Campaign
+    department_ids: list[int]
+    school_count: int
+
+    @classmethod
+    def of(cls, campaign, departments) -> "Territory":
+        ids = [d.pk for d in departments]
+        return cls(campaign, ids, School.objects.filter(department_id__in=ids, is_open=True).count())
+
+    def for_campaign(self, campaign) -> "Territory":
+        """The same départements in another campaign of the académie (the trends)."""
+        return Territory(campaign, self.department_ids, self.school_count)
+
+
+@dataclass
+class Progress:
+    schools: int
+    started: int
+    validated: int
+
+    @property
+    def not_started(self) -> int:
+        return max(self.schools - self.started, 0)
+
+    @property
+    def filling(self) -> int:
+        return max(self.started - self.validated, 0)
+
+    @property
+    def shares(self) -> dict[str, float | None]:
+        return {
+            "not_started": share(self.not_started, self.schools),
+            "filling": share(self.filling, self.schools),
+            "validated": share(self.validated, self.schools),
+        }
+
+
+def progress(territory: Territory) -> Progress:
+    sums = CampaignTally.objects.filter(
+        campaign=territory.campaign, department_id__in=territory.department_ids
+    ).aggregate(started=Sum("started"), validated=Sum("validated"))
+    return Progress(territory.school_count, sums["started"] or 0, sums["validated"] or 0)
+
+
+@dataclass
+class IndicatorFigures:
+    indicator: Indicator
+    schools: int
+    done: int
+    in_progress: int
+    not_done: int
+
+    @property
+    def unanswered(self) -> int:
+        return max(self.schools - self.done - self.in_progress - self.not_done, 0)
+
+    @property
+    def shares(self) -> dict[str, float | None]:
+        return {
+            str(AnswerStatus.DONE): share(self.done, self.schools),
+            str(AnswerStatus.IN_PROGRESS): share(self.in_progress, self.schools),
+            str(AnswerStatus.NOT_DONE): share(self.not_done, self.schools),
+            "unanswered": share(self.unanswered, self.schools),
+        }
+
+
+def indicators(territory: Territory) -> list[IndicatorFigures]:
+    """Every indicator of the campaign's referential, in the referential's order."""
+    sums = {
+        row["indicator_id"]: row
+        for row in IndicatorTally.objects.filter(
+            campaign=territory.campaign, department_id__in=territory.department_ids
+        )
+        .values("indicator_id")
+        .annotate(d=Sum("done"), p=Sum("in_progress"), n=Sum("not_done"))
+    }
+    out = []
+    for indicator in (
+        Indicator.objects.filter(version=territory.campaign.referential_id)
+        .select_related("domain")
+        .order_by("domain__position", "level", "position")
+    ):
+        row = sums.get(indicator.pk, {})
+        out.append(
+            IndicatorFigures(indicator, territory.school_count, row.get("d", 0), row.get("p", 0), row.get("n", 0))
+        )
+    return out
+
+
+@dataclass
+class DomainDistribution:
+    domain: Domain
+    started: int
+    counts: list[int] = field(default_factory=list)  # schools at level 0, 1, 2, 3
+
+    @property
+    def shares(self) -> list[float | None]:
+        return [share(n, self.started) for n in self.counts]
+
+    @property
+    def mean(self) -> float | None:
+        if self.started < MIN_SCHOOLS:
+            return None
+        return sum(level * n for level, n in enumerate(self.counts)) / self.started
+
+
+def level_distribution(territory: Territory, started: int | None = None) -> list[DomainDistribution]:
+    """Per domain, how many of the schools that have started reach each level."""
+    if started is None:
+        started = progress(territory).started
+    referential = territory.campaign.referential_id
+    top = max(Indicator.objects.filter(version=referential).values_list("level", flat=True), default=0)
+    counts = defaultdict(lambda: [0] * (top + 1))
+    for row in (
+        LevelTally.objects.filter(campaign=territory.campaign, department_id__in=territory.department_ids)
+        .values("domain_id", "level")
+        .annotate(n=Sum("schools"))
+    ):
+        if row["level"] <= top:
+            counts[row["domain_id"]][row["level"]] = row["n"]
+    return [
+        DomainDistribution(domain, started, counts[domain.pk])
+        for domain in Domain.objects.filter(version=referential).order_by("position")
+    ]
+
+
+@dataclass
+class CampaignSummary:
+    campaign: Campaign
+    progress: Progress
+    distribution: list[DomainDistribution]
+    indicators: dict[str, IndicatorFigures]  # by indicator code, to line up across versions
+
+
+def trends(territory: Territory) -> list[CampaignSummary]:
+    """The territory's figures in each campaign of the académie up to this one, oldest first."""
+    campaigns = Campaign.objects.filter(
+        academy_id=territory.campaign.academy_id, school_year__lte=territory.campaign.school_year
+    ).order_by("school_year")
+    summaries = []
+    for campaign in campaigns:
+        # The current number of schools stands for past years too: the directory keeps no history.
+        past = territory.for_campaign(campaign)
+        done = progress(past)
+        summaries.append(
+            CampaignSummary(
+                campaign,
+                done,
+                level_distribution(past, started=done.started),
+                {f.indicator.code: f for f in indicators(past)},
+            )
+        )
+    return summaries

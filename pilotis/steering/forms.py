@@ -1,0 +1,79 @@
+"""The dashboards' filters. Each form validates its GET parameters; invalid ones are ignored
+with a message rather than answered with an error page (a stale bookmark stays usable)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pilotis.core.forms import PilotisForm
+from pilotis.territories.enums import PriorityEducation
+from pilotis.territories.forms import SchoolFilterForm
+
+PROGRESS_STATES = [
+    ("not_started", _("Non commencés")),
+    ("filling", _("En cours de saisie")),
+    ("validated", _("Validés")),
+]
+
+
+class BoardForm(PilotisForm):
+    """The département, among those the user follows."""
+
+    department = forms.ModelChoiceField(
+        label=_("Département"), queryset=None, required=False, empty_label=_("Tout le territoire")
+    )
+
+    def __init__(self, data=None, *, departments, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["department"].queryset = departments
+
+    def value(self, name, default=None):
+        return self.cleaned_data.get(name) or default if self.is_valid() else default
+
+
+class ProgressForm(BoardForm):
+    state = forms.ChoiceField(label=_("État"), choices=PROGRESS_STATES, required=False)
+
+
+class MaturityForm(SchoolFilterForm):
+    """The heat map's filters: the school list's, plus éducation prioritaire and the sort."""
+
+    priority = forms.ChoiceField(
+        label=_("Éducation prioritaire"),
+        choices=[("", _("Tous")), ("none", _("Hors éducation prioritaire"))] + PriorityEducation.choices[1:],
+        required=False,
+    )
+    sort = forms.ChoiceField(label=_("Trier par"), required=False)
+
+    def __init__(self, data=None, *, departments, domains, **kwargs):
+        super().__init__(data, departments=departments, **kwargs)
+        self.fields["department"].empty_label = _("Tout le territoire")
+        choices = [("name", _("Nom (A → Z)")), ("-name", _("Nom (Z → A)"))]
+        for domain in domains:
+            choices += [
+                (f"-{domain.code}", _("%(domain)s, niveau décroissant") % {"domain": domain.title}),
+                (domain.code, _("%(domain)s, niveau croissant") % {"domain": domain.title}),
+            ]
+        self.fields["sort"].choices = choices
+
+    def filter(self, schools):
+        schools = super().filter(schools)
+        priority = self.cleaned_data.get("priority") if self.is_valid() else ""
+        if priority == "none":
+            schools = schools.filter(priority_education="")
+        elif priority:
+            schools = schools.filter(priority_education=priority)
+        return schools
+
+
+INDICATOR_SORTS = [
+    ("code", _("Ordre du référentiel")),
+    ("-done", _("Part « Réalisé », décroissante")),
+    ("done", _("Part « Réalisé », croissante")),
+    ("-in_progress", _("Part « En cours », décroissante")),
+    ("-not_done", _("Part « Non réalisé », décroissante")),
+    ("-unanswered", _("Part sans réponse, décroissante")),
+]
+
+
+class IndicatorsForm(BoardForm):
+    sort = forms.ChoiceField(label=_("Trier par"), choices=INDICATOR_SORTS, required=False)

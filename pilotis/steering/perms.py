@@ -1,0 +1,34 @@
+"""Named predicates of territorial steering; each docstring states the rule."""
+
+from django.db.models import Q
+
+from pilotis.assessments.models import Campaign
+from pilotis.core.scope import scope_of
+from pilotis.territories.models import Department
+
+
+def can_steer(user) -> bool:
+    """The correspondents, the DANE and the administrator follow the schools of their territory."""
+    return scope_of(user).is_territorial
+
+
+def campaigns_for(user):
+    """The campaigns of the académies where the user holds a territory role."""
+    scope = scope_of(user)
+    if scope.everything:
+        return Campaign.objects.all()
+    if not scope.is_territorial:
+        return Campaign.objects.none()
+    return Campaign.objects.filter(
+        Q(academy_id__in=scope.academy_ids) | Q(academy__departments__in=scope.department_ids)
+    ).distinct()
+
+
+def departments_for(user, campaign):
+    """The départements of the campaign's académie that the user follows: all of them for its
+    DANE (and the administrator), their own for a correspondent."""
+    scope = scope_of(user)
+    departments = Department.objects.filter(academy_id=campaign.academy_id).order_by("code")
+    if scope.everything or campaign.academy_id in scope.academy_ids:
+        return departments
+    return departments.filter(pk__in=scope.department_ids)

@@ -1,0 +1,66 @@
+"""The lists of schools behind the dashboards: each school of the territory with its assessment of
+the campaign (if any) joined in one query, so that a page of 50 costs the same at any scale."""
+
+from django.db.models import F, FilteredRelation, IntegerField, Q, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
+
+from pilotis.accounts.models import SchoolMembership
+from pilotis.assessments.enums import AssessmentState
+from pilotis.core.roles import SchoolRole
+from pilotis.territories.models import School
+
+
+def with_assessment(territory, schools=None):
+    """The territory's open schools, each annotated with its assessment's state and figures."""
+    if schools is None:
+        schools = School.objects.all()
+    return (
+        schools.filter(department_id__in=territory.department_ids, is_open=True)
+        .select_related("department")
+        .annotate(
+            current=FilteredRelation("assessments", condition=Q(assessments__campaign=territory.campaign)),
+        )
+        .annotate(
+            assessment_state=F("current__state"),
+            answered=Coalesce(F("current__answered_count"), Value(0)),
+            levels=F("current__domain_levels"),
+            last_activity=F("current__last_activity_at"),
+            validated_at=F("current__validated_at"),
+        )
+    )
+
+
+def in_state(schools, state: str):
+    """`not_started`: no answer yet; `filling`: answers, not validated; `validated`."""
+    if state == "validated":
+        return schools.filter(current__state=AssessmentState.VALIDATED)
+    if state == "filling":
+        return schools.filter(current__answered_count__gt=0).exclude(current__state=AssessmentState.VALIDATED)
+    return schools.filter(Q(current__isnull=True) | Q(current__answered_count=0))
+
+
+def sorted_by(schools, sort: str, domain_codes):
+    """By name, or by a domain's level (schools that have not started come last either way)."""
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key in domain_codes:
+        # Schools that have not started come last in both directions.
+        missing = Value(-1) if descending else Value(99)
+        level = Coalesce(Cast(KeyTextTransform(key, "current__domain_levels"), IntegerField()), missing)
+        schools = schools.annotate(sort_level=level)
+        ordering = F("sort_level").desc() if descending else F("sort_level").asc()
+        return schools.order_by(ordering, "name", "uai")
+    return schools.order_by("-name" if descending else "name", "uai")
+
+
+def referents_of(schools) -> dict[int, list[str]]:
+    """The RUPN of each given school, by school id (one query for a page)."""
+    out: dict[int, list[str]] = {}
+    for membership in (
+        SchoolMembership.objects.filter(school__in=[s.pk for s in schools], role=SchoolRole.RUPN)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    ):
+        out.setdefault(membership.school_id, []).append(membership.user.get_full_name() or membership.user.username)
+    return out

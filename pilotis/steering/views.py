@@ -1,0 +1,179 @@
+"""The territory's dashboards: Avancement · Maturité · Indicateurs · Évolution, and their exports.
+
+Every page starts from `campaigns_for(user)` (a campaign of another académie is a 404) and
+`departments_for(user, campaign)` (a correspondent's figures are their départements', whatever
+the URL says). The figures come from `figures` (counters), the lists from `schools` (one
+joined query per page).
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from pilotis.core.exporters import attachment_response
+from pilotis.core.guards import get_or_refuse, guarded
+from pilotis.referential.models import Domain
+from pilotis.steering import exports, figures
+from pilotis.steering.forms import INDICATOR_SORTS, PROGRESS_STATES, IndicatorsForm, MaturityForm, ProgressForm
+from pilotis.steering.perms import campaigns_for, can_steer, departments_for
+from pilotis.steering.schools import in_state, referents_of, sorted_by, with_assessment
+
+PAGE_SIZE = 50
+GUARD = "steering:read"
+
+BOARDS = [
+    ("progress", _("Avancement")),
+    ("maturity", _("Maturité")),
+    ("indicators", _("Indicateurs")),
+    ("trends", _("Évolution")),
+]
+
+
+class Board:
+    """What every dashboard needs: the campaign, the départements followed, the one chosen."""
+
+    def __init__(self, request, campaign_pk, form_class):
+        self.request = request
+        self.campaign = get_or_refuse(
+            request,
+            campaigns_for(request.user).select_related("academy", "referential"),
+            what="campaign",
+            pk=campaign_pk,
+        )
+        self.departments = departments_for(request.user, self.campaign)
+        self.domains = list(Domain.objects.filter(version=self.campaign.referential_id).order_by("position"))
+        form_kwargs = {"domains": self.domains} if form_class is MaturityForm else {}
+        self.form = form_class(request.GET or None, departments=self.departments, **form_kwargs)
+        if self.form.is_bound and not self.form.is_valid():
+            messages.warning(request, _("Certains filtres n'étaient pas valides : ils ont été ignorés."))
+        department = self.form.cleaned_data.get("department") if self.form.is_bound and self.form.is_valid() else None
+        self.department = department
+        self.territory = figures.Territory.of(self.campaign, [department] if department else self.departments)
+
+    def param(self, name, default=""):
+        if self.form.is_bound and self.form.is_valid():
+            return self.form.cleaned_data.get(name) or default
+        return default
+
+    def context(self, board, **extra):
+        return {
+            "campaign": self.campaign,
+            "campaigns": campaigns_for(self.request.user).select_related("academy").order_by("-school_year"),
+            "form": self.form,
+            "board": board,
+            "boards": BOARDS,
+            "department": self.department,
+            "territory_departments": self.departments,
+            "territory": self.territory,
+            "min_schools": figures.MIN_SCHOOLS,
+            "query": self.request.GET.urlencode(),
+            **extra,
+        }
+
+
+def _page(request, queryset, count=None):
+    paginator = Paginator(queryset, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # known from the counters: no COUNT(*) over the territory
+    page = paginator.get_page(request.GET.get("page"))
+    page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return page
+
+
+@require_GET
+@guarded(GUARD, can_steer)
+def index(request):
+    """The latest campaign the user follows, or a word saying there is none yet."""
+    campaign = campaigns_for(request.user).order_by("-school_year", "academy__name").first()
+    if campaign is None:
+        return render(request, "steering/no_campaign.html")
+    return redirect("steering:progress", campaign=campaign.pk)
+
+
+@require_GET
+@guarded(GUARD, can_steer)
+def progress(request, campaign):
+    board = Board(request, campaign, ProgressForm)
+    done = figures.progress(board.territory)
+    state = board.param("state", "not_started")
+    counts = {"not_started": done.not_started, "filling": done.filling, "validated": done.validated}
+    schools = in_state(with_assessment(board.territory), state).order_by("name", "uai")
+    page = _page(request, schools, count=counts[state])
+    referents = referents_of(page.object_list)
+    rows = [(school, referents.get(school.pk, [])) for school in page.object_list]
+    states = [(code, label, counts[code]) for code, label in PROGRESS_STATES]
+    return render(
+        request,
+        "steering/progress.html",
+        board.context("progress", progress=done, state=state, states=states, page_obj=page, rows=rows),
+    )
+
+
+@require_GET
+@guarded(GUARD, can_steer)
+def maturity(request, campaign):
+    board = Board(request, campaign, MaturityForm)
+    domains = board.domains
+    schools = with_assessment(board.territory)
+    if board.form.is_bound:
+        schools = board.form.filter(schools)
+    sort = board.param("sort", "name")
+    page = _page(request, sorted_by(schools, sort, {d.code for d in domains}))
+    rows = [
+        (school, [(school.levels or {}).get(d.code) if school.answered else None for d in domains])
+        for school in page.object_list
+    ]
+    distribution = figures.level_distribution(board.territory)
+    return render(
+        request,
+        "steering/maturity.html",
+        board.context("maturity", domains=domains, rows=rows, page_obj=page, sort=sort, distribution=distribution),
+    )
+
+
+@require_GET
+@guarded(GUARD, can_steer)
+def indicators(request, campaign):
+    board = Board(request, campaign, IndicatorsForm)
+    sort = board.param("sort", "code")
+    rows = exports.sort_indicators(figures.indicators(board.territory), sort)
+    return render(
+        request,
+        "steering/indicators.html",
+        board.context("indicators", rows=rows, sort=sort, sorts=INDICATOR_SORTS),
+    )
+
+
+@require_GET
+@guarded(GUARD, can_steer)
+def trends(request, campaign):
+    board = Board(request, campaign, ProgressForm)
+    summaries = figures.trends(board.territory)
+    return render(
+        request,
+        "steering/trends.html",
+        board.context("trends", summaries=summaries, lines=exports.trend_lines(summaries)),
+    )
+
+
+EXPORTS = {
+    "progress": (ProgressForm, exports.ProgressExport),
+    "maturity": (MaturityForm, exports.MaturityExport),
+    "indicators": (IndicatorsForm, exports.IndicatorsExport),
+    "trends": (ProgressForm, exports.TrendsExport),
+}
+
+
+@require_GET
+@guarded(GUARD, can_steer)
+def export(request, campaign, board, fmt):
+    """The same figures as the page, filters included, as CSV or ODS."""
+    if board not in EXPORTS or fmt not in ("csv", "ods"):
+        raise Http404
+    form_class, exporter_class = EXPORTS[board]
+    exporter = exporter_class(Board(request, campaign, form_class))
+    content = exporter.as_csv() if fmt == "csv" else exporter.as_ods()
+    return attachment_response(content, f"{exporter.filename}.{fmt}")

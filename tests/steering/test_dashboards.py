@@ -1,0 +1,189 @@
+"""The territory's dashboards: figures, lists, filters, small-cell rule, scope and exports."""
+
+import csv
+import io
+
+import odfdo
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from pilotis.assessments import services
+from pilotis.assessments.enums import AnswerStatus
+from pilotis.referential.models import Indicator
+from tests.factories import SchoolFactory
+from tests.steering.conftest import answer_all, level_one_done, open_campaign
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def filled(world, campaign, landes_schools):
+    """School A validated (level 1 everywhere); two Landes collèges filling in; the rest not started."""
+    answer_all(campaign, world.school_a, world.rupn_a, level_one_done, validate_by=world.chef_a)
+    pil = Indicator.objects.get(version=campaign.referential, code="PIL.1.01")
+    for school in landes_schools[:2]:
+        services.save_answer(campaign, school, pil, status=AnswerStatus.NOT_DONE, comment="", by=world.chef_a)
+    return campaign
+
+
+def get(client_for, persona, name, campaign, **params):
+    return client_for(persona).get(reverse(f"steering:{name}", args=[campaign.pk]), params)
+
+
+def test_index_opens_the_latest_campaign(client_for, world, campaign):
+    response = client_for("dane").get(reverse("steering:index"))
+    assert response.status_code == 302
+    assert response.url == reverse("steering:progress", args=[campaign.pk])
+
+
+def test_progress_counts_and_lists_for_the_dane(client_for, world, filled, landes_schools):
+    response = get(client_for, "dane", "progress", filled)
+    progress = response.context["progress"]
+    # Bordeaux: school A, school B and six Landes collèges.
+    assert (progress.schools, progress.not_started, progress.filling, progress.validated) == (8, 5, 2, 1)
+    names = [school.name for school, _referents in response.context["rows"]]
+    assert world.school_b.name in names and world.school_a.name not in names
+
+    validated = get(client_for, "dane", "progress", filled, state="validated")
+    rows = validated.context["rows"]
+    assert [(school.name, referents) for school, referents in rows] == [
+        (world.school_a.name, [world.rupn_a.get_full_name()])
+    ]
+    assert "81" in validated.content.decode()  # indicators answered
+
+    filling = get(client_for, "dane", "progress", filled, state="filling")
+    assert sorted(s.name for s, _ in filling.context["rows"]) == sorted(s.name for s in landes_schools[:2])
+
+
+def test_a_correspondent_sees_only_their_departement(client_for, world, filled):
+    response = get(client_for, "correspondant_40", "progress", filled)
+    assert response.context["progress"].schools == 7
+    assert world.school_b.name not in response.content.decode()
+    # Asking for another département by hand is ignored, and said so; the figures stay the Landes'.
+    forced = get(client_for, "correspondant_40", "progress", filled, department=world.pyrenees.pk)
+    assert forced.context["progress"].schools == 7
+    assert "ignorés" in forced.content.decode()
+    assert world.school_b.name not in forced.content.decode()
+
+
+def test_small_cell_rule_hides_shares_under_five_schools(client_for, world, filled):
+    # The Pyrénées-Atlantiques hold one school of the world: counts, but no share.
+    response = get(client_for, "correspondant_64", "indicators", filled)
+    assert response.context["territory"].school_count == 1
+    assert all(value is None for f in response.context["rows"] for value in f.shares.values())
+    assert "%" not in response.content.decode().split("<tbody>")[1].split("</tbody>")[0]
+    # The Landes hold seven: shares are given.
+    landes = get(client_for, "correspondant_40", "indicators", filled)
+    first = next(f for f in landes.context["rows"] if f.indicator.code == "PIL.1.01")
+    assert (first.done, first.in_progress, first.not_done, first.unanswered) == (1, 0, 2, 4)
+    assert first.shares["realise"] == pytest.approx(1 / 7)
+    assert "14,3 %" in landes.content.decode()
+
+
+def test_indicators_sort(client_for, filled):
+    rows = get(client_for, "dane", "indicators", filled, sort="-not_done").context["rows"]
+    assert rows[0].indicator.code == "PIL.1.01"  # the only indicator answered « Non réalisé »
+    by_code = get(client_for, "dane", "indicators", filled).context["rows"]
+    assert [f.indicator.code for f in by_code][:2] == ["PIL.1.01", "PIL.1.02"]
+
+
+def test_maturity_heat_map_distribution_filters_and_sort(client_for, world, filled, landes_schools):
+    response = get(client_for, "dane", "maturity", filled)
+    distribution = {d.domain.code: d.counts for d in response.context["distribution"]}
+    # Three schools started: school A at level 1 everywhere, two at level 0.
+    assert distribution["PIL"] == [2, 1, 0, 0]
+    assert response.context["page_obj"].paginator.count == 8
+    by_level = get(client_for, "dane", "maturity", filled, sort="-PIL").context["rows"]
+    assert by_level[0][0].pk == world.school_a.pk and by_level[0][1] == [1, 1, 1, 1, 1]
+    # Not started schools come last in both directions, shown as « — ».
+    assert by_level[-1][1] == [None] * 5
+    ascending = get(client_for, "dane", "maturity", filled, sort="PIL").context["rows"]
+    assert ascending[0][1][0] == 0 and ascending[-1][1] == [None] * 5
+    lycees = get(client_for, "dane", "maturity", filled, kind="lycee_gt").context["rows"]
+    assert [school.pk for school, _ in lycees] == [world.school_b.pk]
+    SchoolFactory(name="Collège Montesquieu", department=world.landes)
+    searched = get(client_for, "dane", "maturity", filled, q="montésquieu").context["rows"]
+    assert [school.name for school, _ in searched] == ["Collège Montesquieu"]
+    # The drill-down: a started school links to its synthesis, read-only for the DANE.
+    synthesis = reverse("assessments:synthesis", args=[world.school_a.uai, filled.school_year])
+    assert synthesis in response.content.decode()
+    assert client_for("dane").get(synthesis).status_code == 200
+
+
+def test_priority_education_filter(client_for, world, filled):
+    SchoolFactory(name="Collège REP des Landes", department=world.landes, priority_education="rep")
+    rows = get(client_for, "dane", "maturity", filled, priority="rep").context["rows"]
+    assert [school.name for school, _ in rows] == ["Collège REP des Landes"]
+
+
+def test_trends_put_campaigns_side_by_side(client_for, world, referential, landes_schools):
+    past = open_campaign(world, referential, "2025-2026")
+    for school in [world.school_a, *landes_schools[:4]]:
+        answer_all(past, school, world.chef_a, lambda i: AnswerStatus.DONE if i.level == 1 else AnswerStatus.NOT_DONE)
+    services.close_campaign(past, by=world.dane)
+    current = open_campaign(world, referential, "2026-2027")
+    answer_all(current, world.school_a, world.chef_a, lambda i: AnswerStatus.DONE)
+    response = get(client_for, "correspondant_40", "trends", current)
+    lines = {line.label: line.values for line in response.context["lines"]}
+    assert lines["Établissements ayant commencé"] == [5, 1]
+    # 5 of 7 Landes schools done PIL.1.01 last year; this year 1 of 7 (the rule needs 5 schools, not 5 answers).
+    assert lines["PIL.1.01 — part « Réalisé »"] == [pytest.approx(71.4), pytest.approx(14.3)]
+    assert lines["Niveau moyen — Pilotage, impulsion et organisation"] == [pytest.approx(1.0), None]
+
+
+def _csv_rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_exports_hold_the_page_figures_and_nothing_out_of_scope(client_for, world, filled):
+    client = client_for("correspondant_40")
+    url = reverse("steering:export", args=[filled.pk, "maturity", "csv"])
+    rows = _csv_rows(client.get(url, {"sort": "-PIL"}))
+    assert rows[0][:2] == ["UAI", "Établissement"]
+    assert rows[1][:2] == [world.school_a.uai, world.school_a.name]
+    assert rows[1][-5:] == ["1"] * 5
+    assert world.school_b.uai not in {row[0] for row in rows}
+    assert len(rows) == 1 + 7
+
+    progress = _csv_rows(client.get(reverse("steering:export", args=[filled.pk, "progress", "csv"])))
+    states = {row[0]: row[3] for row in progress[1:]}
+    assert states[world.school_a.uai] == "Validé"
+
+    ods = client.get(reverse("steering:export", args=[filled.pk, "indicators", "ods"]))
+    assert ods["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
+    table = odfdo.Document(io.BytesIO(ods.content)).body.get_table(0)
+    values = table.get_values()
+    pil = next(row for row in values if row[0] == "PIL.1.01")
+    assert pil[4:8] == [1, 0, 2, 4]
+    assert float(pil[8]) == pytest.approx(14.3)
+
+    under_rule = _csv_rows(
+        client_for("correspondant_64").get(reverse("steering:export", args=[filled.pk, "indicators", "csv"]))
+    )
+    assert all(row[8:] == ["", "", "", ""] for row in under_rule[1:])
+
+    trends = client.get(reverse("steering:export", args=[filled.pk, "trends", "ods"]))
+    assert trends.status_code == 200
+    assert client.get(reverse("steering:export", args=[filled.pk, "nothing", "csv"])).status_code == 404
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("board", ["progress", "maturity", "indicators", "trends"])
+def test_query_count_does_not_grow_with_the_number_of_schools(client_for, world, filled, board):
+    client = client_for("dane")
+    url = reverse(f"steering:{board}", args=[filled.pk])
+    client.get(url)  # warm the per-process caches (content types, sessions)
+    before = _queries(client, url)
+    for n in range(30):
+        school = SchoolFactory(name=f"Lycée supplémentaire {n}", department=world.gironde)
+        if n % 3 == 0:
+            pil = Indicator.objects.get(version=filled.referential, code="PIL.1.01")
+            services.save_answer(filled, school, pil, status=AnswerStatus.DONE, comment="", by=world.dane)
+    assert _queries(client, url) == before
