@@ -33,7 +33,10 @@ migrate: install
 demo: migrate
 	$(DEMO_ENV) $(MANAGE) load_demo
 	@echo "Pilotis : http://127.0.0.1:8000 (Ctrl+C pour arrêter)"
-	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
+	@# The background worker (reminder e-mails) runs beside the server and stops with it.
+	$(DEMO_ENV) $(MANAGE) db_worker --no-startup-delay & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 run: migrate
 	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000

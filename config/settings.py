@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "axes",
+    "django_tasks_db",
     "pilotis.core",
     "pilotis.referential",
     "pilotis.territories",
@@ -229,6 +230,11 @@ if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Pilotis <ne-pas-repondre@pilotis.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background tasks ----------------------------------------------------------------------
+# django.tasks with the database backend: a task is a row, run by `manage.py db_worker` (one
+# process beside the web server; `make demo` starts one). Nothing else to deploy.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- Audit --------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)

@@ -20,3 +20,4 @@ class AuditAction(models.TextChoices):
     CAMPAIGN_CLOSED = "campaign_closed", _("Campagne close")
     ASSESSMENT_VALIDATED = "assessment_validated", _("Autodiagnostic validé")
     ASSESSMENT_REOPENED = "assessment_reopened", _("Autodiagnostic rouvert")
+    REMINDERS_REQUESTED = "reminders_requested", _("Relance des établissements")

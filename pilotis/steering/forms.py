@@ -77,3 +77,15 @@ INDICATOR_SORTS = [
 
 class IndicatorsForm(BoardForm):
     sort = forms.ChoiceField(label=_("Trier par"), choices=INDICATOR_SORTS, required=False)
+
+
+class ReminderForm(BoardForm):
+    target = forms.ChoiceField(
+        label=_("Qui relancer ?"),
+        choices=[
+            ("not_started", _("Les établissements qui n'ont pas commencé")),
+            ("not_validated", _("Les établissements qui n'ont pas validé (commencés ou non)")),
+        ],
+        widget=forms.RadioSelect,
+        initial="not_started",
+    )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:campaign>/indicateurs/", views.indicators, name="indicators"),
     path("<int:campaign>/evolution/", views.trends, name="trends"),
     path("<int:campaign>/export/<str:board>.<str:fmt>", views.export, name="export"),
+    path("<int:campaign>/relances/", views.reminders, name="reminders"),
 ]

@@ -7,17 +7,27 @@ joined query per page).
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
 
 from pilotis.core.exporters import attachment_response
 from pilotis.core.guards import get_or_refuse, guarded
 from pilotis.referential.models import Domain
-from pilotis.steering import exports, figures
-from pilotis.steering.forms import INDICATOR_SORTS, PROGRESS_STATES, IndicatorsForm, MaturityForm, ProgressForm
+from pilotis.steering import exports, figures, services
+from pilotis.steering.forms import (
+    INDICATOR_SORTS,
+    PROGRESS_STATES,
+    IndicatorsForm,
+    MaturityForm,
+    ProgressForm,
+    ReminderForm,
+)
+from pilotis.steering.models import ReminderTarget
 from pilotis.steering.perms import campaigns_for, can_steer, departments_for
 from pilotis.steering.schools import in_state, referents_of, sorted_by, with_assessment
 
@@ -103,7 +113,8 @@ def progress(request, campaign):
     schools = in_state(with_assessment(board.territory), state).order_by("name", "uai")
     page = _page(request, schools, count=counts[state])
     referents = referents_of(page.object_list)
-    rows = [(school, referents.get(school.pk, [])) for school in page.object_list]
+    reminded = services.last_reminders(board.campaign, page.object_list)
+    rows = [(school, referents.get(school.pk, []), reminded.get(school.pk)) for school in page.object_list]
     states = [(code, label, counts[code]) for code, label in PROGRESS_STATES]
     return render(
         request,
@@ -177,3 +188,52 @@ def export(request, campaign, board, fmt):
     exporter = exporter_class(Board(request, campaign, form_class))
     content = exporter.as_csv() if fmt == "csv" else exporter.as_ods()
     return attachment_response(content, f"{exporter.filename}.{fmt}")
+
+
+@require_http_methods(["GET", "POST"])
+@guarded(GUARD, can_steer)
+def reminders(request, campaign):
+    """Reminds the direction and RUPN of the schools that have not started, or not validated."""
+    board = Board(request, campaign, ReminderForm)
+    target = board.param("target", ReminderTarget.NOT_STARTED)
+    if request.method == "POST":
+        form = ReminderForm(request.POST, departments=board.departments)
+        if not form.is_valid():
+            messages.error(request, _("Choisissez qui relancer."))
+        elif not board.campaign.is_open:
+            messages.error(request, _("La campagne est close : il n'y a plus personne à relancer."))
+        else:
+            department = form.cleaned_data.get("department")
+            territory = figures.Territory.of(board.campaign, [department] if department else board.departments)
+            try:
+                batch = services.request_reminders(
+                    territory,
+                    target=form.cleaned_data["target"],
+                    department=department,
+                    by=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "La relance de %(count)d établissement part en arrière-plan : l'historique ci-dessous dit quand elle est envoyée.",
+                        "La relance de %(count)d établissements part en arrière-plan : l'historique ci-dessous dit quand elle est envoyée.",
+                        batch.schools,
+                    )
+                    % {"count": batch.schools},
+                )
+                return redirect(f"{request.path}?department={department.pk}" if department else request.path)
+    to_remind = services.schools_to_remind(board.territory, target).count() if board.campaign.is_open else 0
+    return render(
+        request,
+        "steering/reminders.html",
+        board.context(
+            "progress",
+            target=target,
+            to_remind=to_remind,
+            history=services.history(board.campaign, board.territory),
+        ),
+    )

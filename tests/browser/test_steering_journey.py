@@ -7,6 +7,7 @@ from pathlib import Path
 
 import odfdo
 import pytest
+from django.core.management import call_command
 
 from pilotis.assessments.models import Campaign
 from pilotis.core.school_years import current_school_year
@@ -20,7 +21,7 @@ def link(site, navigation, name):
     return site.page.get_by_role("navigation", name=navigation).get_by_role("link", name=name, exact=True)
 
 
-def test_the_dane_follows_the_campaign_on_every_dashboard(site, demo):
+def test_the_dane_follows_the_campaign_on_every_dashboard(site, demo, mailoutbox):
     campaign = Campaign.objects.get(school_year=current_school_year())
     site.sign_in("dane")
     site.submit(link(site, "Menu principal", "Pilotage"))
@@ -30,6 +31,24 @@ def test_the_dane_follows_the_campaign_on_every_dashboard(site, demo):
 
     site.submit(tiles.nth(2))  # Validés
     assert "state=validated" in site.path
+
+    # Remind the Landes schools that have not started; the worker sends the e-mails.
+    site.submit(tiles.nth(0))
+    site.submit(site.page.get_by_role("link", name="Relancer ces établissements…"))
+    site.page.get_by_label("Département").select_option(label="40 Landes")
+    site.submit(site.page.get_by_role("button", name="Compter les établissements"))
+    site.submit(site.page.get_by_role("button", name=re.compile("^Envoyer la relance")))
+    assert "part en arrière-plan" in site.page.locator(".fr-alert--success").inner_text()
+    history = site.page.locator("table").last
+    assert "en cours" in history.inner_text()
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    site.visit(site.path)
+    assert "terminé le" in site.page.locator("table").last.inner_text()
+    # The demo collège of the Landes has not started this year: its direction and RUPN are told.
+    college = School.objects.get(uai=COLLEGE_UAI)
+    assert [sorted(m.to) for m in mailoutbox if college.name in m.subject] == [
+        ["direction@demo.pilotis.example.org", "rupn@demo.pilotis.example.org"]
+    ]
 
     site.submit(link(site, "Tableaux de bord", "Maturité"))
     heat_map = site.page.locator(".pilotis-heatmap table")

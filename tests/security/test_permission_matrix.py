@@ -17,6 +17,7 @@ from pilotis.assessments.models import Answer, Assessment, Campaign
 from pilotis.core.models import AuditEvent
 from pilotis.referential.loader import load_referential
 from pilotis.referential.models import Indicator, ReferentialVersion
+from pilotis.steering.models import ReminderBatch
 from tests.conftest import PERSONAS
 from tests.urlconf import pilotis_route_names
 
@@ -115,6 +116,10 @@ def steering_index(w):
 
 def campaign_export(w):
     return [open_campaign(w).pk, "indicators", "ods"]
+
+
+def reminder_data(w):
+    return {"target": "not_started"}
 
 
 def answer_data(w):
@@ -224,6 +229,7 @@ MATRIX = {
     "steering:indicators": ("get", bordeaux_campaign, None, statuses(404, s200=BORDEAUX_STEERING)),
     "steering:trends": ("get", bordeaux_campaign, None, statuses(404, s200=BORDEAUX_STEERING)),
     "steering:export": ("get", campaign_export, None, statuses(404, s200=BORDEAUX_STEERING)),
+    "steering:reminders": ("post", bordeaux_campaign, reminder_data, statuses(404, s302=BORDEAUX_STEERING)),
     "territories:school_detail": ("get", school_a, None, statuses(404, s200=SCHOOL_A_READERS)),
 }
 
@@ -242,6 +248,7 @@ def _snapshot():
         sorted(Campaign.objects.values_list("pk", "state")),
         sorted(SchoolMembership.objects.values_list("pk", "user_id", "school_id", "role")),
         sorted(TerritoryRole.objects.values_list("pk", "user_id", "kind", "department_id", "academy_id")),
+        sorted(ReminderBatch.objects.values_list("pk", flat=True)),
     )
 
 

@@ -43,18 +43,18 @@ def test_progress_counts_and_lists_for_the_dane(client_for, world, filled, lande
     progress = response.context["progress"]
     # Bordeaux: school A, school B and six Landes collèges.
     assert (progress.schools, progress.not_started, progress.filling, progress.validated) == (8, 5, 2, 1)
-    names = [school.name for school, _referents in response.context["rows"]]
+    names = [school.name for school, _referents, _reminded in response.context["rows"]]
     assert world.school_b.name in names and world.school_a.name not in names
 
     validated = get(client_for, "dane", "progress", filled, state="validated")
     rows = validated.context["rows"]
-    assert [(school.name, referents) for school, referents in rows] == [
+    assert [(school.name, referents) for school, referents, _reminded in rows] == [
         (world.school_a.name, [world.rupn_a.get_full_name()])
     ]
     assert "81" in validated.content.decode()  # indicators answered
 
     filling = get(client_for, "dane", "progress", filled, state="filling")
-    assert sorted(s.name for s, _ in filling.context["rows"]) == sorted(s.name for s in landes_schools[:2])
+    assert sorted(s.name for s, _r, _d in filling.context["rows"]) == sorted(s.name for s in landes_schools[:2])
 
 
 def test_a_correspondent_sees_only_their_departement(client_for, world, filled):

@@ -1,0 +1,146 @@
+"""Writes of steering: reminders. The request is recorded at once (one row per school, so that
+the list of who will be reminded is fixed when the person clicks), the e-mails leave from a
+background task (`tasks.send_reminders`), which can run again after a crash without sending
+twice what was sent."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import mailers
+from django.core.mail.message import EmailMessage
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pilotis.accounts.models import SchoolMembership
+from pilotis.core import audit
+from pilotis.core.enums import AuditAction
+from pilotis.core.roles import SchoolRole
+from pilotis.steering.models import Reminder, ReminderBatch, ReminderTarget
+from pilotis.steering.schools import in_state, with_assessment
+
+RECIPIENT_ROLES = [*SchoolRole.direction(), SchoolRole.RUPN]
+
+
+def schools_to_remind(territory, target):
+    schools = with_assessment(territory)
+    if target == ReminderTarget.NOT_STARTED:
+        return in_state(schools, "not_started")
+    return schools.exclude(current__state="validated")
+
+
+@transaction.atomic
+def request_reminders(territory, *, target, department, by, request=None) -> ReminderBatch:
+    campaign = territory.campaign
+    if not campaign.is_open:
+        raise ValidationError(_("La campagne est close : il n'y a plus personne à relancer."))
+    school_ids = list(schools_to_remind(territory, target).values_list("pk", flat=True))
+    if not school_ids:
+        raise ValidationError(_("Aucun établissement à relancer."))
+    batch = ReminderBatch.objects.create(
+        campaign=campaign,
+        target=target,
+        department=department,
+        requested_by=by,
+        requested_by_label=(by.get_full_name() or by.get_username())[:200],
+        schools=len(school_ids),
+    )
+    Reminder.objects.bulk_create(
+        (Reminder(batch=batch, campaign=campaign, school_id=pk) for pk in school_ids), batch_size=2000
+    )
+    audit.record(
+        AuditAction.REMINDERS_REQUESTED,
+        actor=by,
+        obj=batch,
+        after={"campaign": campaign.school_year, "target": target, "schools": len(school_ids)},
+        request=request,
+    )
+
+    def enqueue():
+        from pilotis.steering.tasks import send_reminders
+
+        result = send_reminders.enqueue(batch.pk)
+        ReminderBatch.objects.filter(pk=batch.pk).update(task_id=str(result.id)[:64])
+
+    transaction.on_commit(enqueue)
+    return batch
+
+
+def _recipients_by_school(school_ids) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for school_id, email in (
+        SchoolMembership.objects.filter(school_id__in=school_ids, role__in=RECIPIENT_ROLES, user__is_active=True)
+        .exclude(user__email="")
+        .order_by("school_id", "role", "user__email")
+        .values_list("school_id", "user__email")
+    ):
+        if email not in out.setdefault(school_id, []):
+            out[school_id].append(email)
+    return out
+
+
+def send_batch(batch_id: int, *, chunk: int = 200) -> int:
+    """Sends the batch's e-mails not sent yet; returns how many left. Each school's e-mail and its
+    `sent_at` are one transaction: after a crash, a new run sends at most that one again."""
+    batch = ReminderBatch.objects.select_related("campaign__academy").get(pk=batch_id)
+    sent = 0
+    mailer = mailers.default
+    while True:
+        pending = list(
+            Reminder.objects.filter(batch=batch, sent_at=None).select_related("school").order_by("pk")[:chunk]
+        )
+        if not pending:
+            break
+        recipients = _recipients_by_school([r.school_id for r in pending])
+        for reminder in pending:
+            with transaction.atomic():
+                # Another worker may have taken it meanwhile: skip it then.
+                mine = Reminder.objects.select_for_update(skip_locked=True).filter(pk=reminder.pk, sent_at=None)
+                if mine.first() is None:
+                    continue
+                emails = recipients.get(reminder.school_id, [])
+                if emails:
+                    mailer.send_messages([_message(batch, reminder.school, emails)])
+                    sent += 1
+                Reminder.objects.filter(pk=reminder.pk).update(recipients=", ".join(emails), sent_at=timezone.now())
+    ReminderBatch.objects.filter(pk=batch.pk).update(finished_at=timezone.now())
+    return sent
+
+
+def _message(batch, school, emails) -> EmailMessage:
+    campaign = batch.campaign
+    link = settings.SITE_URL.rstrip("/") + reverse("assessments:home", args=[school.uai, campaign.school_year])
+    context = {"school": school, "campaign": campaign, "batch": batch, "link": link}
+    return EmailMessage(
+        subject=_("SCHÉMATIC %(year)s : autodiagnostic de %(school)s")
+        % {"year": campaign.school_year, "school": school.name},
+        body=render_to_string("steering/emails/reminder.txt", context),
+        to=emails,
+    )
+
+
+def last_reminders(campaign, schools) -> dict[int, object]:
+    """When each given school was last reminded about the campaign (one query for a page)."""
+    return dict(
+        Reminder.objects.filter(campaign=campaign, school__in=[s.pk for s in schools], sent_at__isnull=False)
+        .values("school_id")
+        .annotate(last=Max("sent_at"))
+        .values_list("school_id", "last")
+    )
+
+
+def history(campaign, territory):
+    """The campaign's reminders, each counted within the viewer's départements only: a
+    correspondent sees the DANE's reminders to their schools, never the number sent elsewhere."""
+    mine = Q(reminders__school__department_id__in=territory.department_ids)
+    return (
+        ReminderBatch.objects.filter(campaign=campaign)
+        .annotate(
+            in_scope=Count("reminders", filter=mine),
+            sent=Count("reminders", filter=mine & Q(reminders__sent_at__isnull=False)),
+        )
+        .filter(in_scope__gt=0)
+        .order_by("-requested_at", "-pk")[:20]
+    )

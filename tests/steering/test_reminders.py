@@ -1,0 +1,107 @@
+"""Reminders: requested on the page, recorded at once, e-mailed by the database worker."""
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from pilotis.assessments import services as assessment_services
+from pilotis.assessments.enums import AnswerStatus
+from pilotis.core.models import AuditEvent
+from pilotis.referential.models import Indicator
+from pilotis.steering import services
+from pilotis.steering.models import Reminder, ReminderBatch
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def run_worker():
+    """The real worker of django-tasks-db, as `manage.py db_worker` runs it, until the queue is empty."""
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+
+def url(campaign):
+    return reverse("steering:reminders", args=[campaign.pk])
+
+
+def test_the_dane_reminds_the_schools_that_have_not_started(
+    client_for, world, campaign, landes_schools, django_capture_on_commit_callbacks
+):
+    pil = Indicator.objects.get(version=campaign.referential, code="PIL.1.01")
+    assessment_services.save_answer(
+        campaign, world.school_a, pil, status=AnswerStatus.DONE, comment="", by=world.rupn_a
+    )
+    client = client_for("dane")
+    page = client.get(url(campaign), {"target": "not_started"})
+    assert page.context["to_remind"] == 7  # school B and the six Landes collèges
+
+    with django_capture_on_commit_callbacks(execute=True):  # the task is queued once the request commits
+        response = client.post(url(campaign), {"target": "not_started"})
+    assert response.status_code == 302
+    batch = ReminderBatch.objects.get()
+    assert batch.task_id
+    assert (batch.schools, batch.requested_by, batch.finished_at) == (7, world.dane, None)
+    assert Reminder.objects.filter(batch=batch, sent_at=None).count() == 7
+    assert AuditEvent.objects.filter(action="reminders_requested", actor=world.dane).exists()
+    assert mail.outbox == []  # nothing leaves before the worker runs
+
+    run_worker()
+
+    batch.refresh_from_db()
+    assert batch.finished_at is not None
+    # School B has a RUPN; the Landes collèges of the factory have nobody to write to.
+    assert [m.to for m in mail.outbox] == [[world.rupn_b.email]]
+    message = mail.outbox[0]
+    assert world.school_b.name in message.subject
+    assert f"/etablissements/{world.school_b.uai}/schematic/{campaign.school_year}/" in message.body
+    reminded = Reminder.objects.get(school=world.school_b)
+    assert reminded.recipients == world.rupn_b.email and reminded.sent_at is not None
+    assert not Reminder.objects.filter(school=world.school_a).exists()
+
+    # The progress list says when each school was last reminded; the history says who asked.
+    progress = client.get(reverse("steering:progress", args=[campaign.pk]))
+    reminded_at = {school.pk: when for school, _referents, when in progress.context["rows"]}
+    assert reminded_at[world.school_b.pk] == reminded.sent_at
+    history = client.get(url(campaign)).context["history"]
+    assert [(b.in_scope, b.sent) for b in history] == [(7, 7)]
+
+
+def test_direction_and_rupn_are_written_to_once_each(world, campaign):
+    chef_b = MembershipFactory(user=UserFactory(username="chef_b"), school=world.school_b, role="chef").user
+    MembershipFactory(user=UserFactory(username="prof_b"), school=world.school_b, role="membre")
+    from pilotis.steering.figures import Territory
+
+    territory = Territory.of(campaign, [world.pyrenees])
+    batch = services.request_reminders(territory, target="not_validated", department=world.pyrenees, by=world.dane)
+    assert services.send_batch(batch.pk) == 1
+    assert sorted(mail.outbox[0].to) == sorted([chef_b.email, world.rupn_b.email])
+    # A second run (a worker restarted) sends nothing again.
+    assert services.send_batch(batch.pk) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_correspondent_reminds_only_their_departement_and_sees_only_their_part(
+    client_for, world, campaign, landes_schools
+):
+    client = client_for("correspondant_40")
+    client.post(url(campaign), {"target": "not_validated", "department": world.pyrenees.pk})
+    assert not ReminderBatch.objects.exists()  # another département: refused by the form
+
+    client.post(url(campaign), {"target": "not_validated"})
+    batch = ReminderBatch.objects.get()
+    assert set(Reminder.objects.filter(batch=batch).values_list("school__department", flat=True)) == {world.landes.pk}
+    assert batch.schools == 7
+
+    # The DANE's reminder to the whole académie shows to the correspondent as the Landes' part only.
+    client_for("dane").post(url(campaign), {"target": "not_validated"})
+    history = client_for("correspondant_40").get(url(campaign)).context["history"]
+    assert sorted(b.in_scope for b in history) == [7, 7]
+    assert client_for("correspondant_64").get(url(campaign)).context["history"][0].in_scope == 1
+
+
+def test_no_reminder_on_a_closed_campaign(client_for, world, campaign):
+    assessment_services.close_campaign(campaign, by=world.dane)
+    response = client_for("dane").post(url(campaign), {"target": "not_started"}, follow=True)
+    assert "La campagne est close" in response.content.decode()
+    assert not ReminderBatch.objects.exists()
