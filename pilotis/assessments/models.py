@@ -168,6 +168,8 @@ class LevelTally(models.Model):
     domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="+")
     level = models.PositiveSmallIntegerField()
     schools = models.IntegerField(default=0)
+    # Of those, the validated ones: the synthesis' territory means are over validated schools.
+    validated = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -175,4 +177,4 @@ class LevelTally(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.campaign_id}/{self.department_id}/{self.domain_id} level {self.level}: {self.schools}"
+        return f"{self.campaign_id}/{self.department_id}/{self.domain_id} level {self.level}: {self.schools} ({self.validated})"

@@ -58,21 +58,21 @@ class Series:
     schools: int = 0  # how many schools a mean is over (0 for one school)
 
 
-def mean_levels(assessments, domain_codes) -> Series | None:
-    """The territory's mean level per domain over its validated assessments, or None under the small-cell rule."""
-    rows = list(assessments.values_list("domain_levels", flat=True))
-    if len(rows) < MIN_SCHOOLS_FOR_MEAN:
+def mean_levels(campaign, domain_codes, department_ids=None) -> Series | None:
+    """The territory's mean level per domain over its validated assessments, read from the
+    counters (`tallies`), or None under the small-cell rule."""
+    from pilotis.assessments.tallies import validated_means
+
+    schools, means = validated_means(campaign, department_ids)
+    if schools < MIN_SCHOOLS_FOR_MEAN:
         return None
-    means = {code: sum(row.get(code, 0) for row in rows) / len(rows) for code in domain_codes}
-    return Series(label="", levels=means, schools=len(rows))
+    return Series(label="", levels={code: means.get(code, 0.0) for code in domain_codes}, schools=schools)
 
 
 def comparisons(campaign, school, assessment, domain_codes):
     """The series beside the school's own: its previous campaign, its département's and académie's means."""
     from django.utils.translation import gettext as _
 
-    from pilotis.assessments.enums import AssessmentState
-    from pilotis.assessments.models import Assessment
     from pilotis.assessments.services import previous_assessment
 
     series = []
@@ -84,15 +84,11 @@ def comparisons(campaign, school, assessment, domain_codes):
                 {code: previous.domain_levels.get(code, 0) for code in domain_codes},
             )
         )
-    validated = Assessment.objects.filter(campaign=campaign, state=AssessmentState.VALIDATED)
-    for label, scope in [
-        (
-            _("Moyenne du département (%(name)s)") % {"name": school.department.name},
-            {"school__department": school.department_id},
-        ),
-        (_("Moyenne de l'académie (%(name)s)") % {"name": campaign.academy.name}, {}),
+    for label, departments in [
+        (_("Moyenne du département (%(name)s)") % {"name": school.department.name}, [school.department_id]),
+        (_("Moyenne de l'académie (%(name)s)") % {"name": campaign.academy.name}, None),
     ]:
-        mean = mean_levels(validated.filter(**scope), domain_codes)
+        mean = mean_levels(campaign, domain_codes, departments)
         if mean is not None:
             mean.label = label
             series.append(mean)

@@ -109,7 +109,29 @@ def answer_changed(
 
 
 def validation_changed(assessment, department_id: int, delta: int) -> None:
-    _bump(CampaignTally, assessment.campaign_id, department_id, {"validated": delta})
+    """Validating (+1) or reopening (-1): levels cannot change while validated, so the
+    assessment's stored levels are the ones to count."""
+    campaign_id = assessment.campaign_id
+    _bump(CampaignTally, campaign_id, department_id, {"validated": delta})
+    referential_id = assessment.campaign.referential_id
+    for domain_id, code in Domain.objects.filter(version=referential_id).values_list("pk", "code"):
+        level = assessment.domain_levels.get(code, 0)
+        _bump(LevelTally, campaign_id, department_id, {"validated": delta}, domain_id=domain_id, level=level)
+
+
+def validated_means(campaign, department_ids=None) -> tuple[int, dict[str, float]]:
+    """(validated schools, mean level per domain code) over the campaign's validated
+    assessments, in the given départements or the whole académie; read from the counters."""
+    rows = LevelTally.objects.filter(campaign=campaign)
+    if department_ids is not None:
+        rows = rows.filter(department_id__in=department_ids)
+    totals: dict[str, list[int]] = {}
+    for code, level, n in rows.filter(validated__gt=0).values_list("domain__code", "level", "validated"):
+        entry = totals.setdefault(code, [0, 0])
+        entry[0] += n
+        entry[1] += n * level
+    schools = max((n for n, _ in totals.values()), default=0)
+    return schools, {code: weighted / n for code, (n, weighted) in totals.items() if n}
 
 
 @dataclass
@@ -118,13 +140,14 @@ class Figures:
 
     campaigns: dict[int, tuple[int, int]] = field(default_factory=dict)  # dept → (started, validated)
     indicators: dict[tuple[int, int], tuple[int, int, int]] = field(default_factory=dict)  # (dept, ind)
-    levels: dict[tuple[int, int, int], int] = field(default_factory=dict)  # (dept, domain, level)
+    # (dept, domain, level) → (started schools, validated schools) at that level
+    levels: dict[tuple[int, int, int], tuple[int, int]] = field(default_factory=dict)
 
     def without_zeros(self) -> "Figures":
         return Figures(
             {k: v for k, v in self.campaigns.items() if any(v)},
             {k: v for k, v in self.indicators.items() if any(v)},
-            {k: v for k, v in self.levels.items() if v},
+            {k: v for k, v in self.levels.items() if any(v)},
         )
 
 
@@ -143,9 +166,9 @@ def stored(campaign) -> Figures:
             )
         },
         {
-            (d, dom, lvl): n
-            for d, dom, lvl, n in LevelTally.objects.filter(campaign=campaign).values_list(
-                "department_id", "domain_id", "level", "schools"
+            (d, dom, lvl): (n, v)
+            for d, dom, lvl, n, v in LevelTally.objects.filter(campaign=campaign).values_list(
+                "department_id", "domain_id", "level", "schools", "validated"
             )
         },
     ).without_zeros()
@@ -174,13 +197,17 @@ def compute(campaign) -> Figures:
         )
     }
     domains = dict(Domain.objects.filter(version=campaign.referential_id).values_list("code", "pk"))
-    levels = Counter()
-    for department_id, domain_levels in assessments.filter(started).values_list(
-        "school__department_id", "domain_levels"
+    started_levels, validated_levels = Counter(), Counter()
+    is_validated = Q(state=AssessmentState.VALIDATED)
+    for department_id, domain_levels, answered, state in assessments.filter(started | is_validated).values_list(
+        "school__department_id", "domain_levels", "answered_count", "state"
     ):
         for code, domain_id in domains.items():
-            levels[(department_id, domain_id, domain_levels.get(code, 0))] += 1
-    return Figures(campaigns, indicators, dict(levels)).without_zeros()
+            key = (department_id, domain_id, domain_levels.get(code, 0))
+            started_levels[key] += answered > 0
+            validated_levels[key] += state == AssessmentState.VALIDATED
+    levels = {key: (started_levels[key], validated_levels[key]) for key in started_levels | validated_levels}
+    return Figures(campaigns, indicators, levels).without_zeros()
 
 
 @transaction.atomic
@@ -214,8 +241,8 @@ def rebuild(campaign) -> Figures:
     )
     LevelTally.objects.bulk_create(
         (
-            LevelTally(campaign=campaign, department_id=d, domain_id=dom, level=lvl, schools=n)
-            for (d, dom, lvl), n in figures.levels.items()
+            LevelTally(campaign=campaign, department_id=d, domain_id=dom, level=lvl, schools=n, validated=v)
+            for (d, dom, lvl), (n, v) in figures.levels.items()
         ),
         batch_size=2000,
     )

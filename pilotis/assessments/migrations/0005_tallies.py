@@ -45,15 +45,19 @@ def count_existing(apps, schema_editor):
                 not_done=row["not_done"],
             )
         domains = dict(Domain.objects.filter(version=campaign.referential_id).values_list("code", "pk"))
-        levels = Counter()
-        for department_id, domain_levels in rows.filter(answered_count__gt=0).values_list(
-            "school__department_id", "domain_levels"
-        ):
+        started, validated = Counter(), Counter()
+        for department_id, domain_levels, answered, state in rows.filter(
+            Q(answered_count__gt=0) | Q(state="validated")
+        ).values_list("school__department_id", "domain_levels", "answered_count", "state"):
             for code, domain_id in domains.items():
-                levels[(department_id, domain_id, domain_levels.get(code, 0))] += 1
-        for (department_id, domain_id, level), n in levels.items():
+                key = (department_id, domain_id, domain_levels.get(code, 0))
+                started[key] += answered > 0
+                validated[key] += state == "validated"
+        for (department_id, domain_id, level) in started | validated:
+            key = (department_id, domain_id, level)
             tallies["LevelTally"].objects.create(
-                campaign=campaign, department_id=department_id, domain_id=domain_id, level=level, schools=n
+                campaign=campaign, department_id=department_id, domain_id=domain_id, level=level,
+                schools=started[key], validated=validated[key],
             )
 
 
@@ -90,6 +94,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('level', models.PositiveSmallIntegerField()),
                 ('schools', models.IntegerField(default=0)),
+                ('validated', models.IntegerField(default=0)),
             ],
         ),
         migrations.AddField(
