@@ -148,7 +148,8 @@ AXES_VERBOSE = False
 
 # --- Sessions and cookies -----------------------------------------------------------------
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60) * 60  # idle timeout
-SESSION_SAVE_EVERY_REQUEST = True
+# Activity renews the session once a minute (accounts.middleware.SessionLifetimeMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 10) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -9,11 +9,16 @@ from django.utils.translation import gettext as _
 from pilotis.core.scope import scope_of
 
 SESSION_STARTED_KEY = "pilotis_signed_in_at"
+SESSION_SEEN_KEY = "pilotis_seen_at"
+# The idle window slides at most once a minute: saving the session on every request would add
+# a database write to each autosave (SESSION_SAVE_EVERY_REQUEST stays off).
+SESSION_REFRESH_SECONDS = 60
 CURRENT_SCHOOL_KEY = "pilotis_current_school"
 
 
 class SessionLifetimeMiddleware:
-    """Absolute session lifetime; the idle timeout is the session cookie age (check 15)."""
+    """Absolute session lifetime; the idle timeout is the session cookie age (check 15), pushed
+    ahead by activity, at most once every SESSION_REFRESH_SECONDS."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,6 +32,9 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 messages.info(request, _("Votre session a expiré : veuillez vous reconnecter."))
                 return redirect_to_login(request.get_full_path())
+            now = int(time.time())
+            if now - request.session.get(SESSION_SEEN_KEY, 0) >= SESSION_REFRESH_SECONDS:
+                request.session[SESSION_SEEN_KEY] = now  # modified: saved, expiry and cookie renewed
         return self.get_response(request)
 
 

@@ -62,8 +62,12 @@ def close_campaign(campaign, *, by, request=None) -> Campaign:
 
 
 def _locked_assessment(campaign, school) -> Assessment:
-    assessment, _created = Assessment.objects.get_or_create(campaign=campaign, school=school)
-    return Assessment.objects.select_for_update().select_related("campaign").get(pk=assessment.pk)
+    locked = Assessment.objects.select_for_update().select_related("campaign")
+    assessment = locked.filter(campaign=campaign, school=school).first()
+    if assessment is None:  # the school's first answer of the campaign
+        created, _new = Assessment.objects.get_or_create(campaign=campaign, school=school)
+        assessment = locked.get(pk=created.pk)
+    return assessment
 
 
 def _ensure_writable(assessment) -> None:
@@ -130,7 +134,8 @@ def save_answer(campaign, school, indicator, *, status, comment, by, seen_revisi
         old_answered=assessment.answered_count,
         new_answered=answered,
     )
-    answer.refresh_from_db()
+    answer.status, answer.comment, answer.revision = status, comment, answer.revision + 1
+    answer.updated_by, answer.updated_at = by, now
     return SaveResult(answer, changed=True, overwrote_newer=stale)
 
 
