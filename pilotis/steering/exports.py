@@ -2,6 +2,7 @@
 rule: a share or mean under it is an empty cell, never a number."""
 
 from dataclasses import dataclass
+from itertools import islice
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +12,8 @@ from pilotis.assessments.enums import AnswerStatus, AssessmentState
 from pilotis.core.exporters import Column, Exporter
 from pilotis.steering import figures
 from pilotis.steering.schools import referents_of, sorted_by, with_assessment
+
+CHUNK = 2000
 
 SORT_KEYS = {
     "code": lambda f: (f.indicator.domain.position, f.indicator.level, f.indicator.position),
@@ -69,9 +72,13 @@ class ProgressExport(Exporter):
         self.filename = _stem(board, "avancement")
 
     def rows(self):
-        schools = list(with_assessment(self.board.territory).order_by("name", "uai"))
-        referents = referents_of(schools)
-        for school in schools:
+        schools = with_assessment(self.board.territory).order_by("name", "uai").iterator(chunk_size=CHUNK)
+        for chunk in iter(lambda: list(islice(schools, CHUNK)), []):
+            yield from self._chunk_rows(chunk)
+
+    def _chunk_rows(self, chunk):
+        referents = referents_of(chunk)  # one query per chunk: memory stays flat at any scale
+        for school in chunk:
             yield {
                 "uai": school.uai,
                 "name": school.name,
