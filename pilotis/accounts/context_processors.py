@@ -13,7 +13,7 @@ def navigation(request):
     scope = scope_of(user)
     items = []
     school = getattr(request, "current_school", None)
-    if school is not None:
+    if school:  # a lazy object (accounts.middleware): test its truth
         items.append((_("Mon établissement"), reverse("territories:school_detail", args=[school.uai])))
         items.append((_("Autodiagnostic SCHÉMATIC"), reverse("assessments:school_assessments", args=[school.uai])))
         items.append((_("Équipe"), reverse("accounts:members", args=[school.uai])))

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from pilotis.core.scope import scope_of
@@ -48,19 +49,23 @@ class CurrentSchoolMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.current_school = None
-        scope = scope_of(request.user)
-        if scope.school_roles:
-            from pilotis.territories.models import School
-
-            wanted = request.session.get(CURRENT_SCHOOL_KEY)
-            school_id = wanted if wanted in scope.school_roles else None
-            schools = School.objects.filter(pk__in=scope.school_ids).select_related("department")
-            by_id = {s.pk: s for s in schools}
-            if school_id is None and by_id:
-                school_id = min(by_id, key=lambda pk: (by_id[pk].name, pk))
-            request.current_school = by_id.get(school_id)
-            request.my_schools = sorted(by_id.values(), key=lambda s: (s.name, s.pk))
-        else:
-            request.my_schools = []
+        # Lazy: an autosave or a download never shows the header, so never pays the query.
+        resolved = SimpleLazyObject(lambda: self._resolve(request))
+        request.current_school = SimpleLazyObject(lambda: resolved[0])
+        request.my_schools = SimpleLazyObject(lambda: resolved[1])
         return self.get_response(request)
+
+    @staticmethod
+    def _resolve(request):
+        scope = scope_of(request.user)
+        if not scope.school_roles:
+            return (None, [])
+        from pilotis.territories.models import School
+
+        wanted = request.session.get(CURRENT_SCHOOL_KEY)
+        school_id = wanted if wanted in scope.school_roles else None
+        schools = School.objects.filter(pk__in=scope.school_ids).select_related("department")
+        by_id = {s.pk: s for s in schools}
+        if school_id is None and by_id:
+            school_id = min(by_id, key=lambda pk: (by_id[pk].name, pk))
+        return (by_id.get(school_id), sorted(by_id.values(), key=lambda s: (s.name, s.pk)))

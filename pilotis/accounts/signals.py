@@ -5,7 +5,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from pilotis.accounts.middleware import SESSION_STARTED_KEY
+from pilotis.accounts.middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY
 from pilotis.core import audit
 from pilotis.core.enums import AuditAction
 
@@ -15,8 +15,10 @@ logger = logging.getLogger("pilotis.security")
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        # The absolute session lifetime counts from here (SessionLifetimeMiddleware).
-        request.session[SESSION_STARTED_KEY] = int(time.time())
+        # The absolute session lifetime counts from here, the idle window too (SessionLifetimeMiddleware).
+        now = int(time.time())
+        request.session[SESSION_STARTED_KEY] = now
+        request.session[SESSION_SEEN_KEY] = now
     audit.record(AuditAction.LOGIN, actor=user, obj=user, request=request)
 
 

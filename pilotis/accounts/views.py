@@ -30,7 +30,7 @@ from pilotis.territories.models import Academy
 @require_GET
 def home(request):
     """Each role lands on its work: the school's page, or the territory's schools."""
-    if request.current_school is not None:
+    if request.current_school:  # a lazy object: test its truth, not its identity
         return redirect("territories:school_detail", request.current_school.uai)
     if scope_of(request.user).is_territorial:
         return redirect("territories:school_list")

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,7 +34,11 @@ class Context:
             refuse(request, obj=school, what=f"campaign {year[:9]}")
         self.assessment = Assessment.objects.filter(campaign=self.campaign, school=school).first()
         self.abilities = assessment_abilities(request.user, school, self.campaign, self.assessment)
-        self.domains = list(self.campaign.referential.domains.all())
+
+    @cached_property
+    def domains(self):
+        # Only the full pages need them; the autosave's answer does not (one query less).
+        return list(self.campaign.referential.domains.all())
 
     def as_dict(self, **extra):
         return {
@@ -41,7 +46,7 @@ class Context:
             "campaign": self.campaign,
             "assessment": self.assessment,
             "abilities": self.abilities,
-            "domains": self.domains,
+            "domains": lambda: self.domains,  # templates call it only where they use it
             "status_choices": AnswerStatus.choices,
             **extra,
         }

@@ -112,9 +112,10 @@ def progress(request, campaign):
     counts = {"not_started": done.not_started, "filling": done.filling, "validated": done.validated}
     schools = in_state(with_assessment(board.territory), state).order_by("name", "uai")
     page = _page(request, schools, count=counts[state])
-    referents = referents_of(page.object_list)
-    reminded = services.last_reminders(board.campaign, page.object_list)
-    rows = [(school, referents.get(school.pk, []), reminded.get(school.pk)) for school in page.object_list]
+    schools = list(page.object_list)  # one query for the page, not one per use
+    referents = referents_of(schools)
+    reminded = services.last_reminders(board.campaign, schools)
+    rows = [(school, referents.get(school.pk, []), reminded.get(school.pk)) for school in schools]
     states = [(code, label, counts[code]) for code, label in PROGRESS_STATES]
     return render(
         request,

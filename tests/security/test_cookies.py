@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
+from pilotis.accounts.middleware import SESSION_REFRESH_SECONDS, SESSION_SEEN_KEY
 from tests.security.helpers import sign_in
 
 
@@ -42,6 +43,10 @@ def test_cookies_of_a_real_sign_in(world, client):
 
 def test_signed_in_pages_keep_the_flags(world, client):
     sign_in(client, "chef_a", secure=True)
+    # A minute later, activity renews the session: the cookie sent again keeps its flags.
+    session = client.session
+    session[SESSION_SEEN_KEY] -= SESSION_REFRESH_SECONDS
+    session.save()
     response = client.get(reverse("accounts:profile"), secure=True)
     assert response.status_code == 200
     assert_flags(response.cookies[settings.SESSION_COOKIE_NAME])
