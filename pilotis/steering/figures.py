@@ -40,6 +40,10 @@ class Territory:
         ids = [d.pk for d in departments]
         return cls(campaign, ids, School.objects.filter(department_id__in=ids, is_open=True).count())
 
+    def schools(self):
+        """The territory's open schools (the directory's current state)."""
+        return School.objects.filter(department_id__in=self.department_ids, is_open=True)
+
     def for_campaign(self, campaign) -> "Territory":
         """The same départements in another campaign of the académie (the trends)."""
         return Territory(campaign, self.department_ids, self.school_count)

@@ -55,6 +55,10 @@ class MaturityForm(SchoolFilterForm):
             ]
         self.fields["sort"].choices = choices
 
+    def narrows(self) -> bool:
+        """Whether a filter other than the département (the territory's own) is set."""
+        return self.is_valid() and any(self.cleaned_data.get(name) for name in ("q", "kind", "sector", "priority"))
+
     def filter(self, schools):
         schools = super().filter(schools)
         priority = self.cleaned_data.get("priority") if self.is_valid() else ""

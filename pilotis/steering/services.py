@@ -27,7 +27,7 @@ RECIPIENT_ROLES = [*SchoolRole.direction(), SchoolRole.RUPN]
 def schools_to_remind(territory, target):
     schools = with_assessment(territory)
     if target == ReminderTarget.NOT_STARTED:
-        return in_state(schools, "not_started")
+        return in_state(schools, "not_started", territory.campaign)
     return schools.exclude(current__state="validated")
 
 

@@ -110,7 +110,7 @@ def progress(request, campaign):
     done = figures.progress(board.territory)
     state = board.param("state", "not_started")
     counts = {"not_started": done.not_started, "filling": done.filling, "validated": done.validated}
-    schools = in_state(with_assessment(board.territory), state).order_by("name", "uai")
+    schools = in_state(with_assessment(board.territory), state, board.campaign).order_by("name", "uai")
     page = _page(request, schools, count=counts[state])
     schools = list(page.object_list)  # one query for the page, not one per use
     referents = referents_of(schools)
@@ -130,10 +130,14 @@ def maturity(request, campaign):
     board = Board(request, campaign, MaturityForm)
     domains = board.domains
     schools = with_assessment(board.territory)
-    if board.form.is_bound:
+    # The page count: the territory's, unless a filter narrows it; counted on the schools alone
+    # then (a COUNT over the joined, annotated list costs four times as much).
+    count = board.territory.school_count
+    if board.form.is_bound and board.form.narrows():
         schools = board.form.filter(schools)
+        count = board.form.filter(board.territory.schools()).count()
     sort = board.param("sort", "name")
-    page = _page(request, sorted_by(schools, sort, {d.code for d in domains}))
+    page = _page(request, sorted_by(schools, sort, {d.code for d in domains}), count=count)
     rows = [
         (school, [(school.levels or {}).get(d.code) if school.answered else None for d in domains])
         for school in page.object_list

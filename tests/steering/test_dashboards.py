@@ -101,8 +101,9 @@ def test_maturity_heat_map_distribution_filters_and_sort(client_for, world, fill
     assert by_level[-1][1] == [None] * 5
     ascending = get(client_for, "dane", "maturity", filled, sort="PIL").context["rows"]
     assert ascending[0][1][0] == 0 and ascending[-1][1] == [None] * 5
-    lycees = get(client_for, "dane", "maturity", filled, kind="lycee_gt").context["rows"]
-    assert [school.pk for school, _ in lycees] == [world.school_b.pk]
+    lycees = get(client_for, "dane", "maturity", filled, kind="lycee_gt")
+    assert [school.pk for school, _ in lycees.context["rows"]] == [world.school_b.pk]
+    assert lycees.context["page_obj"].paginator.count == 1  # a filter counts what it keeps
     SchoolFactory(name="Collège Montesquieu", department=world.landes)
     searched = get(client_for, "dane", "maturity", filled, q="montésquieu").context["rows"]
     assert [school.name for school, _ in searched] == ["Collège Montesquieu"]
