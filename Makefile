@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 DEMO_ENV := DEBUG=1
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test quality audit lock migrate run clean install install-dev chromium
+.PHONY: demo test quality audit lock migrate run clean install install-dev chromium bench-data bench
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Pilotis needs Python >= 3.12 (found " + sys.version.split()[0] + ")")'
@@ -68,3 +68,14 @@ lock: $(PY)
 
 clean:
 	rm -rf $(VENV) var
+
+## Bench data: one académie of SCHOOLS schools, three answered past campaigns (benchmarks/README.md); FORCE=1 regenerates
+SCHOOLS ?= 1000
+BENCH_SIZES ?= 1000 10000 60000
+BENCH_DBS ?= sqlite postgres
+bench-data: install-dev
+	$(PY) -m benchmarks.generate --schools $(SCHOOLS) --db $(BENCH_DBS) $(if $(FORCE),--force)
+
+## Dashboards against DuckDB and the autosave under load, for BENCH_SIZES on BENCH_DBS (benchmarks/README.md)
+bench: install-dev
+	$(PY) -m benchmarks.run --sizes $(BENCH_SIZES) --db $(BENCH_DBS) $(BENCH_ARGS)

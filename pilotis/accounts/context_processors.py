@@ -6,10 +6,15 @@ from pilotis.core.scope import scope_of
 
 
 def navigation(request):
+    """The main menu, built only if the page shows it (an htmx fragment does not)."""
+    return {"nav_items": lambda: _navigation_items(request)}
+
+
+def _navigation_items(request):
     """The main menu: what the user's roles give access to, and nothing else."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return []
     scope = scope_of(user)
     items = []
     school = getattr(request, "current_school", None)
@@ -32,4 +37,4 @@ def navigation(request):
     # The one item whose address is the longest prefix of the page's is the current one.
     matches = [url for _label, url in items if path.startswith(url)]
     current = max(matches, key=len, default=None)
-    return {"nav_items": [{"label": label, "url": url, "active": url == current} for label, url in items]}
+    return [{"label": label, "url": url, "active": url == current} for label, url in items]

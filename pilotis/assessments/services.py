@@ -21,6 +21,7 @@ from pilotis.assessments.levels import level_reached
 from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign
 from pilotis.core import audit
 from pilotis.core.enums import AuditAction
+from pilotis.referential.cache import domain_levels_of
 from pilotis.referential.models import CodeMapping, Indicator
 
 
@@ -62,7 +63,10 @@ def close_campaign(campaign, *, by, request=None) -> Campaign:
 
 
 def _locked_assessment(campaign, school) -> Assessment:
-    locked = Assessment.objects.select_for_update().select_related("campaign")
+    # Lock the assessment row only: locking the joined campaign row too (PostgreSQL's default)
+    # would make every save of the académie wait for the others. A save racing the campaign's
+    # closure by a few milliseconds may still land, as it was made while the campaign was open.
+    locked = Assessment.objects.select_for_update(of=("self",)).select_related("campaign__referential")
     assessment = locked.filter(campaign=campaign, school=school).first()
     if assessment is None:  # the school's first answer of the campaign
         created, _new = Assessment.objects.get_or_create(campaign=campaign, school=school)
@@ -140,7 +144,7 @@ def save_answer(campaign, school, indicator, *, status, comment, by, seen_revisi
 
 
 def _domain_level(assessment, domain) -> int:
-    indicator_levels = dict(Indicator.objects.filter(domain=domain).values_list("code", "level"))
+    indicator_levels = domain_levels_of(assessment.campaign.referential, domain.pk)
     answers = dict(
         Answer.objects.filter(assessment=assessment, indicator__domain=domain).values_list("indicator__code", "status")
     )

@@ -15,6 +15,7 @@ from pilotis.assessments.perms import assessment_abilities, can_fill, can_manage
 from pilotis.assessments.synthesis import answers_of, summarise, synthesis_data
 from pilotis.core.guards import get_or_refuse, guarded, refuse
 from pilotis.core.scope import scope_of
+from pilotis.referential.cache import indicators_of
 from pilotis.referential.models import Indicator
 from pilotis.territories.guards import school_view
 from pilotis.territories.models import Academy
@@ -143,12 +144,9 @@ def history(request, school, year, code):
 @school_view("read")
 def answer_save(request, school, year, code):
     ctx = Context(request, school, year)
-    indicator = get_or_refuse(
-        request,
-        Indicator.objects.filter(version=ctx.campaign.referential).select_related("domain"),
-        what="indicator",
-        code=code,
-    )
+    indicator = indicators_of(ctx.campaign.referential).get(code)
+    if indicator is None:
+        refuse(request, obj=school, what="indicator")
     htmx = request.headers.get("HX-Request") == "true"
     back = reverse("assessments:domain", args=[school.uai, year, indicator.domain.code]) + f"#i-{indicator.code}"
     # The role decides who may write; the state (validated meanwhile, campaign closed) is the

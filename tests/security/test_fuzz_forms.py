@@ -14,6 +14,7 @@ from pilotis.assessments import services
 from pilotis.assessments.models import Answer, Campaign
 from pilotis.referential.loader import load_referential
 from pilotis.referential.models import ReferentialVersion
+from pilotis.steering.models import Reminder
 from tests.security.test_permission_matrix import MINI
 
 
@@ -120,6 +121,27 @@ def test_school_search(client_for, world, q, department, kind, sector, page):
         {"q": q, "department": department, "kind": kind, "sector": sector, "page": page},
     )
     assert response.status_code < 500
+
+
+@SETTINGS
+@given(q=NASTY, department=NASTY, kind=NASTY, priority=NASTY, sort=NASTY, page=NASTY)
+def test_dashboard_filters(client_for, world, campaign, q, department, kind, priority, sort, page):
+    client = client_for("correspondant_40")
+    params = {"q": q, "department": department, "kind": kind, "priority": priority, "sort": sort, "page": page}
+    for board in ("progress", "maturity", "indicators", "trends"):
+        response = client.get(reverse(f"steering:{board}", args=[campaign.pk]), {**params, "state": sort})
+        assert response.status_code == 200, (board, params)
+        assert world.school_b.name not in response.content.decode()
+    export = client.get(reverse("steering:export", args=[campaign.pk, "maturity", "csv"]), params)
+    assert export.status_code == 200
+
+
+@SETTINGS
+@given(target=NASTY, department=NASTY)
+def test_reminder_form(client_for, world, campaign, target, department):
+    url = reverse("steering:reminders", args=[campaign.pk])
+    post_ok(client_for("correspondant_40"), url, {"target": target, "department": department})
+    assert not Reminder.objects.exclude(school__department=world.landes).exists()
 
 
 @SETTINGS

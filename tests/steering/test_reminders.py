@@ -25,9 +25,8 @@ def url(campaign):
     return reverse("steering:reminders", args=[campaign.pk])
 
 
-def test_the_dane_reminds_the_schools_that_have_not_started(
-    client_for, world, campaign, landes_schools, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)  # the worker runs as in production: its own transactions
+def test_the_dane_reminds_the_schools_that_have_not_started(client_for, world, campaign, landes_schools):
     pil = Indicator.objects.get(version=campaign.referential, code="PIL.1.01")
     assessment_services.save_answer(
         campaign, world.school_a, pil, status=AnswerStatus.DONE, comment="", by=world.rupn_a
@@ -36,8 +35,7 @@ def test_the_dane_reminds_the_schools_that_have_not_started(
     page = client.get(url(campaign), {"target": "not_started"})
     assert page.context["to_remind"] == 7  # school B and the six Landes collèges
 
-    with django_capture_on_commit_callbacks(execute=True):  # the task is queued once the request commits
-        response = client.post(url(campaign), {"target": "not_started"})
+    response = client.post(url(campaign), {"target": "not_started"})  # queued once the request commits
     assert response.status_code == 302
     batch = ReminderBatch.objects.get()
     assert batch.task_id
