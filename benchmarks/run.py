@@ -4,7 +4,7 @@
 
 For each size and database: the bench data is generated unless it exists (`benchmarks.generate`),
 then `benchmarks.measure` runs in a process of its own. The figures go to
-`benchmarks/results/<date>-<host>.md` (with the raw ones beside it, in JSON) and are printed.
+`benchmarks/results/<date>-<time>-<host>.md` (with the raw ones beside it, in JSON) and are printed.
 """
 
 import argparse
@@ -256,7 +256,8 @@ def main(argv=None) -> None:
     info, generated, results = run(args.sizes, args.db, extra)
     text = report(info, generated, results, started)
     common.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    name = f"{datetime.date.today().isoformat()}-{info['host']}"
+    # Date and time: a second run the same day must not overwrite the run a README quotes.
+    name = f"{datetime.datetime.now():%Y-%m-%d-%H%M}-{info['host']}"
     (common.RESULTS_DIR / f"{name}.md").write_text(text, encoding="utf-8")
     raw = {"machine": info, "generated": generated, "results": results}
     (common.RESULTS_DIR / f"{name}.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
