@@ -15,10 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from pilotis.assessments.enums import AnswerStatus, AssessmentState
-from pilotis.assessments.models import Answer, Assessment, CampaignTally, IndicatorTally, LevelTally
+from pilotis.assessments.models import Answer, Assessment, Campaign, CampaignTally, IndicatorTally, LevelTally
 from pilotis.referential.models import Domain, Indicator
 
 STATUS_FIELDS = {
@@ -30,8 +31,6 @@ STATUS_FIELDS = {
 
 def _ensure_rows(campaign_id: int, department_id: int) -> None:
     """Creates the département's zeroed counters for the campaign (idempotent, race-safe)."""
-    from pilotis.assessments.models import Campaign
-
     referential_id = Campaign.objects.values_list("referential_id", flat=True).get(pk=campaign_id)
     CampaignTally.objects.bulk_create(
         [CampaignTally(campaign_id=campaign_id, department_id=department_id)], ignore_conflicts=True
@@ -213,9 +212,6 @@ def compute(campaign) -> Figures:
 @transaction.atomic
 def rebuild(campaign) -> Figures:
     """Recounts every assessment's answers, then replaces the campaign's counters by `compute`."""
-    from django.db.models import OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
     answered = (
         Answer.objects.filter(assessment=OuterRef("pk"))
         .exclude(status="")

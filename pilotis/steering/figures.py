@@ -14,6 +14,7 @@ from django.db.models import Sum
 from pilotis.assessments.enums import AnswerStatus
 from pilotis.assessments.models import Campaign, CampaignTally, IndicatorTally, LevelTally
 from pilotis.assessments.synthesis import MIN_SCHOOLS_FOR_MEAN
+from pilotis.referential.cache import indicators_of
 from pilotis.referential.models import Domain, Indicator
 from pilotis.territories.models import School
 
@@ -37,8 +38,9 @@ class Territory:
 
     @classmethod
     def of(cls, campaign, departments) -> "Territory":
-        ids = [d.pk for d in departments]
-        return cls(campaign, ids, School.objects.filter(department_id__in=ids, is_open=True).count())
+        territory = cls(campaign, [d.pk for d in departments], 0)
+        territory.school_count = territory.schools().count()
+        return territory
 
     def schools(self):
         """The territory's open schools (the directory's current state)."""
@@ -112,11 +114,8 @@ def indicators(territory: Territory) -> list[IndicatorFigures]:
         .annotate(d=Sum("done"), p=Sum("in_progress"), n=Sum("not_done"))
     }
     out = []
-    for indicator in (
-        Indicator.objects.filter(version=territory.campaign.referential_id)
-        .select_related("domain")
-        .order_by("domain__position", "level", "position")
-    ):
+    catalogue = indicators_of(territory.campaign.referential).values()  # read once per process
+    for indicator in sorted(catalogue, key=lambda i: (i.domain.position, i.level, i.position)):
         row = sums.get(indicator.pk, {})
         out.append(
             IndicatorFigures(indicator, territory.school_count, row.get("d", 0), row.get("p", 0), row.get("n", 0))
@@ -146,7 +145,7 @@ def level_distribution(territory: Territory, started: int | None = None) -> list
     if started is None:
         started = progress(territory).started
     referential = territory.campaign.referential_id
-    top = max(Indicator.objects.filter(version=referential).values_list("level", flat=True), default=0)
+    top = max((i.level for i in indicators_of(territory.campaign.referential).values()), default=0)
     counts = defaultdict(lambda: [0] * (top + 1))
     for row in (
         LevelTally.objects.filter(campaign=territory.campaign, department_id__in=territory.department_ids)
@@ -171,9 +170,13 @@ class CampaignSummary:
 
 def trends(territory: Territory) -> list[CampaignSummary]:
     """The territory's figures in each campaign of the académie up to this one, oldest first."""
-    campaigns = Campaign.objects.filter(
-        academy_id=territory.campaign.academy_id, school_year__lte=territory.campaign.school_year
-    ).order_by("school_year")
+    campaigns = (
+        Campaign.objects.filter(
+            academy_id=territory.campaign.academy_id, school_year__lte=territory.campaign.school_year
+        )
+        .select_related("referential")
+        .order_by("school_year")
+    )
     summaries = []
     for campaign in campaigns:
         # The current number of schools stands for past years too: the directory keeps no history.

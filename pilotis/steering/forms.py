@@ -26,9 +26,6 @@ class BoardForm(PilotisForm):
         super().__init__(data, **kwargs)
         self.fields["department"].queryset = departments
 
-    def value(self, name, default=None):
-        return self.cleaned_data.get(name) or default if self.is_valid() else default
-
 
 class ProgressForm(BoardForm):
     state = forms.ChoiceField(label=_("État"), choices=PROGRESS_STATES, required=False)

@@ -20,8 +20,8 @@ from pilotis.core.guards import get_or_refuse, guarded
 from pilotis.referential.models import Domain
 from pilotis.steering import exports, figures, services
 from pilotis.steering.forms import (
-    INDICATOR_SORTS,
     PROGRESS_STATES,
+    BoardForm,
     IndicatorsForm,
     MaturityForm,
     ProgressForm,
@@ -159,14 +159,14 @@ def indicators(request, campaign):
     return render(
         request,
         "steering/indicators.html",
-        board.context("indicators", rows=rows, sort=sort, sorts=INDICATOR_SORTS),
+        board.context("indicators", rows=rows, sort=sort),
     )
 
 
 @require_GET
 @guarded(GUARD, can_steer)
 def trends(request, campaign):
-    board = Board(request, campaign, ProgressForm)
+    board = Board(request, campaign, BoardForm)
     summaries = figures.trends(board.territory)
     return render(
         request,
@@ -179,7 +179,7 @@ EXPORTS = {
     "progress": (ProgressForm, exports.ProgressExport),
     "maturity": (MaturityForm, exports.MaturityExport),
     "indicators": (IndicatorsForm, exports.IndicatorsExport),
-    "trends": (ProgressForm, exports.TrendsExport),
+    "trends": (BoardForm, exports.TrendsExport),
 }
 
 

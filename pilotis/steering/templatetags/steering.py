@@ -1,6 +1,5 @@
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -16,11 +15,6 @@ def pct(value):
 @register.filter
 def mean(value):
     return "—" if value is None else number_format(value, 1)
-
-
-@register.filter
-def level_label(value):
-    return _("non commencé") if value is None else str(value)
 
 
 @register.filter
