@@ -5,6 +5,7 @@ See `.env.example` for the variables. Development defaults are safe only on a la
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "pilotis.accounts",
     "pilotis.assessments",
     "pilotis.steering",
+    "pilotis.missions",
     "pilotis.demo",
 ]
 
@@ -239,6 +241,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # --- Audit --------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+
+# The annual rates of the IMP (indemnité pour mission particulière), in euros: arrêté du 27 avril 2015
+# (JO du 29 avril 2015). A new arrêté changes them here, without a release.
+IMP_RATES = [Decimal(rate) for rate in env_list("IMP_RATES", ["312.50", "625.00", "1250.00", "2500.00", "3750.00"])]
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

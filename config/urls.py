@@ -12,6 +12,7 @@ urlpatterns = [
     path("etablissements/", include("pilotis.territories.urls")),
     path("referentiel/", include("pilotis.referential.urls")),
     path("pilotage/", include("pilotis.steering.urls")),
+    path("", include("pilotis.missions.urls")),
     path("admin/", admin.site.urls),
 ]
 

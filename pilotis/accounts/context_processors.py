@@ -22,13 +22,16 @@ def _navigation_items(request):
         items.append((_("Mon établissement"), reverse("territories:school_detail", args=[school.uai])))
         items.append((_("Autodiagnostic SCHÉMATIC"), reverse("assessments:school_assessments", args=[school.uai])))
         items.append((_("Équipe"), reverse("accounts:members", args=[school.uai])))
+        items.append((_("Mission du RUPN"), reverse("missions:school", args=[school.uai])))
     if scope.is_territorial:
         items.append((_("Établissements du territoire"), reverse("territories:school_list")))
         items.append((_("Pilotage"), reverse("steering:index")))
+        items.append((_("Réseau des RUPN"), reverse("missions:network")))
     if can_manage_territory_roles(user):
         # The DANE: its campaigns and its people.
         items.append((_("Campagnes"), reverse("assessments:campaigns")))
         items.append((_("Rôles territoriaux"), reverse("accounts:territory_roles")))
+        items.append((_("Catalogue des missions"), reverse("missions:catalogue")))
     items.append((_("Référentiel"), reverse("referential:version_list")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))

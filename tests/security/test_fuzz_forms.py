@@ -2,6 +2,7 @@
 never a NUL stored."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from pilotis.accounts.models import SchoolMembership, User
 from pilotis.assessments import services
 from pilotis.assessments.models import Answer, Campaign
+from pilotis.core.school_years import current_school_year
 from pilotis.referential.loader import load_referential
 from pilotis.referential.models import ReferentialVersion
 from pilotis.steering.models import Reminder
@@ -159,3 +161,87 @@ def test_password_reset_form(client, world, email):
 
 def test_the_database_is_the_one_under_test():
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+@pytest.fixture
+def draft_letter(world, campaign):
+    from pilotis.missions import services as mission_services
+    from pilotis.missions.services import school_year_bounds
+
+    first, last = school_year_bounds(current_school_year())
+    designation = mission_services.designate(
+        world.school_a,
+        user=world.rupn_a,
+        school_year=current_school_year(),
+        starts_on=first,
+        ends_on=last,
+        imp_amount=Decimal("1250.00"),
+        by=world.chef_a,
+    )
+    return mission_services.start_letter(designation, by=world.chef_a)
+
+
+def no_nul_in_letters():
+    from pilotis.missions.models import CatalogueEntry, LetterMission, MissionLetter
+
+    for model, fields in [
+        (MissionLetter, ["means_time", "means_equipment", "means_room", "training", "free_text", "returned_comment"]),
+        (LetterMission, ["text", "priority"]),
+        (CatalogueEntry, ["text"]),
+    ]:
+        for row in model.objects.values_list(*fields):
+            assert not any("\x00" in (value or "") for value in row), (model, row)
+
+
+@SETTINGS
+@given(text=NASTY, other=NASTY, priority=NASTY, indicator=NASTY, revision=NASTY)
+def test_letter_form(client_for, world, draft_letter, text, other, priority, indicator, revision):
+    from pilotis.missions.models import CatalogueEntry, MissionLetter
+
+    letter = MissionLetter.objects.get(pk=draft_letter.pk)
+    entry = CatalogueEntry.objects.first()
+    url = reverse("missions:letter_edit", args=[world.school_a.uai, letter.pk])
+    data = {
+        "means_time": text,
+        "means_equipment": other,
+        "training": text,
+        "free_text": other,
+        f"mission_{entry.pk}": priority,
+        "indicators": indicator,
+        "pedagogical_council": other,
+    }
+    client = client_for("chef_a")
+    post_ok(client, url, {**data, "seen_revision": revision})
+    post_ok(client, url, {**data, "seen_revision": letter.revision})
+    no_nul_in_letters()
+
+
+@SETTINGS
+@given(member=NASTY, email=NASTY, year=NASTY, start=NASTY, imp=NASTY)
+def test_designation_form(client_for, world, member, email, year, start, imp):
+    url = reverse("missions:designate", args=[world.school_a.uai])
+    data = {"member": member, "email": email, "school_year": year, "starts_on": start, "imp_amount": imp}
+    post_ok(client_for("chef_a"), url, data)
+    post_ok(client_for("chef_a"), url, {**data, "school_year": current_school_year(), "imp_amount": "625.00"})
+    no_nul_stored()
+
+
+@SETTINGS
+@given(comment=NASTY, revision=NASTY, heading=NASTY, text=NASTY)
+def test_send_back_and_catalogue_forms(client_for, world, draft_letter, comment, revision, heading, text):
+    from pilotis.missions.models import MissionLetter
+
+    letter = MissionLetter.objects.get(pk=draft_letter.pk)
+    url = reverse("missions:letter_send_back", args=[world.school_a.uai, letter.pk])
+    post_ok(client_for("rupn_a"), url, {"comment": comment, "seen_revision": revision})
+    post_ok(
+        client_for("dane"),
+        reverse("missions:catalogue"),
+        {"heading": heading, "function": "conseil", "text": text},
+    )
+    post_ok(
+        client_for("dane"),
+        reverse("missions:catalogue"),
+        {"heading": "communication", "function": "conseil", "text": text},
+    )
+    no_nul_in_letters()

@@ -6,6 +6,7 @@ get a 404 (the object does not exist for them), and no row may change.
 """
 
 import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,10 @@ from pilotis.accounts.models import SchoolMembership, TerritoryRole
 from pilotis.assessments import services as assessment_services
 from pilotis.assessments.models import Answer, Assessment, Campaign
 from pilotis.core.models import AuditEvent
+from pilotis.core.school_years import current_school_year
+from pilotis.missions import services as mission_services
+from pilotis.missions.models import CatalogueEntry, Designation, MissionLetter
+from pilotis.missions.services import school_year_bounds
 from pilotis.referential.loader import load_referential
 from pilotis.referential.models import Indicator, ReferentialVersion
 from pilotis.steering.models import ReminderBatch
@@ -145,6 +150,86 @@ def territory_role_data(w):
     }
 
 
+def designation_of_a(w):
+    designation = Designation.objects.filter(school=w.school_a).first()
+    if designation is None:
+        designation = mission_services.designate(
+            w.school_a,
+            user=w.rupn_a,
+            school_year=current_school_year(),
+            starts_on=school_year_bounds(current_school_year())[0],
+            ends_on=school_year_bounds(current_school_year())[1],
+            imp_amount=Decimal("1250.00"),
+            by=w.chef_a,
+        )
+    return designation
+
+
+def designation_args(w):
+    return [w.school_a.uai, designation_of_a(w).pk]
+
+
+def letter_of_a(w, state="brouillon"):
+    """School A's letter to its RUPN, moved through the workflow up to `state`."""
+    open_campaign(w)
+    letter = mission_services.start_letter(designation_of_a(w), by=w.chef_a)
+    entry = CatalogueEntry.objects.filter(academy__isnull=True).first()
+    letter = mission_services.update_letter(
+        letter, fields={}, missions=[(entry, "principale")], indicators=[], seen_revision=None, by=w.chef_a
+    )
+    steps = [
+        ("proposee", lambda lt: mission_services.propose_letter(lt, by=w.chef_a, seen_revision=None)),
+        ("acceptee", lambda lt: mission_services.accept_letter(lt, by=w.rupn_a, seen_revision=None)),
+        ("signee", lambda lt: mission_services.sign_letter(lt, by=w.chef_a, seen_revision=None)),
+    ]
+    for _name, step in steps:
+        if letter.state == state:
+            break
+        letter = step(letter)
+    return letter
+
+
+def letter_args(state):
+    return lambda w: [w.school_a.uai, letter_of_a(w, state).pk]
+
+
+def revision_data(w):
+    return {"seen_revision": MissionLetter.objects.get().revision}
+
+
+def send_back_data(w):
+    return {**revision_data(w), "comment": "À revoir"}
+
+
+def presentations_data(w):
+    return {**revision_data(w), "pedagogical_council_on": datetime.date.today().isoformat()}
+
+
+def designate_data(w):
+    membership = SchoolMembership.objects.get(user=w.member_a)
+    return {"member": membership.pk, "school_year": current_school_year(), "imp_amount": "1250.00"}
+
+
+def designation_change_data(w):
+    first, last = school_year_bounds(current_school_year())
+    return {
+        "starts_on": first.isoformat(),
+        "ends_on": (last - datetime.timedelta(days=60)).isoformat(),
+        "imp_amount": "2500.00",
+    }
+
+
+def designation_end_data(w):
+    return {"ends_on": datetime.date.today().isoformat()}
+
+
+def bordeaux_catalogue_entry(w):
+    entry = mission_services.add_catalogue_entry(
+        w.bordeaux, heading="communication", function="conseil", text="Mission de l'académie", by=w.dane
+    )
+    return [entry.pk]
+
+
 # view name -> (method, args builder, POST data builder, {persona: status})
 MATRIX = {
     "home": ("get", None, None, statuses(302, s200={"nobody"})),
@@ -231,6 +316,96 @@ MATRIX = {
     "steering:export": ("get", campaign_export, None, statuses(404, s200=BORDEAUX_STEERING)),
     "steering:reminders": ("post", bordeaux_campaign, reminder_data, statuses(404, s302=BORDEAUX_STEERING)),
     "territories:school_detail": ("get", school_a, None, statuses(404, s200=SCHOOL_A_READERS)),
+    "missions:school": ("get", school_a, None, statuses(404, s200=SCHOOL_A_READERS)),
+    "missions:designate": (
+        "post",
+        school_a,
+        designate_data,
+        statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
+    ),
+    "missions:designation_change": (
+        "post",
+        designation_args,
+        designation_change_data,
+        statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
+    ),
+    "missions:designation_end": (
+        "post",
+        designation_args,
+        designation_end_data,
+        statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
+    ),
+    "missions:letter_start": (
+        "post",
+        designation_args,
+        None,
+        statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
+    ),
+    # A signed letter is the school's and its territory's to read; a draft only the direction's and the RUPN's.
+    "missions:letter": ("get", letter_args("signee"), None, statuses(404, s200=SCHOOL_A_READERS)),
+    "missions:letter_pdf": ("get", letter_args("signee"), None, statuses(404, s200=SCHOOL_A_READERS)),
+    "missions:letter_odt": ("get", letter_args("signee"), None, statuses(404, s200=SCHOOL_A_READERS)),
+    "missions:letter_edit": (
+        "get",
+        letter_args("brouillon"),
+        None,
+        statuses(404, s200=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
+    ),
+    "missions:letter_propose": (
+        "post",
+        letter_args("brouillon"),
+        revision_data,
+        statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
+    ),
+    "missions:letter_withdraw": (
+        "post",
+        letter_args("proposee"),
+        revision_data,
+        statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
+    ),
+    "missions:letter_accept": (
+        "post",
+        letter_args("proposee"),
+        revision_data,
+        statuses(404, s302={"rupn_a"}, s403=DIRECTION_A),
+    ),
+    "missions:letter_send_back": (
+        "post",
+        letter_args("proposee"),
+        send_back_data,
+        statuses(404, s302={"rupn_a"}, s403=DIRECTION_A),
+    ),
+    "missions:letter_sign": (
+        "post",
+        letter_args("acceptee"),
+        revision_data,
+        statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
+    ),
+    "missions:letter_presentations": (
+        "post",
+        letter_args("signee"),
+        presentations_data,
+        statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
+    ),
+    "missions:letter_supersede": (
+        "post",
+        letter_args("signee"),
+        revision_data,
+        statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
+    ),
+    "missions:catalogue": ("get", None, None, statuses(200)),
+    "missions:catalogue_entry": (
+        "get",
+        bordeaux_catalogue_entry,
+        None,
+        statuses(
+            404,
+            s200=DANE_BORDEAUX,
+            s403={"chef_a", "adjoint_a", "rupn_a", "member_a", "rupn_b", "correspondant_40", "correspondant_64"},
+        ),
+    ),
+    "missions:network": ("get", None, None, statuses(404, s200=TERRITORIAL)),
+    "missions:network_export": ("get", lambda w: ["csv"], None, statuses(404, s200=TERRITORIAL)),
 }
 
 CELLS = [(view, persona) for view in MATRIX for persona in PERSONAS]
@@ -249,6 +424,9 @@ def _snapshot():
         sorted(SchoolMembership.objects.values_list("pk", "user_id", "school_id", "role")),
         sorted(TerritoryRole.objects.values_list("pk", "user_id", "kind", "department_id", "academy_id")),
         sorted(ReminderBatch.objects.values_list("pk", flat=True)),
+        sorted(Designation.objects.values_list("pk", "imp_amount", "starts_on", "ends_on")),
+        sorted(MissionLetter.objects.values_list("pk", "state", "revision")),
+        sorted(CatalogueEntry.objects.values_list("pk", "text", "is_active")),
     )
 
 

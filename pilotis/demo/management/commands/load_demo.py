@@ -11,14 +11,17 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from pilotis.accounts.enums import SchoolRole, TerritoryRoleKind
 from pilotis.accounts.models import SchoolMembership, TerritoryRole, User
 from pilotis.assessments import services
 from pilotis.assessments.enums import AnswerStatus
-from pilotis.assessments.models import Assessment, Campaign
+from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign
 from pilotis.core.school_years import current_school_year
+from pilotis.demo.missions import load_missions, spread_network
 from pilotis.demo.spread import fill_campaign
+from pilotis.missions.models import Designation
 from pilotis.referential.models import ReferentialVersion
 from pilotis.territories.enums import SchoolKind
 from pilotis.territories.importers import AnnuaireImportError, import_annuaire
@@ -97,6 +100,11 @@ class Command(BaseCommand):
             assessment = Assessment.objects.get(campaign=previous, school=college)
             services.validate_assessment(assessment, by=users["direction"])
             services.close_campaign(previous, by=users["dane"])
+            # Last year's answers were given last year: their history (and the RUPN's review) says so.
+            moment = timezone.make_aware(datetime.datetime(start, 5, 15, 10))
+            AnswerChange.objects.filter(answer__assessment=assessment).update(changed_at=moment)
+            Answer.objects.filter(assessment=assessment).update(updated_at=moment)
+            Assessment.objects.filter(pk=assessment.pk).update(validated_at=moment, last_activity_at=moment)
         current = Campaign.objects.filter(academy=bordeaux, school_year=this_year).first()
         if current is None:
             current = services.open_campaign(
@@ -187,5 +195,12 @@ class Command(BaseCommand):
         for username, _first, _last, what in PEOPLE:
             self.stdout.write(f"  {username:<16} {users[username].email:<44} {what}")
         self._load_campaigns(users, college, lycee)
+        load_missions(users, college, lycee, self.stdout)
+        others = School.objects.filter(department__academy=bordeaux, is_open=True).exclude(
+            pk__in=[college.pk, lycee.pk]
+        )
+        if not Designation.objects.filter(school__in=others).exists():
+            count = spread_network(others.order_by("uai"), year=current_school_year())
+            self.stdout.write(f"  Réseau des RUPN : {count} autres établissements ont un RUPN désigné")
         self.stdout.write(f"  Collège des Landes : {college.name} ({college.uai})")
         self.stdout.write(f"  Lycée des Pyrénées-Atlantiques : {lycee.name} ({lycee.uai})")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MissionsConfig(AppConfig):
+    name = "pilotis.missions"
+    verbose_name = "Mission du RUPN"

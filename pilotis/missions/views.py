@@ -1,0 +1,456 @@
+"""The RUPN's mission in a school: designations, lettres de mission and their workflow, the catalogue.
+
+Who may do what is in `perms`; every write goes through `services`. A letter's page answers 404 to
+whoever may not read it (a draft is the direction's and the RUPN's business only).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pilotis.core.exporters import attachment_response
+from pilotis.core.guards import get_or_refuse, guarded, refuse
+from pilotis.core.school_years import school_year_of
+from pilotis.core.scope import scope_of
+from pilotis.missions import services
+from pilotis.missions.forms import (
+    CatalogueEntryChangeForm,
+    CatalogueEntryForm,
+    DesignationChangeForm,
+    DesignationEndForm,
+    DesignationForm,
+    LetterForm,
+    PresentationsForm,
+    RevisionForm,
+    SendBackForm,
+)
+from pilotis.missions.models import CatalogueEntry, Designation, MissionLetter
+from pilotis.missions.perms import (
+    can_manage_catalogue,
+    can_manage_mission,
+    can_read_letter,
+    can_see_imp,
+    letter_abilities,
+)
+from pilotis.referential.models import Indicator
+from pilotis.territories.guards import school_view
+from pilotis.territories.models import Academy
+
+
+def mission_manager(view):
+    """Guard `missions:manage`: the school within the user's scope (404), then its direction only (403)."""
+
+    @school_view("read")
+    @wraps(view)
+    def wrapper(request, school, *args, **kwargs):
+        if not can_manage_mission(request.user, school):
+            refuse(request, obj=school, what="missions:manage", status=403)
+        return view(request, school, *args, **kwargs)
+
+    wrapper.guard = "missions:manage"
+    return wrapper
+
+
+# --- The school's page: its RUPN across the years -------------------------------------------------
+
+
+@require_GET
+@school_view("read")
+def school_mission(request, school):
+    designations = list(
+        Designation.objects.filter(school=school)
+        .select_related("school__department", "user")
+        .prefetch_related(Prefetch("letters", queryset=MissionLetter.objects.order_by("-created_at", "-pk")))
+        .order_by("-school_year", "starts_on", "user_label")
+    )
+    years = {}
+    for designation in designations:
+        designation.show_imp = can_see_imp(request.user, designation)
+        designation.visible_letters = [
+            letter for letter in designation.letters.all() if can_read_letter(request.user, _with(letter, designation))
+        ]
+        designation.open_letter = next((lt for lt in designation.letters.all() if not lt.is_final), None)
+        years.setdefault(designation.school_year, []).append(designation)
+    today = timezone.localdate()
+    return render(
+        request,
+        "missions/school.html",
+        {
+            "school": school,
+            "years": list(years.items()),
+            "current_year": school_year_of(today),
+            "today": today,
+            "manage": can_manage_mission(request.user, school),
+        },
+    )
+
+
+def _with(letter, designation):
+    """The letter with its designation and school already in hand (no query per row)."""
+    letter.designation = designation
+    letter.school = designation.school
+    return letter
+
+
+@require_http_methods(["GET", "POST"])
+@mission_manager
+def designate(request, school):
+    today = timezone.localdate()
+    form = DesignationForm(request.POST or None, school=school, today=today)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        member = data["member"]
+        try:
+            services.designate(
+                school,
+                user=member.user if member else None,
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                school_year=data["school_year"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                imp_amount=data["imp_amount"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Le RUPN est désigné pour %(year)s.") % {"year": data["school_year"]})
+            return redirect("missions:school", school.uai)
+    status = 400 if form.is_bound else 200
+    return render(request, "missions/designate.html", {"school": school, "form": form}, status=status)
+
+
+def _designation(request, school, pk):
+    return get_or_refuse(
+        request,
+        Designation.objects.filter(school=school).select_related("user", "school__department"),
+        what="designation",
+        pk=pk,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@mission_manager
+def designation_change(request, school, pk):
+    designation = _designation(request, school, pk)
+    initial = {"starts_on": designation.starts_on, "ends_on": designation.ends_on, "imp_amount": designation.imp_amount}
+    form = DesignationChangeForm(request.POST or None, initial=initial)
+    end_form = DesignationEndForm(initial={"ends_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_designation(designation, **form.cleaned_data, by=request.user, request=request)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("La désignation est modifiée."))
+            return redirect("missions:school", school.uai)
+    context = {"school": school, "designation": designation, "form": form, "end_form": end_form}
+    return render(request, "missions/designation.html", context, status=400 if form.is_bound else 200)
+
+
+@require_POST
+@mission_manager
+def designation_end(request, school, pk):
+    designation = _designation(request, school, pk)
+    form = DesignationEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.end_designation(designation, on=form.cleaned_data["ends_on"], by=request.user, request=request)
+        except ValidationError as exc:
+            form.add_error("ends_on", exc)
+        else:
+            messages.success(request, _("La désignation de %(name)s a pris fin.") % {"name": designation.user_label})
+            return redirect("missions:school", school.uai)
+    change_form = DesignationChangeForm(
+        initial={
+            "starts_on": designation.starts_on,
+            "ends_on": designation.ends_on,
+            "imp_amount": designation.imp_amount,
+        }
+    )
+    context = {"school": school, "designation": designation, "form": change_form, "end_form": form}
+    return render(request, "missions/designation.html", context, status=400)
+
+
+@require_POST
+@mission_manager
+def letter_start(request, school, pk):
+    designation = _designation(request, school, pk)
+    letter = services.start_letter(designation, by=request.user, request=request)
+    return redirect("missions:letter_edit", school.uai, letter.pk)
+
+
+# --- One letter ------------------------------------------------------------------------------------
+
+
+def _letter(request, school, pk):
+    """The letter, if this user may read it; otherwise it does not exist for them."""
+    letter = get_or_refuse(
+        request,
+        MissionLetter.objects.filter(school=school).select_related(
+            "designation__user", "designation__school__department", "school__department__academy"
+        ),
+        what="letter",
+        pk=pk,
+    )
+    if not can_read_letter(request.user, letter):
+        refuse(request, obj=school, what="letter")
+    return letter
+
+
+def _letter_page(request, school, letter, *, send_back_form=None, presentations_form=None, status=200):
+    abilities = letter_abilities(request.user, letter)
+    revision = {"seen_revision": letter.revision}
+    missions = list(letter.missions.all())
+    context = {
+        "school": school,
+        "letter": letter,
+        "designation": letter.designation,
+        "abilities": abilities,
+        "missions": missions,
+        "indicators": list(letter.indicators.select_related("domain")),
+        "revision_form": RevisionForm(initial=revision),
+        "send_back_form": send_back_form or SendBackForm(initial=revision),
+        "presentations_form": presentations_form
+        or PresentationsForm(
+            initial={
+                **revision,
+                "pedagogical_council_on": letter.presented_pedagogical_council_on,
+                "board_on": letter.presented_board_on,
+            }
+        ),
+        "review": _review(letter) if letter.indicators.exists() else [],
+    }
+    return render(request, "missions/letter.html", context, status=status)
+
+
+def _review(letter):
+    from pilotis.missions.review import review_rows
+
+    return review_rows(letter)
+
+
+@require_GET
+@school_view("read")
+def letter_detail(request, school, pk):
+    return _letter_page(request, school, _letter(request, school, pk))
+
+
+def _letter_form(letter, data=None):
+    entries = CatalogueEntry.objects.for_academy(letter.school.department.academy_id)
+    kept = set(letter.missions.values_list("entry_id", flat=True))
+    entries = [e for e in entries if e.is_active or e.pk in kept]
+    version_id = services.latest_referential_id(letter.school)
+    chosen = list(letter.indicators.all())
+    if version_id is None and chosen:
+        version_id = chosen[0].version_id
+    indicators = Indicator.objects.filter(version_id=version_id).select_related("domain")
+    initial = {name: getattr(letter, name) for name in LetterForm.CONTENT}
+    initial["seen_revision"] = letter.revision
+    initial["indicators"] = [i.pk for i in chosen]
+    for mission in letter.missions.all():
+        initial[f"mission_{mission.entry_id}"] = mission.priority
+    return LetterForm(data, initial=initial, entries=entries, indicators=indicators)
+
+
+@require_http_methods(["GET", "POST"])
+@mission_manager
+def letter_edit(request, school, pk):
+    letter = _letter(request, school, pk)
+    if not letter.is_editable:
+        messages.error(request, _("Cette lettre n'est plus modifiable dans son état actuel."))
+        return redirect("missions:letter", school.uai, letter.pk)
+    form = _letter_form(letter, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_letter(
+                letter,
+                fields=form.content(),
+                missions=form.chosen_missions(),
+                indicators=form.cleaned_data["indicators"],
+                seen_revision=form.cleaned_data["seen_revision"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            # The person's input stays in the form: nothing they typed is lost.
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("La lettre est enregistrée."))
+            return redirect("missions:letter", school.uai, letter.pk)
+    context = {"school": school, "letter": letter, "designation": letter.designation, "form": form}
+    return render(request, "missions/letter_edit.html", context, status=400 if form.is_bound else 200)
+
+
+def _transition(request, school, pk, action, form_class=RevisionForm, **extra):
+    """Runs one move of the workflow, with the revision the page showed; a refusal is explained."""
+    letter = _letter(request, school, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("La demande est incomplète : rechargez la page et recommencez."))
+        return letter, form, False
+    data = dict(form.cleaned_data)
+    seen = data.pop("seen_revision")
+    try:
+        action(letter, by=request.user, seen_revision=seen, request=request, **data, **extra)
+    except PermissionDenied:
+        refuse(request, obj=letter, what=f"letter:{action.__name__}", status=403)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return letter, form, False
+    return letter, form, True
+
+
+def _after(request, school, pk, done, message):
+    if done:
+        messages.success(request, message)
+    return redirect("missions:letter", school.uai, pk)
+
+
+@require_POST
+@mission_manager
+def letter_propose(request, school, pk):
+    _letter_obj, _form, done = _transition(request, school, pk, services.propose_letter)
+    return _after(request, school, pk, done, _("La lettre est proposée au RUPN, qui en est averti par courriel."))
+
+
+@require_POST
+@mission_manager
+def letter_withdraw(request, school, pk):
+    _letter_obj, _form, done = _transition(request, school, pk, services.withdraw_letter)
+    return _after(request, school, pk, done, _("La lettre est reprise : vous pouvez la modifier."))
+
+
+@require_POST
+@school_view("read")
+def letter_accept(request, school, pk):
+    _letter_obj, _form, done = _transition(request, school, pk, services.accept_letter)
+    return _after(request, school, pk, done, _("Vous avez accepté la lettre de mission."))
+
+
+@require_POST
+@school_view("read")
+def letter_send_back(request, school, pk):
+    letter, form, done = _transition(request, school, pk, services.send_back_letter, SendBackForm)
+    if not done and form.errors:
+        return _letter_page(request, school, letter, send_back_form=form, status=400)
+    return _after(request, school, pk, done, _("La lettre est renvoyée à la direction avec votre commentaire."))
+
+
+@require_POST
+@mission_manager
+def letter_sign(request, school, pk):
+    _letter_obj, _form, done = _transition(request, school, pk, services.sign_letter)
+    return _after(request, school, pk, done, _("La lettre de mission est signée."))
+
+
+@require_POST
+@mission_manager
+def letter_presentations(request, school, pk):
+    letter, form, done = _transition(request, school, pk, services.record_presentations, PresentationsForm)
+    if not done and form.errors:
+        return _letter_page(request, school, letter, presentations_form=form, status=400)
+    return _after(request, school, pk, done, _("Les dates de présentation sont enregistrées."))
+
+
+@require_POST
+@mission_manager
+def letter_supersede(request, school, pk):
+    letter = _letter(request, school, pk)
+    form = RevisionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("La demande est incomplète : rechargez la page et recommencez."))
+        draft = services.supersede_letter(
+            letter, by=request.user, seen_revision=form.cleaned_data["seen_revision"], request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("missions:letter", school.uai, letter.pk)
+    messages.success(
+        request,
+        _(
+            "Une nouvelle version de la lettre est en préparation ; elle remplacera la lettre "
+            "signée une fois signée à son tour."
+        ),
+    )
+    return redirect("missions:letter_edit", school.uai, draft.pk)
+
+
+@require_GET
+@school_view("read")
+def letter_pdf(request, school, pk):
+    from pilotis.missions.documents import letter_filename, render_letter_pdf
+
+    letter = _letter(request, school, pk)
+    show_imp = can_see_imp(request.user, letter.designation)
+    return attachment_response(render_letter_pdf(letter, show_imp=show_imp), letter_filename(letter, "pdf"))
+
+
+@require_GET
+@school_view("read")
+def letter_odt(request, school, pk):
+    from pilotis.missions.documents import letter_filename, render_letter_odt
+
+    letter = _letter(request, school, pk)
+    show_imp = can_see_imp(request.user, letter.designation)
+    return attachment_response(render_letter_odt(letter, show_imp=show_imp), letter_filename(letter, "odt"))
+
+
+# --- The catalogue of missions -----------------------------------------------------------------------
+
+
+def _managed_academies(user):
+    scope = scope_of(user)
+    return Academy.objects.all() if scope.everything else Academy.objects.filter(pk__in=scope.academy_ids)
+
+
+@require_http_methods(["GET", "POST"])
+@guarded("missions:catalogue", lambda user: user.is_authenticated)
+def catalogue(request):
+    """Everyone signed in reads the catalogue; the DANE adds its académie's missions."""
+    academies = list(_managed_academies(request.user).order_by("name"))
+    form = CatalogueEntryForm(request.POST or None) if academies else None
+    if request.method == "POST":
+        if form is None:
+            refuse(request, what="missions:catalogue:add", status=403)
+        if form.is_valid():
+            entry = services.add_catalogue_entry(academies[0], **form.cleaned_data, by=request.user, request=request)
+            messages.success(
+                request, _("La mission est ajoutée au catalogue de l'académie %(name)s.") % {"name": entry.academy.name}
+            )
+            return redirect("missions:catalogue")
+    entries = CatalogueEntry.objects.for_user(request.user).select_related("academy")
+    managed = {a.pk for a in academies}
+    rows = [(entry, entry.academy_id in managed) for entry in entries]
+    context = {"rows": rows, "form": form, "academy": academies[0] if academies else None}
+    return render(
+        request, "missions/catalogue.html", context, status=400 if form is not None and form.is_bound else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@guarded("missions:catalogue", lambda user: user.is_authenticated)
+def catalogue_entry(request, pk):
+    entry = get_or_refuse(request, CatalogueEntry.objects.for_user(request.user), what="catalogue_entry", pk=pk)
+    if entry.academy_id is None or not can_manage_catalogue(request.user, entry.academy_id):
+        refuse(request, obj=entry, what="missions:catalogue:change", status=403)
+    initial = {"heading": entry.heading, "function": entry.function, "text": entry.text, "is_active": entry.is_active}
+    form = CatalogueEntryChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.change_catalogue_entry(entry, **form.cleaned_data, by=request.user, request=request)
+        messages.success(
+            request, _("La mission du catalogue est modifiée ; les lettres déjà rédigées gardent leur texte.")
+        )
+        return redirect("missions:catalogue")
+    return render(
+        request, "missions/catalogue_entry.html", {"entry": entry, "form": form}, status=400 if form.is_bound else 200
+    )

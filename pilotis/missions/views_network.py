@@ -1,0 +1,68 @@
+"""The referents' network: the correspondents' and the DANE's view of the RUPN of their territory,
+and its exports (CSV, vCard). The figures and rules live in `network`; the IMP is never shown."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from pilotis.core.exporters import attachment_response
+from pilotis.core.guards import guarded
+from pilotis.missions.network import Network, NetworkExport, as_vcards, total_of
+from pilotis.missions.perms import can_browse_network
+
+PAGE_SIZE = 50
+GUARD = "missions:network"
+
+
+def _network(request) -> Network:
+    network = Network.of(request.user, request.GET)
+    if network.has_invalid_filters:
+        messages.warning(request, _("Certains filtres n'étaient pas valides : ils ont été ignorés."))
+    return network
+
+
+def _page(request, queryset):
+    paginator = Paginator(queryset, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return page
+
+
+@require_GET
+@guarded(GUARD, can_browse_network)
+def network(request):
+    net = _network(request)
+    page = _page(request, net.schools())
+    counts = net.counts()
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": net.form,
+        "year": net.year,
+        "department": net.department,
+        "counts": counts,
+        "total": total_of(counts) if len(counts) > 1 else None,
+        "page_obj": page,
+        "rows": net.rows(page.object_list),
+        "query": query.urlencode(),
+    }
+    return render(request, "missions/network.html", context)
+
+
+@require_GET
+@guarded(GUARD, can_browse_network)
+def network_export(request, fmt):
+    """The filtered schools as CSV (one row per designation) or their RUPN as vCards."""
+    if fmt not in ("csv", "vcf"):
+        raise Http404
+    net = Network.of(request.user, request.GET)  # invalid filters ignored, as on the page
+    if fmt == "csv":
+        return attachment_response(NetworkExport(net).as_csv(), net.filename("csv"))
+    response = HttpResponse(as_vcards(net), content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, net.filename("vcf"))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

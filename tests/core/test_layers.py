@@ -1,0 +1,49 @@
+"""ARCHITECTURE.md's layers, enforced: an app imports only the apps beneath it (imports inside
+functions included), and two apps of the same layer never import each other."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2] / "pilotis"
+BASE = {"core"}
+ALLOWED = {
+    "core": set(),
+    "referential": BASE,
+    "territories": BASE,
+    "accounts": BASE | {"territories"},
+    "assessments": BASE | {"territories", "accounts", "referential"},
+    "steering": BASE | {"territories", "accounts", "referential", "assessments"},
+    "missions": BASE | {"territories", "accounts", "referential", "assessments"},
+    "demo": BASE | {"territories", "accounts", "referential", "assessments", "steering", "missions"},
+}
+
+
+def imported_apps(path: Path) -> set[str]:
+    apps = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        apps |= {name.split(".")[1] for name in names if name.startswith("pilotis.") and name.count(".") >= 1}
+    return apps
+
+
+def test_every_app_has_a_layer():
+    apps = {p.name for p in ROOT.iterdir() if p.is_dir() and (p / "apps.py").exists()}
+    assert apps == set(ALLOWED)
+
+
+@pytest.mark.parametrize("app", sorted(ALLOWED))
+def test_an_app_imports_only_the_apps_beneath_it(app):
+    wrong = {}
+    for path in (ROOT / app).rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        extra = imported_apps(path) - ALLOWED[app] - {app}
+        if extra:
+            wrong[str(path.relative_to(ROOT))] = sorted(extra)
+    assert wrong == {}

@@ -1,0 +1,187 @@
+"""The mission's pages: who sees the IMP, who sees a draft, forms that refuse bad input and lose nothing."""
+
+import pytest
+from django.urls import reverse
+
+from pilotis.missions import services
+from pilotis.missions.enums import LetterState
+from pilotis.missions.models import CatalogueEntry, Designation, MissionLetter
+from tests.missions.conftest import YEAR
+
+AMOUNT_FORMS = ("1 250,00", "1\u202f250,00", "1\xa0250,00", "1250,00", "1250.00", "1,250.00")
+
+
+def shows_amount(html: str) -> bool:
+    return any(form in html for form in AMOUNT_FORMS)
+
+
+@pytest.mark.parametrize(
+    ("persona", "visible"),
+    [
+        ("chef_a", True),
+        ("adjoint_a", True),
+        ("rupn_a", True),
+        ("dane", True),
+        ("member_a", False),
+        ("correspondant_40", False),
+    ],
+)
+def test_the_imp_is_shown_only_to_the_direction_the_rupn_and_the_dane(client_for, world, signed, persona, visible):
+    client = client_for(persona)
+    for url in (
+        reverse("missions:school", args=[world.school_a.uai]),
+        reverse("missions:letter", args=[world.school_a.uai, signed.pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert world.rupn_a.get_full_name() in html or str(world.rupn_a) in html
+        assert shows_amount(html) is visible, (persona, url)
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("chef_a", 200), ("rupn_a", 200), ("member_a", 404), ("correspondant_40", 404), ("dane", 404)],
+)
+def test_a_draft_is_only_the_direction_and_the_rupns(client_for, world, draft, persona, status):
+    response = client_for(persona).get(reverse("missions:letter", args=[world.school_a.uai, draft.pk]))
+    assert response.status_code == status
+
+
+def test_designate_through_the_form(client_for, world):
+    from pilotis.accounts.models import SchoolMembership
+
+    membership = SchoolMembership.objects.get(user=world.member_a)
+    response = client_for("chef_a").post(
+        reverse("missions:designate", args=[world.school_a.uai]),
+        {"member": membership.pk, "school_year": YEAR, "imp_amount": "625.00"},
+    )
+    assert response.status_code == 302
+    designation = Designation.objects.get(user=world.member_a)
+    assert designation.school_year == YEAR and str(designation.imp_amount) == "625.00"
+    assert designation.starts_on.month == 9 and designation.ends_on.month == 8
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"school_year": YEAR, "imp_amount": "625.00"}, "Choisissez un membre"),
+        ({"email": "x@example.org", "school_year": YEAR, "imp_amount": "700.00"}, "Sélectionnez un choix valide"),
+        ({"email": "x@example.org", "school_year": "1999-2000", "imp_amount": "625.00"}, "Sélectionnez un choix"),
+        (
+            {"email": "x@example.org", "school_year": YEAR, "imp_amount": "625.00", "starts_on": "2001-01-01"},
+            "La période doit tenir dans l&#x27;année scolaire",
+        ),
+    ],
+)
+def test_bad_designations_say_why_in_french_and_write_nothing(client_for, world, data, message):
+    response = client_for("chef_a").post(reverse("missions:designate", args=[world.school_a.uai]), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Designation.objects.exists()
+
+
+def test_extra_fields_cannot_set_the_state_or_the_signatory(client_for, world, draft):
+    entry = CatalogueEntry.objects.filter(academy__isnull=True).first()
+    client_for("chef_a").post(
+        reverse("missions:letter_edit", args=[world.school_a.uai, draft.pk]),
+        {
+            "seen_revision": draft.revision,
+            f"mission_{entry.pk}": "principale",
+            "state": "signee",
+            "signed_by": world.chef_a.pk,
+            "imp_amount": "3750.00",
+            "school": world.school_b.pk,
+        },
+    )
+    letter = MissionLetter.objects.get(pk=draft.pk)
+    assert letter.state == LetterState.DRAFT and letter.signed_by is None
+    assert str(letter.imp_amount) == "1250.00" and letter.school == world.school_a
+
+
+def test_a_stale_edit_is_refused_and_keeps_what_was_typed(client_for, world, draft):
+    url = reverse("missions:letter_edit", args=[world.school_a.uai, draft.pk])
+    services.update_letter(
+        draft,
+        fields={"free_text": "Écrit ailleurs"},
+        missions=[],
+        indicators=[],
+        seen_revision=draft.revision,
+        by=world.adjoint_a,
+    )
+    response = client_for("chef_a").post(url, {"seen_revision": draft.revision, "free_text": "Mon texte à garder"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "modifiée depuis" in html and "Mon texte à garder" in html
+    assert MissionLetter.objects.get(pk=draft.pk).free_text == "Écrit ailleurs"
+
+
+def test_the_rupn_accepts_from_the_page(client_for, world, draft):
+    letter = services.propose_letter(draft, by=world.chef_a, seen_revision=draft.revision)
+    client = client_for("rupn_a")
+    page = client.get(reverse("missions:letter", args=[world.school_a.uai, letter.pk])).content.decode()
+    assert "Accepter la lettre de mission" in page and "Signer la lettre" not in page
+    response = client.post(
+        reverse("missions:letter_accept", args=[world.school_a.uai, letter.pk]), {"seen_revision": letter.revision}
+    )
+    assert response.status_code == 302
+    assert MissionLetter.objects.get(pk=letter.pk).state == LetterState.ACCEPTED
+
+
+def test_a_rupn_posting_sign_is_refused(client_for, world, draft):
+    letter = services.propose_letter(draft, by=world.chef_a, seen_revision=draft.revision)
+    letter = services.accept_letter(letter, by=world.rupn_a, seen_revision=letter.revision)
+    response = client_for("rupn_a").post(
+        reverse("missions:letter_sign", args=[world.school_a.uai, letter.pk]), {"seen_revision": letter.revision}
+    )
+    assert response.status_code == 403
+    assert MissionLetter.objects.get(pk=letter.pk).state == LetterState.ACCEPTED
+
+
+def test_a_signed_letter_has_no_edit_page(client_for, world, signed):
+    client = client_for("chef_a")
+    response = client.get(reverse("missions:letter_edit", args=[world.school_a.uai, signed.pk]), follow=True)
+    assert "plus modifiable" in response.content.decode()
+    response = client.post(
+        reverse("missions:letter_edit", args=[world.school_a.uai, signed.pk]),
+        {"seen_revision": signed.revision, "free_text": "changé"},
+    )
+    assert MissionLetter.objects.get(pk=signed.pk).free_text == ""
+
+
+def test_the_dane_extends_the_catalogue_and_a_chef_cannot(client_for, world):
+    data = {"heading": "animation", "function": "accompagnement", "text": "Animer un atelier Pix"}
+    assert client_for("chef_a").post(reverse("missions:catalogue"), data).status_code == 403
+    assert client_for("dane").post(reverse("missions:catalogue"), data).status_code == 302
+    entry = CatalogueEntry.objects.get(text="Animer un atelier Pix")
+    assert entry.academy == world.bordeaux
+    # A school of the académie is offered it; one of another académie is not.
+    assert CatalogueEntry.objects.for_academy(world.bordeaux.pk).filter(pk=entry.pk).exists()
+    assert not CatalogueEntry.objects.for_academy(world.rennes.pk).filter(pk=entry.pk).exists()
+    page = client_for("chef_c").get(reverse("missions:catalogue")).content.decode()
+    assert "Animer un atelier Pix" not in page
+
+
+def test_the_letter_form_lists_the_catalogue_and_saves_priorities(client_for, world, draft, campaign):
+    url = reverse("missions:letter_edit", args=[world.school_a.uai, draft.pk])
+    client = client_for("chef_a")
+    page = client.get(url).content.decode()
+    entries = list(CatalogueEntry.objects.filter(academy__isnull=True))
+    assert all(entry.text.replace("'", "&#x27;") in page for entry in entries)
+    indicator = campaign.referential.indicators.get(code="PIL.1.01")
+    response = client.post(
+        url,
+        {
+            "seen_revision": draft.revision,
+            f"mission_{entries[0].pk}": "secondaire",
+            f"mission_{entries[1].pk}": "principale",
+            "indicators": [indicator.pk],
+            "means_time": "2 h",
+            "digital_commission": "on",
+        },
+    )
+    assert response.status_code == 302
+    letter = MissionLetter.objects.get(pk=draft.pk)
+    assert sorted(letter.missions.values_list("text", "priority")) == sorted(
+        [(entries[0].text, "secondaire"), (entries[1].text, "principale")]
+    )
+    assert list(letter.indicators.all()) == [indicator]
+    assert letter.digital_commission and not letter.pedagogical_council
