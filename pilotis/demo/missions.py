@@ -13,6 +13,7 @@ from pilotis.accounts.enums import SchoolRole
 from pilotis.accounts.models import SchoolMembership, User
 from pilotis.core.school_years import current_school_year
 from pilotis.missions import services
+from pilotis.missions.catalogue import ensure_shipped_entries
 from pilotis.missions.enums import LetterState
 from pilotis.missions.models import CatalogueEntry, Designation, LetterMission, MissionLetter
 from pilotis.missions.services import school_year_bounds
@@ -107,6 +108,7 @@ def load_missions(users, college, lycee, stdout) -> None:
     year = current_school_year()
     if Designation.objects.filter(school=college).exists():
         return
+    ensure_shipped_entries(CatalogueEntry)
     entries = list(CatalogueEntry.objects.filter(academy__isnull=True).order_by("pk"))
     indicators = list(Indicator.objects.filter(code__in=["PIL.2.01", "FOR.1.01", "PED.1.02"]).order_by("-version_id"))
     indicators = list({i.code: i for i in reversed(indicators)}.values())

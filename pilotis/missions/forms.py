@@ -9,6 +9,7 @@ from pilotis.core.forms import CleanCharField, CleanEmailField, PilotisForm
 from pilotis.core.school_years import school_year_of
 from pilotis.missions.enums import MissionHeading, MissionPriority, RupnFunction
 from pilotis.missions.services import imp_rates, school_year_bounds
+from pilotis.territories.models import Academy
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -198,6 +199,24 @@ class CatalogueEntryForm(PilotisForm):
     heading = forms.ChoiceField(label=_("Rubrique"), choices=MissionHeading.choices)
     function = forms.ChoiceField(label=_("Fonction du RUPN"), choices=RupnFunction.choices)
     text = CleanCharField(label=_("Mission"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CatalogueEntryAddForm(CatalogueEntryForm):
+    """Adds to the académie the DANE serves; the administrator (every académie) chooses which."""
+
+    def __init__(self, *args, academies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.academies = list(academies)
+        if len(self.academies) > 1:
+            self.fields["academy"] = forms.ModelChoiceField(
+                label=_("Académie"), queryset=Academy.objects.filter(pk__in=[a.pk for a in self.academies])
+            )
+
+    def clean(self):
+        data = super().clean()
+        if len(self.academies) == 1:
+            data["academy"] = self.academies[0]
+        return data
 
 
 class CatalogueEntryChangeForm(CatalogueEntryForm):

@@ -20,8 +20,8 @@ from pilotis.core.school_years import school_year_of
 from pilotis.core.scope import scope_of
 from pilotis.missions import services
 from pilotis.missions.forms import (
+    CatalogueEntryAddForm,
     CatalogueEntryChangeForm,
-    CatalogueEntryForm,
     DesignationChangeForm,
     DesignationEndForm,
     DesignationForm,
@@ -418,20 +418,29 @@ def _managed_academies(user):
 def catalogue(request):
     """Everyone signed in reads the catalogue; the DANE adds its académie's missions."""
     academies = list(_managed_academies(request.user).order_by("name"))
-    form = CatalogueEntryForm(request.POST or None) if academies else None
+    form = CatalogueEntryAddForm(request.POST or None, academies=academies) if academies else None
     if request.method == "POST":
         if form is None:
             refuse(request, what="missions:catalogue:add", status=403)
         if form.is_valid():
-            entry = services.add_catalogue_entry(academies[0], **form.cleaned_data, by=request.user, request=request)
+            data = form.cleaned_data
+            entry = services.add_catalogue_entry(
+                data["academy"],
+                heading=data["heading"],
+                function=data["function"],
+                text=data["text"],
+                by=request.user,
+                request=request,
+            )
             messages.success(
-                request, _("La mission est ajoutée au catalogue de l'académie %(name)s.") % {"name": entry.academy.name}
+                request,
+                _("La mission est ajoutée au catalogue de l'académie de %(name)s.") % {"name": entry.academy.name},
             )
             return redirect("missions:catalogue")
     entries = CatalogueEntry.objects.for_user(request.user).select_related("academy")
     managed = {a.pk for a in academies}
     rows = [(entry, entry.academy_id in managed) for entry in entries]
-    context = {"rows": rows, "form": form, "academy": academies[0] if academies else None}
+    context = {"rows": rows, "form": form, "academy": academies[0] if len(academies) == 1 else None}
     return render(
         request, "missions/catalogue.html", context, status=400 if form is not None and form.is_bound else 200
     )

@@ -22,6 +22,15 @@ NEXT_YEAR = f"{int(YEAR[:4]) + 1}-{int(YEAR[:4]) + 2}"
 IMP = Decimal("1250.00")
 
 
+@pytest.fixture(autouse=True)
+def _shipped_catalogue(db):
+    """The migration's catalogue, written again should a transactional test have emptied the tables."""
+    from pilotis.missions.catalogue import ensure_shipped_entries
+    from pilotis.missions.models import CatalogueEntry
+
+    ensure_shipped_entries(CatalogueEntry)
+
+
 @pytest.fixture
 def campaign(world):
     load_referential(MINI)

@@ -185,3 +185,11 @@ def test_the_letter_form_lists_the_catalogue_and_saves_priorities(client_for, wo
     )
     assert list(letter.indicators.all()) == [indicator]
     assert letter.digital_commission and not letter.pedagogical_council
+
+
+def test_the_administrator_chooses_the_academy_of_a_new_mission(client_for, world):
+    data = {"heading": "communication", "function": "conseil", "text": "Mission rennaise"}
+    client = client_for("admin")
+    assert client.post(reverse("missions:catalogue"), data).status_code == 400  # which académie?
+    assert client.post(reverse("missions:catalogue"), {**data, "academy": world.rennes.pk}).status_code == 302
+    assert CatalogueEntry.objects.get(text="Mission rennaise").academy == world.rennes

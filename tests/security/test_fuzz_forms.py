@@ -166,8 +166,11 @@ def test_the_database_is_the_one_under_test():
 @pytest.fixture
 def draft_letter(world, campaign):
     from pilotis.missions import services as mission_services
+    from pilotis.missions.catalogue import ensure_shipped_entries
+    from pilotis.missions.models import CatalogueEntry
     from pilotis.missions.services import school_year_bounds
 
+    ensure_shipped_entries(CatalogueEntry)  # should a transactional test have emptied the tables
     first, last = school_year_bounds(current_school_year())
     designation = mission_services.designate(
         world.school_a,

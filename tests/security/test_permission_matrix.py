@@ -18,6 +18,7 @@ from pilotis.assessments.models import Answer, Assessment, Campaign
 from pilotis.core.models import AuditEvent
 from pilotis.core.school_years import current_school_year
 from pilotis.missions import services as mission_services
+from pilotis.missions.catalogue import ensure_shipped_entries
 from pilotis.missions.models import CatalogueEntry, Designation, MissionLetter
 from pilotis.missions.services import school_year_bounds
 from pilotis.referential.loader import load_referential
@@ -173,6 +174,7 @@ def letter_of_a(w, state="brouillon"):
     """School A's letter to its RUPN, moved through the workflow up to `state`."""
     open_campaign(w)
     letter = mission_services.start_letter(designation_of_a(w), by=w.chef_a)
+    ensure_shipped_entries(CatalogueEntry)  # should a transactional test have emptied the tables
     entry = CatalogueEntry.objects.filter(academy__isnull=True).first()
     letter = mission_services.update_letter(
         letter, fields={}, missions=[(entry, "principale")], indicators=[], seen_revision=None, by=w.chef_a
