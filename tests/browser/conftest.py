@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
@@ -85,6 +86,8 @@ def demo(live_server):
     demo_people = SchoolMembership.objects.exclude(user__username__startswith="rupn-")
     memberships = dict(demo_people.values_list("user__username", "school__uai"))
     assert memberships == expected, "load_demo no longer gives the demo accounts the schools these tests expect"
+    # The demo's own e-mails (its lettre de mission proposed, then answered) are not the test's.
+    mail.outbox.clear()
 
 
 @pytest.fixture(scope="session")
