@@ -1,9 +1,5 @@
 """The Édition of a self-assessment: its answers as CSV and ODS, and its report as PDF."""
 
-from pathlib import Path
-
-from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -12,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from pilotis.assessments.enums import AnswerStatus
 from pilotis.assessments.models import Answer
 from pilotis.assessments.synthesis import synthesis_data
+from pilotis.core import pdf
 from pilotis.core.exporters import Column, Exporter, safe_filename
 from pilotis.referential.models import Indicator
 
@@ -86,37 +83,6 @@ class AssessmentExporter(Exporter):
 
 # --- PDF ------------------------------------------------------------------------------------------
 
-FONT_FILES = {
-    (400, "normal"): "Marianne-Regular.woff2",
-    (400, "italic"): "Marianne-Regular_Italic.woff2",
-    (500, "normal"): "Marianne-Medium.woff2",
-    (700, "normal"): "Marianne-Bold.woff2",
-    (700, "italic"): "Marianne-Bold_Italic.woff2",
-}
-
-
-def _font_faces() -> list[dict]:
-    """Marianne from django-dsfr's own files, as file:// URLs: nothing is fetched from the network."""
-    faces = []
-    for (weight, style), name in FONT_FILES.items():
-        path = finders.find(f"dsfr/dist/fonts/{name}")
-        if path:
-            faces.append({"weight": weight, "style": style, "url": Path(path).resolve().as_uri()})
-    return faces
-
-
-def _local_fetcher(allowed: set[str]):
-    """WeasyPrint may read the listed local files and nothing else: no network, no other file."""
-    from weasyprint.urls import URLFetcher
-
-    class LocalFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if url not in allowed:
-                raise ValueError(f"Pilotis' PDF may not load {url[:80]}")
-            return super().fetch(url, headers)
-
-    return LocalFetcher(allowed_protocols=("file",))
-
 
 def report_context(campaign, school, assessment) -> dict:
     levels = {level.number: level for level in campaign.referential.levels.all()}
@@ -149,7 +115,6 @@ def report_context(campaign, school, assessment) -> dict:
         "campaign": campaign,
         "assessment": assessment,
         "sections": sections,
-        "font_faces": _font_faces(),
         "generated_at": timezone.now(),
         **synthesis,
     }
@@ -157,9 +122,4 @@ def report_context(campaign, school, assessment) -> dict:
 
 def render_pdf(campaign, school, assessment) -> bytes:
     """The report for the conseil d'administration: cover, synthesis, then every domain (A4)."""
-    from weasyprint import HTML  # loads Pango: only when a PDF is asked for
-
-    context = report_context(campaign, school, assessment)
-    html = render_to_string("assessments/pdf/report.html", context)
-    fetcher = _local_fetcher({face["url"] for face in context["font_faces"]})
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    return pdf.render_pdf("assessments/pdf/report.html", report_context(campaign, school, assessment))

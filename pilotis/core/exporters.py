@@ -32,6 +32,7 @@ CONTENT_TYPES = {
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
     "odt": "application/vnd.oasis.opendocument.text",
     "pdf": "application/pdf",
+    "vcf": "text/vcard; charset=utf-8",
 }
 
 

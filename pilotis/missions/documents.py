@@ -9,7 +9,6 @@ import datetime
 import io
 from decimal import Decimal
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -30,7 +29,7 @@ from odfdo import (
     VarPageNumber,
 )
 
-from pilotis.assessments.exports import _font_faces, _local_fetcher
+from pilotis.core import pdf
 from pilotis.core.exporters import safe_filename
 from pilotis.missions.enums import MissionHeading, MissionPriority, RupnFunction
 from pilotis.missions.models import MissionLetter
@@ -218,12 +217,7 @@ def letter_context(letter, *, show_imp: bool) -> dict:
 
 def render_letter_pdf(letter, *, show_imp: bool) -> bytes:
     """The letter on A4 as the councils receive it, the review as its annex."""
-    from weasyprint import HTML  # loads Pango: only when a PDF is asked for
-
-    context = {**letter_context(letter, show_imp=show_imp), "font_faces": _font_faces()}
-    html = render_to_string("missions/pdf/letter.html", context)
-    fetcher = _local_fetcher({face["url"] for face in context["font_faces"]})
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    return pdf.render_pdf("missions/pdf/letter.html", letter_context(letter, show_imp=show_imp))
 
 
 # --- ODT ----------------------------------------------------------------------------------------------
@@ -515,6 +509,14 @@ def _odt_annex(body, context):
     body.append(_odt_table("Bilan", ANNEX_WIDTHS, head, rows))
 
 
+def _unnumbered_headings(document):
+    """odfdo's template numbers headings ("1.Missions"); the letter's are titles, as in the PDF."""
+    for level in document.styles.get_element("//text:outline-style").children:
+        level.set_attribute("style:num-format", "")
+        for name in ("style:num-suffix", "loext:num-list-format"):
+            level.del_attribute(name)
+
+
 def render_letter_odt(letter, *, show_imp: bool) -> bytes:
     """The same letter as an OpenDocument text the direction may rework in LibreOffice."""
 
@@ -527,6 +529,7 @@ def render_letter_odt(letter, *, show_imp: bool) -> bytes:
         document.insert_style(style, automatic=True)
     for index, width in enumerate(ANNEX_WIDTHS):
         document.insert_style(_column_style(f"BilanCol{index}", width), automatic=True)
+    _unnumbered_headings(document)
     document.meta.set_title(f"{context['title']} — {context['designation']['school_year']}")
     document.meta.set_creation_date()  # now: the template's own date otherwise
     _odt_letterhead(document, context)

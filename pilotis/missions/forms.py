@@ -5,6 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from pilotis.accounts.enums import SchoolRole
+from pilotis.accounts.models import SchoolMembership
 from pilotis.core.forms import CleanCharField, CleanEmailField, PilotisForm
 from pilotis.core.school_years import school_year_of
 from pilotis.missions.enums import MissionHeading, MissionPriority, RupnFunction
@@ -53,8 +54,6 @@ class DesignationForm(PilotisForm):
 
     def __init__(self, *args, school, today, **kwargs):
         super().__init__(*args, **kwargs)
-        from pilotis.accounts.models import SchoolMembership
-
         # Only teachers: the direction cannot also be the school's RUPN (one role per person and school).
         self.fields["member"].queryset = (
             SchoolMembership.objects.filter(school=school, role__in=[SchoolRole.MEMBRE, SchoolRole.RUPN])

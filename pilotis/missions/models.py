@@ -1,7 +1,5 @@
 """The RUPN's mission: designations per school year, the catalogue of missions, the lettres de mission."""
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,15 +10,6 @@ from pilotis.core.scope import scope_of
 from pilotis.missions.enums import LetterState, MissionHeading, MissionPriority, RupnFunction
 from pilotis.referential.models import Indicator
 from pilotis.territories.models import Academy, School
-
-
-class DesignationQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Designations of the schools the user may read (the IMP is a separate rule: perms.can_see_imp)."""
-        return self.filter(school__in=School.objects.for_user(user))
-
-    def active_on(self, day: datetime.date):
-        return self.filter(starts_on__lte=day, ends_on__gte=day)
 
 
 class Designation(models.Model):
@@ -40,8 +29,6 @@ class Designation(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = DesignationQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("désignation de RUPN")
         verbose_name_plural = _("désignations de RUPN")
@@ -55,13 +42,6 @@ class Designation(models.Model):
 
     def __str__(self):
         return f"{self.user_label} — {self.school_year} — {self.school.uai}"
-
-    def is_active_on(self, day: datetime.date) -> bool:
-        return self.starts_on <= day <= self.ends_on
-
-    @property
-    def is_active(self) -> bool:
-        return self.is_active_on(timezone.localdate())
 
 
 class CatalogueEntryQuerySet(models.QuerySet):
@@ -107,12 +87,6 @@ class CatalogueEntry(models.Model):
         return self.text[:80]
 
 
-class MissionLetterQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Letters of the schools the user may read; perms.can_read_letter narrows it per letter."""
-        return self.filter(school__in=School.objects.for_user(user))
-
-
 class MissionLetter(models.Model):
     """The chef's lettre de mission to one designated RUPN, from draft to signature."""
 
@@ -152,8 +126,6 @@ class MissionLetter(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
-
-    objects = MissionLetterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lettre de mission")

@@ -60,6 +60,11 @@ def letter_abilities(user, letter) -> dict[str, bool]:
     }
 
 
+def can_read_catalogue(user) -> bool:
+    """Anyone signed in reads the catalogue of missions (the shipped entries and their académie's)."""
+    return bool(user.is_authenticated and user.is_active)
+
+
 def can_manage_catalogue(user, academy_id) -> bool:
     """The DANE extends its académie's catalogue of missions (the administrator any)."""
     scope = scope_of(user)

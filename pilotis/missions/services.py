@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from pilotis.accounts import services as accounts_services
 from pilotis.accounts.enums import SchoolRole
 from pilotis.accounts.models import SchoolMembership
+from pilotis.assessments.models import Campaign
 from pilotis.core import audit
 from pilotis.core.enums import AuditAction
 from pilotis.missions.enums import LetterState
@@ -270,8 +271,6 @@ def _copy_content(source, target, *, version_id=None):
 
 def latest_referential_id(school):
     """The referential of the school's latest campaign: the indicators a letter names come from it."""
-    from pilotis.assessments.models import Campaign
-
     campaign = Campaign.objects.filter(academy_id=school.department.academy_id).order_by("-school_year").first()
     return campaign.referential_id if campaign else None
 

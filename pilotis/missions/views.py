@@ -34,10 +34,12 @@ from pilotis.missions.models import CatalogueEntry, Designation, MissionLetter
 from pilotis.missions.perms import (
     can_manage_catalogue,
     can_manage_mission,
+    can_read_catalogue,
     can_read_letter,
     can_see_imp,
     letter_abilities,
 )
+from pilotis.missions.review import review_rows
 from pilotis.referential.models import Indicator
 from pilotis.territories.guards import school_view
 from pilotis.territories.models import Academy
@@ -153,7 +155,13 @@ def designation_change(request, school, pk):
         else:
             messages.success(request, _("La désignation est modifiée."))
             return redirect("missions:school", school.uai)
-    context = {"school": school, "designation": designation, "form": form, "end_form": end_form}
+    context = {
+        "school": school,
+        "designation": designation,
+        "form": form,
+        "end_form": end_form,
+        "today": timezone.localdate(),
+    }
     return render(request, "missions/designation.html", context, status=400 if form.is_bound else 200)
 
 
@@ -177,7 +185,13 @@ def designation_end(request, school, pk):
             "imp_amount": designation.imp_amount,
         }
     )
-    context = {"school": school, "designation": designation, "form": change_form, "end_form": form}
+    context = {
+        "school": school,
+        "designation": designation,
+        "form": change_form,
+        "end_form": form,
+        "today": timezone.localdate(),
+    }
     return render(request, "missions/designation.html", context, status=400)
 
 
@@ -217,7 +231,6 @@ def _letter_page(request, school, letter, *, send_back_form=None, presentations_
         "designation": letter.designation,
         "abilities": abilities,
         "missions": missions,
-        "indicators": list(letter.indicators.select_related("domain")),
         "revision_form": RevisionForm(initial=revision),
         "send_back_form": send_back_form or SendBackForm(initial=revision),
         "presentations_form": presentations_form
@@ -228,15 +241,9 @@ def _letter_page(request, school, letter, *, send_back_form=None, presentations_
                 "board_on": letter.presented_board_on,
             }
         ),
-        "review": _review(letter) if letter.indicators.exists() else [],
+        "review": review_rows(letter),
     }
     return render(request, "missions/letter.html", context, status=status)
-
-
-def _review(letter):
-    from pilotis.missions.review import review_rows
-
-    return review_rows(letter)
 
 
 @require_GET
@@ -290,27 +297,33 @@ def letter_edit(request, school, pk):
     return render(request, "missions/letter_edit.html", context, status=400 if form.is_bound else 200)
 
 
-def _transition(request, school, pk, action, form_class=RevisionForm, **extra):
-    """Runs one move of the workflow, with the revision the page showed; a refusal is explained."""
+def _transition(request, school, pk, action, form_class=RevisionForm):
+    """Runs one move of the workflow with the revision the page showed. Returns (letter, form, result);
+    result is None when the move was refused, the reason told in a message or in the form's errors."""
     letter = _letter(request, school, pk)
     form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, _("La demande est incomplète : rechargez la page et recommencez."))
-        return letter, form, False
+        if "seen_revision" in form.errors:  # not something the person typed: the page itself is wrong
+            messages.error(request, _("La demande est incomplète : rechargez la page et recommencez."))
+        return letter, form, None
     data = dict(form.cleaned_data)
     seen = data.pop("seen_revision")
     try:
-        action(letter, by=request.user, seen_revision=seen, request=request, **data, **extra)
+        return letter, form, action(letter, by=request.user, seen_revision=seen, request=request, **data)
     except PermissionDenied:
         refuse(request, obj=letter, what=f"letter:{action.__name__}", status=403)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return letter, form, False
-    return letter, form, True
+    return letter, form, None
 
 
-def _after(request, school, pk, done, message):
-    if done:
+def _move(request, school, pk, action, message, form_class=RevisionForm, form_name=None):
+    """A move answered by the letter's page: with the person's input and its errors if refused for them,
+    otherwise redirected back to it."""
+    letter, form, result = _transition(request, school, pk, action, form_class)
+    if result is None and form_name and form.errors and "seen_revision" not in form.errors:
+        return _letter_page(request, school, letter, **{form_name: form}, status=400)
+    if result is not None:
         messages.success(request, message)
     return redirect("missions:letter", school.uai, pk)
 
@@ -318,68 +331,58 @@ def _after(request, school, pk, done, message):
 @require_POST
 @mission_manager
 def letter_propose(request, school, pk):
-    _letter_obj, _form, done = _transition(request, school, pk, services.propose_letter)
-    return _after(request, school, pk, done, _("La lettre est proposée au RUPN, qui en est averti par courriel."))
+    return _move(
+        request,
+        school,
+        pk,
+        services.propose_letter,
+        _("La lettre est proposée au RUPN, qui en est averti par courriel."),
+    )
 
 
 @require_POST
 @mission_manager
 def letter_withdraw(request, school, pk):
-    _letter_obj, _form, done = _transition(request, school, pk, services.withdraw_letter)
-    return _after(request, school, pk, done, _("La lettre est reprise : vous pouvez la modifier."))
+    return _move(request, school, pk, services.withdraw_letter, _("La lettre est reprise : vous pouvez la modifier."))
 
 
 @require_POST
 @school_view("read")
 def letter_accept(request, school, pk):
-    _letter_obj, _form, done = _transition(request, school, pk, services.accept_letter)
-    return _after(request, school, pk, done, _("Vous avez accepté la lettre de mission."))
+    return _move(request, school, pk, services.accept_letter, _("Vous avez accepté la lettre de mission."))
 
 
 @require_POST
 @school_view("read")
 def letter_send_back(request, school, pk):
-    letter, form, done = _transition(request, school, pk, services.send_back_letter, SendBackForm)
-    if not done and form.errors:
-        return _letter_page(request, school, letter, send_back_form=form, status=400)
-    return _after(request, school, pk, done, _("La lettre est renvoyée à la direction avec votre commentaire."))
+    message = _("La lettre est renvoyée à la direction avec votre commentaire.")
+    return _move(request, school, pk, services.send_back_letter, message, SendBackForm, "send_back_form")
 
 
 @require_POST
 @mission_manager
 def letter_sign(request, school, pk):
-    _letter_obj, _form, done = _transition(request, school, pk, services.sign_letter)
-    return _after(request, school, pk, done, _("La lettre de mission est signée."))
+    return _move(request, school, pk, services.sign_letter, _("La lettre de mission est signée."))
 
 
 @require_POST
 @mission_manager
 def letter_presentations(request, school, pk):
-    letter, form, done = _transition(request, school, pk, services.record_presentations, PresentationsForm)
-    if not done and form.errors:
-        return _letter_page(request, school, letter, presentations_form=form, status=400)
-    return _after(request, school, pk, done, _("Les dates de présentation sont enregistrées."))
+    message = _("Les dates de présentation sont enregistrées.")
+    return _move(request, school, pk, services.record_presentations, message, PresentationsForm, "presentations_form")
 
 
 @require_POST
 @mission_manager
 def letter_supersede(request, school, pk):
-    letter = _letter(request, school, pk)
-    form = RevisionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("La demande est incomplète : rechargez la page et recommencez."))
-        draft = services.supersede_letter(
-            letter, by=request.user, seen_revision=form.cleaned_data["seen_revision"], request=request
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("missions:letter", school.uai, letter.pk)
+    _letter_obj, _form, draft = _transition(request, school, pk, services.supersede_letter)
+    if draft is None:
+        return redirect("missions:letter", school.uai, pk)
     messages.success(
         request,
         _(
-            "Une nouvelle version de la lettre est en préparation ; elle remplacera la lettre "
-            "signée une fois signée à son tour."
+            "Une nouvelle version de la lettre est en préparation ; elle remplacera la lettre signée une fois "
+            "signée à son tour."
         ),
     )
     return redirect("missions:letter_edit", school.uai, draft.pk)
@@ -414,7 +417,7 @@ def _managed_academies(user):
 
 
 @require_http_methods(["GET", "POST"])
-@guarded("missions:catalogue", lambda user: user.is_authenticated)
+@guarded("missions:catalogue", can_read_catalogue)
 def catalogue(request):
     """Everyone signed in reads the catalogue; the DANE adds its académie's missions."""
     academies = list(_managed_academies(request.user).order_by("name"))
@@ -447,7 +450,7 @@ def catalogue(request):
 
 
 @require_http_methods(["GET", "POST"])
-@guarded("missions:catalogue", lambda user: user.is_authenticated)
+@guarded("missions:catalogue", can_read_catalogue)
 def catalogue_entry(request, pk):
     entry = get_or_refuse(request, CatalogueEntry.objects.for_user(request.user), what="catalogue_entry", pk=pk)
     if entry.academy_id is None or not can_manage_catalogue(request.user, entry.academy_id):

@@ -272,11 +272,11 @@ def test_anonymous_is_sent_to_sign_in(client, world, campaign, route):
 
 @pytest.mark.parametrize("address", ["http://127.0.0.1:8000/", "https://example.org/x.png", "file:///etc/passwd"])
 def test_the_pdf_renderer_fetches_nothing_but_its_fonts(address):
-    from pilotis.assessments.exports import _font_faces, _local_fetcher
+    from pilotis.core.pdf import font_faces, local_fetcher
 
-    fonts = {face["url"] for face in _font_faces()}
+    fonts = {face["url"] for face in font_faces()}
     assert len(fonts) == 5
-    fetcher = _local_fetcher(fonts)
+    fetcher = local_fetcher(fonts)
     with pytest.raises(ValueError, match="may not load"):
         fetcher.fetch(address)
     fetcher.fetch(sorted(fonts)[0]).close()

@@ -164,6 +164,12 @@ def test_odt_is_an_opendocument_text(signed_letter):
     assert Document(io.BytesIO(content)).mimetype == ODT_MIMETYPE
 
 
+def test_odt_headings_are_titles_not_numbered(signed_letter):
+    document = Document(io.BytesIO(render_letter_odt(signed_letter, show_imp=True)))
+    levels = document.styles.get_element("//text:outline-style").children
+    assert levels and all(level.get_attribute("style:num-format") == "" for level in levels)
+
+
 def test_odt_of_a_signed_letter(world, signed_letter):
     content = render_letter_odt(signed_letter, show_imp=True)
     body, header = odt_texts(content)

@@ -193,3 +193,36 @@ def test_the_administrator_chooses_the_academy_of_a_new_mission(client_for, worl
     assert client.post(reverse("missions:catalogue"), data).status_code == 400  # which académie?
     assert client.post(reverse("missions:catalogue"), {**data, "academy": world.rennes.pk}).status_code == 302
     assert CatalogueEntry.objects.get(text="Mission rennaise").academy == world.rennes
+
+
+def test_sending_back_without_a_comment_says_so_in_the_form(client_for, world, draft):
+    letter = services.propose_letter(draft, by=world.chef_a, seen_revision=draft.revision)
+    response = client_for("rupn_a").post(
+        reverse("missions:letter_send_back", args=[world.school_a.uai, letter.pk]),
+        {"seen_revision": letter.revision, "comment": "   "},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "fr-input-group--error" in html and "La demande est incomplète" not in html
+    assert MissionLetter.objects.get(pk=letter.pk).state == LetterState.PROPOSED
+
+
+def test_only_a_running_designation_offers_to_end_it(client_for, world, designation):
+    from pilotis.missions.services import school_year_bounds
+    from tests.missions.conftest import NEXT_YEAR
+
+    client = client_for("chef_a")
+    url = reverse("missions:designation_change", args=[world.school_a.uai, designation.pk])
+    assert "Mettre fin à la désignation" in client.get(url).content.decode()
+    first, last = school_year_bounds(NEXT_YEAR)
+    later = services.designate(
+        world.school_a,
+        user=world.rupn_a,
+        school_year=NEXT_YEAR,
+        starts_on=first,
+        ends_on=last,
+        imp_amount=designation.imp_amount,
+        by=world.chef_a,
+    )
+    url = reverse("missions:designation_change", args=[world.school_a.uai, later.pk])
+    assert "Mettre fin à la désignation" not in client.get(url).content.decode()
