@@ -1,5 +1,8 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -21,8 +24,19 @@ class PilotisUserManager(UserManager):
         return self.get(username__iexact=login)
 
 
+def new_roles_stamp() -> str:
+    return secrets.token_hex(8)
+
+
+# How long a scope stays in the cache: a bound on memory, not on freshness (the stamp sees to that).
+SCOPE_CACHE_SECONDS = 600
+
+
 class User(AbstractUser):
     email = models.EmailField(_("adresse électronique"), blank=True)
+    # Changed with every role the person gains, changes or loses (accounts.signals): the key of
+    # their scope in the cache, so that no request reads a scope older than its user row.
+    roles_stamp = models.CharField(max_length=16, default=new_roles_stamp, editable=False)
 
     objects = PilotisUserManager()
 
@@ -39,11 +53,20 @@ class User(AbstractUser):
 
     @cached_property
     def scope(self) -> Scope:
-        """Computed once per request (the user object lives for one request)."""
+        """Once per request (the user object lives for one request), and read from the cache as
+        long as the roles have not changed: two queries less on every page and every autosave."""
         if not self.is_active:
             return Scope()
         if self.is_superuser:
             return Scope(everything=True)
+        key = f"pilotis:scope:{self.pk}:{self.roles_stamp}"
+        scope = cache.get(key)
+        if scope is None:
+            scope = self._read_scope()
+            cache.set(key, scope, SCOPE_CACHE_SECONDS)
+        return scope
+
+    def _read_scope(self) -> Scope:
         school_roles = dict(self.school_memberships.values_list("school_id", "role"))
         department_ids, academy_ids = set(), set()
         for kind, department_id, academy_id in self.territory_roles.values_list("kind", "department_id", "academy_id"):
@@ -154,3 +177,9 @@ class TerritoryRole(models.Model):
     @property
     def territory_academy_id(self) -> int:
         return self.academy_id or self.department.academy_id
+
+
+def roles_changed(user_ids) -> None:
+    """New stamps for these people: their cached scopes are no longer read. The signals call it
+    for every membership and territory role saved or deleted; a bulk write must call it too."""
+    User.objects.filter(pk__in=list(user_ids)).update(roles_stamp=new_roles_stamp())

@@ -21,7 +21,7 @@ from pilotis.assessments.levels import level_reached
 from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign
 from pilotis.core import audit
 from pilotis.core.enums import AuditAction
-from pilotis.referential.cache import domain_levels_of
+from pilotis.referential.cache import domain_levels_of, indicators_of
 from pilotis.referential.models import CodeMapping, Indicator
 
 
@@ -66,7 +66,8 @@ def _locked_assessment(campaign, school) -> Assessment:
     # Lock the assessment row only: locking the joined campaign row too (PostgreSQL's default)
     # would make every save of the académie wait for the others. A save racing the campaign's
     # closure by a few milliseconds may still land, as it was made while the campaign was open.
-    locked = Assessment.objects.select_for_update(of=("self",)).select_related("campaign__referential")
+    # The campaign is read again under the lock: its state is what `_ensure_writable` checks.
+    locked = Assessment.objects.select_for_update(of=("self",)).select_related("campaign")
     assessment = locked.filter(campaign=campaign, school=school).first()
     if assessment is None:  # the school's first answer of the campaign
         created, _new = Assessment.objects.get_or_create(campaign=campaign, school=school)
@@ -86,23 +87,35 @@ def _ensure_writable(assessment) -> None:
 @dataclass
 class SaveResult:
     answer: Answer
+    assessment: Assessment
     changed: bool
     overwrote_newer: bool  # the author's page was stale: a save of someone else came in between
 
 
 @transaction.atomic
 def save_answer(campaign, school, indicator, *, status, comment, by, seen_revision=None) -> SaveResult:
-    """Records one indicator's answer (the status may be "" for "not answered yet")."""
+    """Records one indicator's answer (the status may be "" for "not answered yet").
+
+    The autosave's path, so it counts its statements: one read of the domain's answers serves
+    both the answer to change and the domain's new level; no answer row is locked or created
+    twice, the assessment's lock covering them all.
+    """
     if status not in {"", *AnswerStatus.values}:
         raise ValidationError(_("Réponse inconnue."))
     if indicator.version_id != campaign.referential_id:
         raise PermissionDenied
     assessment = _locked_assessment(campaign, school)
     _ensure_writable(assessment)
-    answer, _created = Answer.objects.get_or_create(assessment=assessment, indicator=indicator)
+    indicator_levels = domain_levels_of(campaign.referential, indicator.domain_id)  # code → level
+    catalogue = indicators_of(campaign.referential)
+    codes = {catalogue[code].pk: code for code in indicator_levels}  # the domain's, by pk
+    answers = {a.indicator_id: a for a in Answer.objects.filter(assessment=assessment, indicator_id__in=codes)}
+    answer = answers.get(indicator.pk)
+    if answer is None:
+        answer = Answer.objects.create(assessment=assessment, indicator=indicator)
     comment = (comment or "").strip()
     if answer.status == status and answer.comment == comment:
-        return SaveResult(answer, changed=False, overwrote_newer=False)
+        return SaveResult(answer, assessment, changed=False, overwrote_newer=False)
     now = timezone.now()
     stale = seen_revision is not None and seen_revision < answer.revision
     AnswerChange.objects.create(
@@ -121,8 +134,10 @@ def save_answer(campaign, school, indicator, *, status, comment, by, seen_revisi
     Answer.objects.filter(pk=answer.pk).update(
         status=status, comment=comment, revision=answer.revision + 1, updated_by=by, updated_at=now
     )
+    statuses = {codes[pk]: a.status for pk, a in answers.items()}
+    statuses[indicator.code] = status
     levels = dict(assessment.domain_levels)
-    levels[indicator.domain.code] = _domain_level(assessment, indicator.domain)
+    levels[indicator.domain.code] = level_reached(indicator_levels, statuses)
     answered = assessment.answered_count + (1 if status else 0) - (1 if answer.status else 0)
     Assessment.objects.filter(pk=assessment.pk).update(
         last_activity_at=now, domain_levels=levels, answered_count=answered
@@ -140,15 +155,8 @@ def save_answer(campaign, school, indicator, *, status, comment, by, seen_revisi
     )
     answer.status, answer.comment, answer.revision = status, comment, answer.revision + 1
     answer.updated_by, answer.updated_at = by, now
-    return SaveResult(answer, changed=True, overwrote_newer=stale)
-
-
-def _domain_level(assessment, domain) -> int:
-    indicator_levels = domain_levels_of(assessment.campaign.referential, domain.pk)
-    answers = dict(
-        Answer.objects.filter(assessment=assessment, indicator__domain=domain).values_list("indicator__code", "status")
-    )
-    return level_reached(indicator_levels, answers)
+    assessment.domain_levels, assessment.answered_count, assessment.last_activity_at = levels, answered, now
+    return SaveResult(answer, assessment, changed=True, overwrote_newer=stale)
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from pilotis.territories.models import Academy
 class Context:
     """The campaign, the assessment (None until a first answer) and what the user may do."""
 
-    def __init__(self, request, school, year):
+    def __init__(self, request, school, year, *, with_assessment=True):
         self.school = school
         self.campaign = (
             Campaign.objects.filter(academy_id=school.department.academy_id, school_year=year)
@@ -33,7 +33,9 @@ class Context:
         )
         if self.campaign is None:
             refuse(request, obj=school, what=f"campaign {year[:9]}")
-        self.assessment = Assessment.objects.filter(campaign=self.campaign, school=school).first()
+        self.assessment = None
+        if with_assessment:  # the autosave reads it under its lock instead
+            self.assessment = Assessment.objects.filter(campaign=self.campaign, school=school).first()
         self.abilities = assessment_abilities(request.user, school, self.campaign, self.assessment)
 
     @cached_property
@@ -143,7 +145,7 @@ def history(request, school, year, code):
 @require_POST
 @school_view("read")
 def answer_save(request, school, year, code):
-    ctx = Context(request, school, year)
+    ctx = Context(request, school, year, with_assessment=False)
     indicator = indicators_of(ctx.campaign.referential).get(code)
     if indicator is None:
         refuse(request, obj=school, what="indicator")
@@ -173,6 +175,7 @@ def answer_save(request, school, year, code):
     notice = _("Enregistré.")
     if result.overwrote_newer:
         notice = _("Enregistré. Quelqu'un d'autre avait modifié cet indicateur entre-temps : voir l'historique.")
+    ctx.assessment = result.assessment
     return _answer_response(request, ctx, indicator, htmx, back, notice=notice, answer=result.answer)
 
 
@@ -183,11 +186,13 @@ def _answer_response(request, ctx, indicator, htmx, back, *, error=None, notice=
         else:
             messages.success(request, notice)
         return redirect(back)
-    if answer is None:
-        answer = Answer.objects.filter(
-            assessment__campaign=ctx.campaign, assessment__school=ctx.school, indicator=indicator
-        ).first()
-    ctx.assessment = ctx.assessment or (answer.assessment if answer else None)
+    if answer is None:  # refused: the bar shows the answer as it stands
+        answer = (
+            Answer.objects.filter(assessment__campaign=ctx.campaign, assessment__school=ctx.school, indicator=indicator)
+            .select_related("assessment")
+            .first()
+        )
+        ctx.assessment = answer.assessment if answer else None
     ctx.abilities = assessment_abilities(request.user, ctx.school, ctx.campaign, ctx.assessment)
     return render(
         request,

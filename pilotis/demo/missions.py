@@ -155,6 +155,8 @@ def spread_network(schools, *, year, seed=4) -> int:
         )
         for school in schools
     )
+    # A bulk write sends no signal: no scope of these new people can be cached yet, so their
+    # stamps need no change (accounts.models.roles_changed).
     SchoolMembership.objects.bulk_create(
         SchoolMembership(user=user, school=school, role=SchoolRole.RUPN)
         for user, school in zip(users, schools, strict=True)

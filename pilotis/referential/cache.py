@@ -24,3 +24,9 @@ def indicators_of(version) -> dict:
 def domain_levels_of(version, domain_id: int) -> dict[str, int]:
     """code → level of the domain's indicators."""
     return {code: i.level for code, i in indicators_of(version).items() if i.domain_id == domain_id}
+
+
+def domains_of(version) -> list:
+    """The version's domains in their order (those of its indicators: every domain has some)."""
+    domains = {i.domain_id: i.domain for i in indicators_of(version).values()}
+    return sorted(domains.values(), key=lambda d: d.position)

@@ -14,7 +14,7 @@ from django.db.models import Sum
 from pilotis.assessments.enums import AnswerStatus
 from pilotis.assessments.models import Campaign, CampaignTally, IndicatorTally, LevelTally
 from pilotis.assessments.synthesis import MIN_SCHOOLS_FOR_MEAN
-from pilotis.referential.cache import indicators_of
+from pilotis.referential.cache import domains_of, indicators_of
 from pilotis.referential.models import Domain, Indicator
 from pilotis.territories.models import School
 
@@ -144,7 +144,6 @@ def level_distribution(territory: Territory, started: int | None = None) -> list
     """Per domain, how many of the schools that have started reach each level."""
     if started is None:
         started = progress(territory).started
-    referential = territory.campaign.referential_id
     top = max((i.level for i in indicators_of(territory.campaign.referential).values()), default=0)
     counts = defaultdict(lambda: [0] * (top + 1))
     for row in (
@@ -155,8 +154,7 @@ def level_distribution(territory: Territory, started: int | None = None) -> list
         if row["level"] <= top:
             counts[row["domain_id"]][row["level"]] = row["n"]
     return [
-        DomainDistribution(domain, started, counts[domain.pk])
-        for domain in Domain.objects.filter(version=referential).order_by("position")
+        DomainDistribution(domain, started, counts[domain.pk]) for domain in domains_of(territory.campaign.referential)
     ]
 
 

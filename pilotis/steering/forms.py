@@ -4,7 +4,7 @@ with a message rather than answered with an error page (a stale bookmark stays u
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pilotis.core.forms import PilotisForm
+from pilotis.core.forms import InstanceChoiceField, PilotisForm
 from pilotis.territories.enums import PriorityEducation
 from pilotis.territories.forms import SchoolFilterForm
 
@@ -18,13 +18,11 @@ PROGRESS_STATES = [
 class BoardForm(PilotisForm):
     """The département, among those the user follows."""
 
-    department = forms.ModelChoiceField(
-        label=_("Département"), queryset=None, required=False, empty_label=_("Tout le territoire")
-    )
+    department = InstanceChoiceField(label=_("Département"), required=False, empty_label=_("Tout le territoire"))
 
     def __init__(self, data=None, *, departments, **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["department"].queryset = departments
+        self.fields["department"].instances = departments
 
 
 class ProgressForm(BoardForm):

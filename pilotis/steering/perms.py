@@ -27,8 +27,13 @@ def campaigns_for(user):
 def departments_for(user, campaign):
     """The départements of the campaign's académie that the user follows: all of them for its
     DANE (and the administrator), their own for a correspondent."""
-    scope = scope_of(user)
     departments = Department.objects.filter(academy_id=campaign.academy_id).order_by("code")
-    if scope.everything or campaign.academy_id in scope.academy_ids:
+    if follows_academy(user, campaign):
         return departments
-    return departments.filter(pk__in=scope.department_ids)
+    return departments.filter(pk__in=scope_of(user).department_ids)
+
+
+def follows_academy(user, campaign) -> bool:
+    """Whether the user follows the campaign's whole académie (its DANE, the administrator)."""
+    scope = scope_of(user)
+    return scope.everything or campaign.academy_id in scope.academy_ids

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from pilotis.core.exporters import attachment_response
 from pilotis.core.guards import get_or_refuse, guarded
-from pilotis.referential.models import Domain
+from pilotis.referential.cache import domains_of
 from pilotis.steering import exports, figures, services
 from pilotis.steering.forms import (
     PROGRESS_STATES,
@@ -28,7 +28,7 @@ from pilotis.steering.forms import (
     ReminderForm,
 )
 from pilotis.steering.models import ReminderTarget
-from pilotis.steering.perms import campaigns_for, can_steer, departments_for
+from pilotis.steering.perms import campaigns_for, can_steer, departments_for, follows_academy
 from pilotis.steering.schools import in_state, referents_of, sorted_by, with_assessment
 
 PAGE_SIZE = 50
@@ -53,8 +53,9 @@ class Board:
             what="campaign",
             pk=campaign_pk,
         )
-        self.departments = departments_for(request.user, self.campaign)
-        self.domains = list(Domain.objects.filter(version=self.campaign.referential_id).order_by("position"))
+        self.departments = list(departments_for(request.user, self.campaign))  # read once, used four times
+        self.whole_academy = follows_academy(request.user, self.campaign)
+        self.domains = domains_of(self.campaign.referential)
         form_kwargs = {"domains": self.domains} if form_class is MaturityForm else {}
         self.form = form_class(request.GET or None, departments=self.departments, **form_kwargs)
         if self.form.is_bound and not self.form.is_valid():
@@ -77,6 +78,7 @@ class Board:
             "boards": BOARDS,
             "department": self.department,
             "territory_departments": self.departments,
+            "whole_academy": self.whole_academy,
             "territory": self.territory,
             "min_schools": figures.MIN_SCHOOLS,
             "query": self.request.GET.urlencode(),

@@ -1,22 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pilotis.core.forms import CleanCharField, PilotisForm
+from pilotis.core.forms import CleanCharField, InstanceChoiceField, PilotisForm
 from pilotis.territories.enums import SchoolKind, Sector
-from pilotis.territories.models import Department
 
 
 class SchoolFilterForm(PilotisForm):
     q = CleanCharField(label=_("Rechercher"), help_text=_("Nom, UAI ou commune"), required=False, max_length=100)
-    department = forms.ModelChoiceField(
-        label=_("Département"), queryset=Department.objects.none(), required=False, empty_label=_("Tous")
-    )
+    department = InstanceChoiceField(label=_("Département"), required=False, empty_label=_("Tous"))
     kind = forms.ChoiceField(label=_("Type"), choices=[("", _("Tous"))] + SchoolKind.choices, required=False)
     sector = forms.ChoiceField(label=_("Secteur"), choices=[("", _("Tous"))] + Sector.choices, required=False)
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
+        self.fields["department"].instances = departments
 
     def filter(self, schools):
         if not self.is_valid():
