@@ -8,7 +8,10 @@ from pilotis.referential.models import ReferentialVersion
 from pilotis.territories.models import Academy
 
 
-class AnswerForm(PilotisForm):
+class AnswerForm(forms.Form):
+    """Parses the autosave's post; never rendered (the domain page writes its own inputs), so it
+    skips the DSFR form's per-field set-up."""
+
     status = forms.ChoiceField(choices=[("", _("Non renseigné"))] + AnswerStatus.choices, required=False)
     comment = CleanCharField(label=_("Commentaire"), required=False, max_length=2000, strip=True)
     seen_revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)

@@ -8,6 +8,7 @@ assessment validated meanwhile cannot overwrite it. Two saves of one indicator: 
 and both are in its history, the stale one marked by `based_on_revision`.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -62,16 +63,19 @@ def close_campaign(campaign, *, by, request=None) -> Campaign:
     return campaign
 
 
-def _locked_assessment(campaign, school) -> Assessment:
+def _lock(assessments):
     # Lock the assessment row only: locking the joined campaign row too (PostgreSQL's default)
     # would make every save of the académie wait for the others. A save racing the campaign's
     # closure by a few milliseconds may still land, as it was made while the campaign was open.
-    # The campaign is read again under the lock: its state is what `_ensure_writable` checks.
-    locked = Assessment.objects.select_for_update(of=("self",)).select_related("campaign")
-    assessment = locked.filter(campaign=campaign, school=school).first()
+    # The campaign is read with it, under the lock: its state is what `_ensure_writable` checks.
+    return assessments.select_for_update(of=("self",)).select_related("campaign__referential").first()
+
+
+def _locked_assessment(campaign, school) -> Assessment:
+    assessment = _lock(Assessment.objects.filter(campaign=campaign, school=school))
     if assessment is None:  # the school's first answer of the campaign
-        created, _new = Assessment.objects.get_or_create(campaign=campaign, school=school)
-        assessment = locked.get(pk=created.pk)
+        Assessment.objects.get_or_create(campaign=campaign, school=school)
+        assessment = _lock(Assessment.objects.filter(campaign=campaign, school=school))
     return assessment
 
 
@@ -84,6 +88,16 @@ def _ensure_writable(assessment) -> None:
         raise AssessmentClosed(_("La campagne est close : les réponses ne peuvent plus changer."))
 
 
+def _check_status(status) -> None:
+    if status not in {"", *AnswerStatus.values}:
+        raise ValidationError(_("Réponse inconnue."))
+
+
+# « Dernière activité » is shown to the minute: an answer that moves neither a level nor the
+# number answered leaves the assessment row alone if it was touched less than this ago.
+ACTIVITY_PRECISION = datetime.timedelta(seconds=60)
+
+
 @dataclass
 class SaveResult:
     answer: Answer
@@ -94,25 +108,49 @@ class SaveResult:
 
 @transaction.atomic
 def save_answer(campaign, school, indicator, *, status, comment, by, seen_revision=None) -> SaveResult:
-    """Records one indicator's answer (the status may be "" for "not answered yet").
-
-    The autosave's path, so it counts its statements: one read of the domain's answers serves
-    both the answer to change and the domain's new level; no answer row is locked or created
-    twice, the assessment's lock covering them all.
-    """
-    if status not in {"", *AnswerStatus.values}:
-        raise ValidationError(_("Réponse inconnue."))
+    """Records one indicator's answer (the status may be "" for "not answered yet")."""
+    _check_status(status)
     if indicator.version_id != campaign.referential_id:
         raise PermissionDenied
     assessment = _locked_assessment(campaign, school)
+    return _record(assessment, school, indicator, status=status, comment=comment, by=by, seen_revision=seen_revision)
+
+
+@transaction.atomic
+def save_answer_by_code(school, school_year, code, *, status, comment, by, seen_revision=None) -> SaveResult:
+    """The autosave: the same as `save_answer`, with the campaign and the indicator found from
+    the URL's year and code under the assessment's lock (one query for the campaign and the
+    assessment). Raises Campaign.DoesNotExist or Indicator.DoesNotExist, writing nothing."""
+    _check_status(status)
+    academy_id = school.department.academy_id
+    assessment = _lock(
+        Assessment.objects.filter(school=school, campaign__academy_id=academy_id, campaign__school_year=school_year)
+    )
+    if assessment is None:
+        campaign = Campaign.objects.filter(academy_id=academy_id, school_year=school_year).first()
+        if campaign is None:
+            raise Campaign.DoesNotExist
+        assessment = _locked_assessment(campaign, school)
+    indicator = indicators_of(assessment.campaign.referential).get(code)
+    if indicator is None:
+        raise Indicator.DoesNotExist
+    return _record(assessment, school, indicator, status=status, comment=comment, by=by, seen_revision=seen_revision)
+
+
+def _record(assessment, school, indicator, *, status, comment, by, seen_revision) -> SaveResult:
+    """The write itself, under the assessment's lock. It counts its statements (the autosave's
+    path): one read of the domain's answers serves both the answer to change and the domain's
+    new level, and the assessment row is updated only when its figures move."""
     _ensure_writable(assessment)
-    indicator_levels = domain_levels_of(campaign.referential, indicator.domain_id)  # code → level
-    catalogue = indicators_of(campaign.referential)
+    referential = assessment.campaign.referential
+    indicator_levels = domain_levels_of(referential, indicator.domain_id)  # code → level
+    catalogue = indicators_of(referential)
     codes = {catalogue[code].pk: code for code in indicator_levels}  # the domain's, by pk
     answers = {a.indicator_id: a for a in Answer.objects.filter(assessment=assessment, indicator_id__in=codes)}
     answer = answers.get(indicator.pk)
     if answer is None:
         answer = Answer.objects.create(assessment=assessment, indicator=indicator)
+    answer.indicator = indicator  # the cached one, with its domain: the answer's page reads them
     comment = (comment or "").strip()
     if answer.status == status and answer.comment == comment:
         return SaveResult(answer, assessment, changed=False, overwrote_newer=False)
@@ -139,9 +177,17 @@ def save_answer(campaign, school, indicator, *, status, comment, by, seen_revisi
     levels = dict(assessment.domain_levels)
     levels[indicator.domain.code] = level_reached(indicator_levels, statuses)
     answered = assessment.answered_count + (1 if status else 0) - (1 if answer.status else 0)
-    Assessment.objects.filter(pk=assessment.pk).update(
-        last_activity_at=now, domain_levels=levels, answered_count=answered
-    )
+    last = assessment.last_activity_at
+    if (
+        levels != assessment.domain_levels
+        or answered != assessment.answered_count
+        or not last
+        or now - last >= ACTIVITY_PRECISION
+    ):
+        Assessment.objects.filter(pk=assessment.pk).update(
+            last_activity_at=now, domain_levels=levels, answered_count=answered
+        )
+        assessment.last_activity_at = now
     tallies.answer_changed(
         assessment,
         school.department_id,
@@ -155,7 +201,7 @@ def save_answer(campaign, school, indicator, *, status, comment, by, seen_revisi
     )
     answer.status, answer.comment, answer.revision = status, comment, answer.revision + 1
     answer.updated_by, answer.updated_at = by, now
-    assessment.domain_levels, assessment.answered_count, assessment.last_activity_at = levels, answered, now
+    assessment.domain_levels, assessment.answered_count = levels, answered
     return SaveResult(answer, assessment, changed=True, overwrote_newer=stale)
 
 

@@ -38,6 +38,14 @@ class Context:
             self.assessment = Assessment.objects.filter(campaign=self.campaign, school=school).first()
         self.abilities = assessment_abilities(request.user, school, self.campaign, self.assessment)
 
+    @classmethod
+    def of(cls, request, school, assessment):
+        """The context of an assessment read elsewhere (with its campaign and referential)."""
+        ctx = cls.__new__(cls)
+        ctx.school, ctx.campaign, ctx.assessment = school, assessment.campaign, assessment
+        ctx.abilities = assessment_abilities(request.user, school, ctx.campaign, assessment)
+        return ctx
+
     @cached_property
     def domains(self):
         # Only the full pages need them; the autosave's answer does not (one query less).
@@ -145,42 +153,60 @@ def history(request, school, year, code):
 @require_POST
 @school_view("read")
 def answer_save(request, school, year, code):
-    ctx = Context(request, school, year, with_assessment=False)
-    indicator = indicators_of(ctx.campaign.referential).get(code)
-    if indicator is None:
-        refuse(request, obj=school, what="indicator")
+    """The autosave (and the save button without JavaScript). Its common path reads the campaign
+    with the locked assessment, in the service; the page's context is built only to answer a
+    refusal."""
     htmx = request.headers.get("HX-Request") == "true"
-    back = reverse("assessments:domain", args=[school.uai, year, indicator.domain.code]) + f"#i-{indicator.code}"
-    # The role decides who may write; the state (validated meanwhile, campaign closed) is the
-    # service's to check, under its lock, and a page left open gets told so rather than a 403.
     if not can_fill(request.user, school):
+        _answer_target(request, Context(request, school, year, with_assessment=False), code)  # 404 first
         refuse(request, obj=school, what="assessment:fill", status=403)
     form = AnswerForm(request.POST)
     if not form.is_valid():
+        ctx = Context(request, school, year, with_assessment=False)
         return _answer_response(
-            request, ctx, indicator, htmx, back, error=_("Réponse invalide : rien n'a été enregistré."), status=400
+            request,
+            ctx,
+            _answer_target(request, ctx, code),
+            htmx,
+            error=_("Réponse invalide : rien n'a été enregistré."),
+            status=400,
         )
     try:
-        result = services.save_answer(
-            ctx.campaign,
+        result = services.save_answer_by_code(
             school,
-            indicator,
+            year,
+            code,
             status=form.cleaned_data["status"],
             comment=form.cleaned_data["comment"],
             by=request.user,
             seen_revision=form.cleaned_data["seen_revision"],
         )
+    except (Campaign.DoesNotExist, Indicator.DoesNotExist):
+        refuse(request, obj=school, what=f"assessment:answer {year[:9]} {code[:20]}")
     except services.AssessmentClosed as exc:
-        return _answer_response(request, ctx, indicator, htmx, back, error=" ".join(exc.messages), status=409)
+        # The role decides who may write; the state (validated meanwhile, campaign closed) is the
+        # service's to check, under its lock, and a page left open gets told so rather than a 403.
+        ctx = Context(request, school, year, with_assessment=False)
+        indicator = _answer_target(request, ctx, code)
+        return _answer_response(request, ctx, indicator, htmx, error=" ".join(exc.messages), status=409)
     notice = _("Enregistré.")
     if result.overwrote_newer:
         notice = _("Enregistré. Quelqu'un d'autre avait modifié cet indicateur entre-temps : voir l'historique.")
-    ctx.assessment = result.assessment
-    return _answer_response(request, ctx, indicator, htmx, back, notice=notice, answer=result.answer)
+    ctx = Context.of(request, school, result.assessment)
+    return _answer_response(request, ctx, result.answer.indicator, htmx, notice=notice, answer=result.answer)
 
 
-def _answer_response(request, ctx, indicator, htmx, back, *, error=None, notice=None, answer=None, status=200):
+def _answer_target(request, ctx, code):
+    indicator = indicators_of(ctx.campaign.referential).get(code)
+    if indicator is None:
+        refuse(request, obj=ctx.school, what="indicator")
+    return indicator
+
+
+def _answer_response(request, ctx, indicator, htmx, *, error=None, notice=None, answer=None, status=200):
     if not htmx:
+        back = reverse("assessments:domain", args=[ctx.school.uai, ctx.campaign.school_year, indicator.domain.code])
+        back += f"#i-{indicator.code}"
         if error:
             messages.error(request, error)
         else:
@@ -193,7 +219,7 @@ def _answer_response(request, ctx, indicator, htmx, back, *, error=None, notice=
             .first()
         )
         ctx.assessment = answer.assessment if answer else None
-    ctx.abilities = assessment_abilities(request.user, ctx.school, ctx.campaign, ctx.assessment)
+        ctx.abilities = assessment_abilities(request.user, ctx.school, ctx.campaign, ctx.assessment)
     return render(
         request,
         "assessments/domain.html#savebar",

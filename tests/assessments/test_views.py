@@ -1,4 +1,8 @@
+import datetime
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pilotis.assessments import services
@@ -144,3 +148,51 @@ def test_a_page_left_open_when_the_campaign_closes_is_told_so(client_for, world,
     assert response.status_code == 409
     assert "campagne est close" in response.content.decode()
     assert not Answer.objects.exists()
+
+
+def test_the_autosave_counts_its_statements(client_for, world, campaign):
+    """The autosave's budget: session, user, school, the locked assessment with its campaign,
+    the domain's answers, the history row, the answer, the counters (and the savepoint pytest
+    wraps around the transaction). A query more per save is a regression of the load test."""
+    client = client_for("rupn_a")
+    save = url("answer_save", world, "PIL.1.01")
+    client.post(save, {"status": "realise"}, headers={"HX-Request": "true"})  # creates the rows
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(save, {"status": "en_cours", "seen_revision": "1"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) <= 8, "\n".join(statements)
+    assert not any("accounts_schoolmembership" in sql for sql in statements)  # the scope is cached
+    assert sum("assessments_campaign" in sql for sql in statements) == 1  # read with the lock only
+
+
+@pytest.mark.parametrize(("year", "code"), [("2026-2027", "PIL.9.99"), ("2030-2031", "PIL.1.01")])
+def test_an_unknown_indicator_or_year_is_a_404_and_writes_nothing(client_for, world, campaign, year, code):
+    for who in ("rupn_a", "member_a"):  # a filler, and a reader who may not fill
+        response = client_for(who).post(
+            reverse("assessments:answer_save", args=[world.school_a.uai, year, code]),
+            {"status": "realise"},
+            headers={"HX-Request": "true"},
+        )
+        assert response.status_code == 404
+    assert not Answer.objects.exists() and not Assessment.objects.exists()
+
+
+def test_last_activity_moves_with_the_figures_or_once_a_minute(client_for, world, campaign):
+    client = client_for("rupn_a")
+
+    def post(code, status):
+        client.post(url("answer_save", world, code), {"status": status}, headers={"HX-Request": "true"})
+        return Assessment.objects.get().last_activity_at
+
+    first = post("PIL.1.01", "en_cours")
+    assert first is not None
+    # Another status for the same indicator: neither a level nor the count moves, and a minute
+    # has not passed: the row is left alone.
+    assert post("PIL.1.01", "non_realise") == first
+    # A new indicator answered moves the count: the activity follows.
+    second = post("PIL.1.02", "en_cours")
+    assert second > first
+    # A minute later, any change is activity again.
+    Assessment.objects.update(last_activity_at=second - datetime.timedelta(seconds=61))
+    assert post("PIL.1.02", "non_realise") > second - datetime.timedelta(seconds=61)
