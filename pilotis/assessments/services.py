@@ -68,7 +68,23 @@ def _lock(assessments):
     # would make every save of the académie wait for the others. A save racing the campaign's
     # closure by a few milliseconds may still land, as it was made while the campaign was open.
     # The campaign is read with it, under the lock: its state is what `_ensure_writable` checks.
-    return assessments.select_for_update(of=("self",)).select_related("campaign__referential").first()
+    # Only what a save reads: the ORM's cost here is per column (any other field loads on access).
+    return (
+        assessments.select_for_update(of=("self",)).select_related("campaign__referential").only(*LOCKED_FIELDS).first()
+    )
+
+
+LOCKED_FIELDS = [
+    "school",
+    "state",
+    "domain_levels",
+    "answered_count",
+    "last_activity_at",
+    "campaign__state",
+    "campaign__school_year",
+    "campaign__academy",
+    "campaign__referential__checksum",
+]
 
 
 def _locked_assessment(campaign, school) -> Assessment:
@@ -92,6 +108,9 @@ def _check_status(status) -> None:
     if status not in {"", *AnswerStatus.values}:
         raise ValidationError(_("Réponse inconnue."))
 
+
+ANSWER_FIELDS = [f.attname for f in Answer._meta.concrete_fields]
+INDICATOR, STATUS = ANSWER_FIELDS.index("indicator_id"), ANSWER_FIELDS.index("status")
 
 # « Dernière activité » is shown to the minute: an answer that moves neither a level nor the
 # number answered leaves the assessment row alone if it was touched less than this ago.
@@ -146,10 +165,15 @@ def _record(assessment, school, indicator, *, status, comment, by, seen_revision
     indicator_levels = domain_levels_of(referential, indicator.domain_id)  # code → level
     catalogue = indicators_of(referential)
     codes = {catalogue[code].pk: code for code in indicator_levels}  # the domain's, by pk
-    answers = {a.indicator_id: a for a in Answer.objects.filter(assessment=assessment, indicator_id__in=codes)}
-    answer = answers.get(indicator.pk)
-    if answer is None:
+    # Values, not instances: only the answer to change becomes one.
+    rows = list(Answer.objects.filter(assessment=assessment, indicator_id__in=codes).values_list(*ANSWER_FIELDS))
+    statuses = {codes[row[INDICATOR]]: row[STATUS] for row in rows}
+    mine = next((row for row in rows if row[INDICATOR] == indicator.pk), None)
+    if mine is None:
         answer = Answer.objects.create(assessment=assessment, indicator=indicator)
+    else:
+        answer = Answer.from_db(Answer.objects.db, ANSWER_FIELDS, mine)
+        answer.assessment = assessment
     answer.indicator = indicator  # the cached one, with its domain: the answer's page reads them
     comment = (comment or "").strip()
     if answer.status == status and answer.comment == comment:
@@ -172,7 +196,6 @@ def _record(assessment, school, indicator, *, status, comment, by, seen_revision
     Answer.objects.filter(pk=answer.pk).update(
         status=status, comment=comment, revision=answer.revision + 1, updated_by=by, updated_at=now
     )
-    statuses = {codes[pk]: a.status for pk, a in answers.items()}
     statuses[indicator.code] = status
     levels = dict(assessment.domain_levels)
     levels[indicator.domain.code] = level_reached(indicator_levels, statuses)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from pilotis.assessments.enums import AnswerStatus, AssessmentState
@@ -64,6 +64,21 @@ def _bump(model, campaign_id: int, department_id: int, deltas: Mapping[str, int]
         rows.update(**changes)
 
 
+def _move_school(campaign_id: int, department_id: int, domain_id: int, old_level: int, new_level: int) -> None:
+    """One school from one level of a domain to another: one UPDATE of both rows (the autosave's
+    path: a status that makes or unmakes a level moves them)."""
+    rows = LevelTally.objects.filter(
+        campaign_id=campaign_id, department_id=department_id, domain_id=domain_id, level__in=[old_level, new_level]
+    )
+    step = Case(When(level=old_level, then=Value(-1)), default=Value(1))
+    moved = rows.update(schools=F("schools") + step)
+    if moved != 2:  # rows missing (their first use): undo what moved, create them, move again
+        if moved:
+            rows.update(schools=F("schools") - step)
+        _ensure_rows(campaign_id, department_id)
+        rows.update(schools=F("schools") + step)
+
+
 def answer_changed(
     assessment,
     department_id: int,
@@ -90,8 +105,7 @@ def answer_changed(
         code, domain_id = indicator.domain.code, indicator.domain_id
         old_level, new_level = old_levels.get(code, 0), new_levels.get(code, 0)
         if old_level != new_level:
-            _bump(LevelTally, campaign_id, department_id, {"schools": -1}, domain_id=domain_id, level=old_level)
-            _bump(LevelTally, campaign_id, department_id, {"schools": 1}, domain_id=domain_id, level=new_level)
+            _move_school(campaign_id, department_id, domain_id, old_level, new_level)
     elif was_started != is_started:
         # Starting (or clearing every answer) adds (or takes away) the school in every domain.
         delta, levels = (1, new_levels) if is_started else (-1, old_levels)

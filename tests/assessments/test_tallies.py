@@ -90,3 +90,22 @@ def test_rebuild_command(world, campaign, indicator):
     call_command("rebuild_tallies", stdout=out)
     assert "1 autodiagnostics commencés" in out.getvalue()
     assert tallies.stored(campaign) == tallies.compute(campaign)
+
+
+def test_a_level_move_after_a_rebuild_that_left_level_rows_out(world, campaign):
+    """`rebuild` writes only the level rows it counts: the next move of a school from one level to
+    another finds one of its two rows missing, and must neither lose nor double a count."""
+    pil_1 = list(
+        Indicator.objects.filter(version=campaign.referential, domain__code="PIL", level=1).select_related("domain")
+    )
+    for indicator in pil_1[:-1]:
+        services.save_answer(campaign, world.school_a, indicator, status=AnswerStatus.DONE, comment="", by=world.rupn_a)
+    last = pil_1[-1]  # answered too, so that its own counter row survives the rebuild
+    services.save_answer(campaign, world.school_a, last, status=AnswerStatus.IN_PROGRESS, comment="", by=world.rupn_a)
+    tallies.rebuild(campaign)  # the school at level 0 in PIL: no row for level 1
+    assert not LevelTally.objects.filter(campaign=campaign, domain=pil_1[0].domain, level=1).exists()
+    services.save_answer(campaign, world.school_a, last, status=AnswerStatus.DONE, comment="", by=world.rupn_a)
+    assert Assessment.objects.get().domain_levels["PIL"] == 1
+    assert tallies.stored(campaign) == tallies.compute(campaign)
+    services.save_answer(campaign, world.school_a, last, status=AnswerStatus.NOT_DONE, comment="", by=world.rupn_a)
+    assert tallies.stored(campaign) == tallies.compute(campaign)
