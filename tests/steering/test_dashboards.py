@@ -189,3 +189,19 @@ def test_query_count_does_not_grow_with_the_number_of_schools(client_for, world,
             pil = Indicator.objects.get(version=filled.referential, code="PIL.1.01")
             services.save_answer(filled, school, pil, status=AnswerStatus.DONE, comment="", by=world.dane)
     assert _queries(client, url) == before
+
+
+def test_the_heading_names_the_territory_followed(client_for, world, filled):
+    """The DANE follows the académie, named as such; a correspondent their départements; a
+    filter its one département, written as the filter writes it (40, not 040)."""
+    lead = "fr-text--lead"
+
+    def heading(response):
+        html = response.content.decode()
+        start = html.index(lead)
+        return " ".join(html[start : html.index("</p>", start)].split())
+
+    assert "Académie de Bordeaux — 8 établissements" in heading(get(client_for, "dane", "progress", filled))
+    assert "Landes (40) —" in heading(get(client_for, "dane", "progress", filled, department=world.landes.pk))
+    correspondent = heading(get(client_for, "correspondant_40", "progress", filled))
+    assert "Landes —" in correspondent and "Académie" not in correspondent
