@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from pilotis.assessments import tallies
 from pilotis.assessments.enums import AnswerStatus, AssessmentState, CampaignState
 from pilotis.assessments.levels import level_reached
+from pilotis.assessments.locked_read import ANSWER_FIELDS, lock_for_answer
 from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign
 from pilotis.core import audit
 from pilotis.core.enums import AuditAction
@@ -109,7 +110,6 @@ def _check_status(status) -> None:
         raise ValidationError(_("Réponse inconnue."))
 
 
-ANSWER_FIELDS = [f.attname for f in Answer._meta.concrete_fields]
 INDICATOR, STATUS = ANSWER_FIELDS.index("indicator_id"), ANSWER_FIELDS.index("status")
 
 # « Dernière activité » is shown to the minute: an answer that moves neither a level nor the
@@ -141,22 +141,23 @@ def save_answer_by_code(school, school_year, code, *, status, comment, by, seen_
     the URL's year and code under the assessment's lock (one query for the campaign and the
     assessment). Raises Campaign.DoesNotExist or Indicator.DoesNotExist, writing nothing."""
     _check_status(status)
-    academy_id = school.department.academy_id
-    assessment = _lock(
-        Assessment.objects.filter(school=school, campaign__academy_id=academy_id, campaign__school_year=school_year)
-    )
-    if assessment is None:
-        campaign = Campaign.objects.filter(academy_id=academy_id, school_year=school_year).first()
+    locked = lock_for_answer(school, school_year, code)  # one statement: see locked_read
+    if locked is not None:
+        assessment, rows = locked.assessment, locked.answers
+    else:  # the school's first answer of the campaign, or no such campaign
+        campaign = Campaign.objects.filter(academy_id=school.department.academy_id, school_year=school_year).first()
         if campaign is None:
             raise Campaign.DoesNotExist
-        assessment = _locked_assessment(campaign, school)
+        assessment, rows = _locked_assessment(campaign, school), None
     indicator = indicators_of(assessment.campaign.referential).get(code)
     if indicator is None:
         raise Indicator.DoesNotExist
-    return _record(assessment, school, indicator, status=status, comment=comment, by=by, seen_revision=seen_revision)
+    return _record(
+        assessment, school, indicator, status=status, comment=comment, by=by, seen_revision=seen_revision, rows=rows
+    )
 
 
-def _record(assessment, school, indicator, *, status, comment, by, seen_revision) -> SaveResult:
+def _record(assessment, school, indicator, *, status, comment, by, seen_revision, rows=None) -> SaveResult:
     """The write itself, under the assessment's lock. It counts its statements (the autosave's
     path): one read of the domain's answers serves both the answer to change and the domain's
     new level, and the assessment row is updated only when its figures move."""
@@ -165,8 +166,8 @@ def _record(assessment, school, indicator, *, status, comment, by, seen_revision
     indicator_levels = domain_levels_of(referential, indicator.domain_id)  # code → level
     catalogue = indicators_of(referential)
     codes = {catalogue[code].pk: code for code in indicator_levels}  # the domain's, by pk
-    # Values, not instances: only the answer to change becomes one.
-    rows = list(Answer.objects.filter(assessment=assessment, indicator_id__in=codes).values_list(*ANSWER_FIELDS))
+    if rows is None:  # values, not instances: only the answer to change becomes one
+        rows = list(Answer.objects.filter(assessment=assessment, indicator_id__in=codes).values_list(*ANSWER_FIELDS))
     statuses = {codes[row[INDICATOR]]: row[STATUS] for row in rows}
     mine = next((row for row in rows if row[INDICATOR] == indicator.pk), None)
     if mine is None:
