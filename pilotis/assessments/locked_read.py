@@ -1,11 +1,11 @@
-"""The autosave's read under the lock, as one SQL statement.
+"""The autosave's read under the lock, written in SQL.
 
 An autosave must lock the school's assessment of the campaign, read the campaign's state and
 referential with it, and read the answers of the indicator's domain (the answer to change, and
 the statuses that give the domain's level). Through the ORM that was two queries and 1.25 ms of
-Python per save on SQLite (1.9 ms on PostgreSQL); written here as one statement, 0.1 ms (0.3 ms),
-which is most of what separated the autosave from half the bare view's throughput under load
-(benchmarks/README.md).
+Python per save on SQLite (1.9 ms on PostgreSQL); here it is one statement on SQLite and two on
+PostgreSQL (see `_statements`), 0.1 ms of Python, which is most of what separated the autosave
+from half the bare view's throughput under load (benchmarks/README.md).
 
 Nothing else is hand-written: table and column names come from the models' `_meta`, and every
 value goes through the converters Django itself would apply (dates made aware, JSON decoded), so

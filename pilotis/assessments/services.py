@@ -69,23 +69,9 @@ def _lock(assessments):
     # would make every save of the académie wait for the others. A save racing the campaign's
     # closure by a few milliseconds may still land, as it was made while the campaign was open.
     # The campaign is read with it, under the lock: its state is what `_ensure_writable` checks.
-    # Only what a save reads: the ORM's cost here is per column (any other field loads on access).
-    return (
-        assessments.select_for_update(of=("self",)).select_related("campaign__referential").only(*LOCKED_FIELDS).first()
-    )
-
-
-LOCKED_FIELDS = [
-    "school",
-    "state",
-    "domain_levels",
-    "answered_count",
-    "last_activity_at",
-    "campaign__state",
-    "campaign__school_year",
-    "campaign__academy",
-    "campaign__referential__checksum",
-]
+    # (The autosave's own read is assessments.locked_read; this one serves the first answer of a
+    # campaign and save_answer.)
+    return assessments.select_for_update(of=("self",)).select_related("campaign__referential").first()
 
 
 def _locked_assessment(campaign, school) -> Assessment:
@@ -138,10 +124,10 @@ def save_answer(campaign, school, indicator, *, status, comment, by, seen_revisi
 @transaction.atomic
 def save_answer_by_code(school, school_year, code, *, status, comment, by, seen_revision=None) -> SaveResult:
     """The autosave: the same as `save_answer`, with the campaign and the indicator found from
-    the URL's year and code under the assessment's lock (one query for the campaign and the
-    assessment). Raises Campaign.DoesNotExist or Indicator.DoesNotExist, writing nothing."""
+    the URL's year and code, read with the locked assessment and the domain's answers
+    (`locked_read`). Raises Campaign.DoesNotExist or Indicator.DoesNotExist, writing nothing."""
     _check_status(status)
-    locked = lock_for_answer(school, school_year, code)  # one statement: see locked_read
+    locked = lock_for_answer(school, school_year, code)
     if locked is not None:
         assessment, rows = locked.assessment, locked.answers
     else:  # the school's first answer of the campaign, or no such campaign

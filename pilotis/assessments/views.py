@@ -24,7 +24,7 @@ from pilotis.territories.models import Academy
 class Context:
     """The campaign, the assessment (None until a first answer) and what the user may do."""
 
-    def __init__(self, request, school, year, *, with_assessment=True):
+    def __init__(self, request, school, year):
         self.school = school
         self.campaign = (
             Campaign.objects.filter(academy_id=school.department.academy_id, school_year=year)
@@ -33,9 +33,7 @@ class Context:
         )
         if self.campaign is None:
             refuse(request, obj=school, what=f"campaign {year[:9]}")
-        self.assessment = None
-        if with_assessment:  # the autosave reads it under its lock instead
-            self.assessment = Assessment.objects.filter(campaign=self.campaign, school=school).first()
+        self.assessment = Assessment.objects.filter(campaign=self.campaign, school=school).first()
         self.abilities = assessment_abilities(request.user, school, self.campaign, self.assessment)
 
     @classmethod
@@ -158,11 +156,11 @@ def answer_save(request, school, year, code):
     refusal."""
     htmx = request.headers.get("HX-Request") == "true"
     if not can_fill(request.user, school):
-        _answer_target(request, Context(request, school, year, with_assessment=False), code)  # 404 first
+        _answer_target(request, Context(request, school, year), code)  # 404 first
         refuse(request, obj=school, what="assessment:fill", status=403)
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        ctx = Context(request, school, year, with_assessment=False)
+        ctx = Context(request, school, year)
         return _answer_response(
             request,
             ctx,
@@ -186,7 +184,7 @@ def answer_save(request, school, year, code):
     except services.AssessmentClosed as exc:
         # The role decides who may write; the state (validated meanwhile, campaign closed) is the
         # service's to check, under its lock, and a page left open gets told so rather than a 403.
-        ctx = Context(request, school, year, with_assessment=False)
+        ctx = Context(request, school, year)
         indicator = _answer_target(request, ctx, code)
         return _answer_response(request, ctx, indicator, htmx, error=" ".join(exc.messages), status=409)
     notice = _("Enregistré.")
