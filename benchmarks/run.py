@@ -163,7 +163,7 @@ def report(info: dict, generated: list[dict], results: list[dict], started: floa
                 lines.append(f"| {r['schools']:,} | {r['db']} | {d['dashboard']} | — | missing | | | | | |")
                 continue
             http = d["median_ms"] if d["statuses"] == [200] else None
-            theirs = duck.get((d["dashboard"], d["year"]))
+            theirs = duck.get((d.get("duckdb", d["dashboard"]), d["year"]))
             ratio = http / theirs if http is not None and theirs else None
             status = "" if d["statuses"] == [200] else f" (HTTP {d['statuses']})"
             lines.append(

@@ -27,8 +27,9 @@ def test_generate_then_measure(tmp_path):
 
     assert result["problems"] == []  # DuckDB's figures are Pilotis's
     assert {d["dashboard"] for d in result["duckdb"]} == {"progress", "maturity", "indicators", "trends"}
+    assert {"maturity", "maturity_by_level"} <= {d["dashboard"] for d in result["dashboards"]}
     for page in result["dashboards"]:
-        assert page.get("missing") or page["statuses"] == [200], page
+        assert not page.get("missing") and page["statuses"] == [200], page
     for view in ("autosave", "bare"):
         assert result["load"][view]["requests"] > 0
         assert result["load"][view]["errors"] == 0, result["load"][view]["error_samples"]

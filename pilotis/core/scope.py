@@ -23,6 +23,16 @@ class Scope:
     def is_territorial(self) -> bool:
         return self.everything or bool(self.department_ids or self.academy_ids)
 
+    def covers(self, school_id: int, department_id: int, academy_id: int) -> bool:
+        """Whether one school, already read, is within the scope: the rule of
+        `School.objects.for_user`, for a guard that reads the school first (territories.guards)."""
+        return (
+            self.everything
+            or school_id in self.school_roles
+            or department_id in self.department_ids
+            or academy_id in self.academy_ids
+        )
+
     @property
     def is_empty(self) -> bool:
         return not (self.everything or self.school_roles or self.department_ids or self.academy_ids)
