@@ -29,7 +29,7 @@ from pilotis.steering.forms import (
 )
 from pilotis.steering.models import ReminderTarget
 from pilotis.steering.perms import campaigns_for, can_steer, departments_for, follows_academy
-from pilotis.steering.schools import in_state, referents_of, sorted_by, with_assessment
+from pilotis.steering.schools import SortedIdsFirst, by_level, in_state, referents_of, sorted_by, with_assessment
 
 PAGE_SIZE = 50
 GUARD = "steering:read"
@@ -139,7 +139,9 @@ def maturity(request, campaign):
         schools = board.form.filter(schools)
         count = board.form.filter(board.territory.schools()).count()
     sort = board.param("sort", "name")
-    page = _page(request, sorted_by(schools, sort, {d.code for d in domains}), count=count)
+    codes = {d.code for d in domains}
+    schools = sorted_by(schools, sort, codes)
+    page = _page(request, SortedIdsFirst(schools) if by_level(sort, codes) else schools, count=count)
     rows = [
         (school, [(school.levels or {}).get(d.code) if school.answered else None for d in domains])
         for school in page.object_list

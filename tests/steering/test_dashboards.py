@@ -113,6 +113,25 @@ def test_maturity_heat_map_distribution_filters_and_sort(client_for, world, fill
     assert client_for("dane").get(synthesis).status_code == 200
 
 
+def test_the_heat_map_sorted_by_a_level_pages_through_the_territory_in_order(
+    client_for, world, filled, landes_schools, monkeypatch
+):
+    """Sorted by a level, the page's ids are sorted first and its rows read after
+    (`SortedIdsFirst`): every page holds the right schools, in order, with their levels."""
+    monkeypatch.setattr("pilotis.steering.views.PAGE_SIZE", 3)
+    pages = [get(client_for, "dane", "maturity", filled, sort="-PIL", page=n).context["rows"] for n in (1, 2, 3)]
+    rows = [row for page in pages for row in page]
+    not_started = sorted([*landes_schools[2:], world.school_b], key=lambda s: s.name)
+    assert [school.pk for school, _ in rows] == [
+        world.school_a.pk,
+        landes_schools[0].pk,
+        landes_schools[1].pk,
+        *[school.pk for school in not_started],
+    ]
+    assert [levels[0] for _, levels in rows] == [1, 0, 0] + [None] * 5
+    assert [len(page) for page in pages] == [3, 3, 2]
+
+
 def test_priority_education_filter(client_for, world, filled):
     SchoolFactory(name="Collège REP des Landes", department=world.landes, priority_education="rep")
     rows = get(client_for, "dane", "maturity", filled, priority="rep").context["rows"]
@@ -177,10 +196,12 @@ def _queries(client, url):
     return len(captured)
 
 
-@pytest.mark.parametrize("board", ["progress", "maturity", "indicators", "trends"])
-def test_query_count_does_not_grow_with_the_number_of_schools(client_for, world, filled, board):
+@pytest.mark.parametrize(
+    "board, query", [("progress", ""), ("maturity", ""), ("maturity", "?sort=-PIL"), ("indicators", ""), ("trends", "")]
+)
+def test_query_count_does_not_grow_with_the_number_of_schools(client_for, world, filled, board, query):
     client = client_for("dane")
-    url = reverse(f"steering:{board}", args=[filled.pk])
+    url = reverse(f"steering:{board}", args=[filled.pk]) + query
     client.get(url)  # warm the per-process caches (content types, sessions)
     before = _queries(client, url)
     for n in range(30):
