@@ -17,10 +17,14 @@ from pilotis.territories.models import Academy, Department, School
 
 class PilotisUserManager(UserManager):
     def get_by_login(self, login: str):
-        """A user by username or by e-mail (both case-insensitive)."""
+        """A user by username or by e-mail (both case-insensitive). A login with an "@" is an
+        e-mail first, then a username (Django's usernames may hold an "@")."""
         login = (login or "").strip()
         if "@" in login:
-            return self.get(email__iexact=login)
+            try:
+                return self.get(email__iexact=login)
+            except self.model.DoesNotExist:
+                pass
         return self.get(username__iexact=login)
 
 

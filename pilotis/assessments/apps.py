@@ -5,3 +5,6 @@ class AssessmentsConfig(AppConfig):
     name = "pilotis.assessments"
     label = "assessments"
     verbose_name = "Autodiagnostic SCHÉMATIC"
+
+    def ready(self):
+        from pilotis.assessments import signals  # noqa: F401

@@ -244,6 +244,16 @@ def compute(campaign) -> Figures:
     return Figures(campaigns, indicators, levels).without_zeros()
 
 
+def schools_moved(school_ids) -> list:
+    """Schools changed département: the campaigns they have an assessment in are recounted. A
+    campaign is one académie's (a few hundred to 1,500 schools: a fraction of a second); a move
+    is rare (the annuaire's yearly import, the admin), so exactness beats a cleverer update."""
+    campaigns = list(Campaign.objects.filter(assessments__school_id__in=school_ids).distinct().order_by("pk"))
+    for campaign in campaigns:
+        rebuild(campaign)
+    return campaigns
+
+
 @transaction.atomic
 def rebuild(campaign) -> Figures:
     """Recounts every assessment's answers, then replaces the campaign's counters by `compute`."""

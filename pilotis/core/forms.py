@@ -2,7 +2,12 @@ from html import escape
 
 from django import forms
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrBaseForm
+
+# The filters of a list (dashboards, network) that do not validate are ignored, and the page says
+# so in its `notices` (shown by the layout for that response only).
+INVALID_FILTERS = gettext_lazy("Certains filtres n'étaient pas valides : ils ont été ignorés.")
 
 
 class PilotisFormMixin:

@@ -1,14 +1,13 @@
 """The referents' network: the correspondents' and the DANE's view of the RUPN of their territory,
 and its exports (CSV, vCard). The figures and rules live in `network`; the IMP is never shown."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from pilotis.core.exporters import attachment_response
+from pilotis.core.forms import INVALID_FILTERS
 from pilotis.core.guards import guarded
 from pilotis.missions.network import Network, NetworkExport, as_vcards, total_of
 from pilotis.missions.perms import can_browse_network
@@ -18,10 +17,7 @@ GUARD = "missions:network"
 
 
 def _network(request) -> Network:
-    network = Network.of(request.user, request.GET)
-    if network.has_invalid_filters:
-        messages.warning(request, _("Certains filtres n'étaient pas valides : ils ont été ignorés."))
-    return network
+    return Network.of(request.user, request.GET)
 
 
 def _page(request, queryset):
@@ -48,6 +44,8 @@ def network(request):
         "page_obj": page,
         "rows": net.rows(page.object_list),
         "query": query.urlencode(),
+        # Said on this page only, as on the dashboards.
+        "notices": [INVALID_FILTERS] if net.has_invalid_filters else [],
     }
     return render(request, "missions/network.html", context)
 

@@ -37,7 +37,8 @@ class ReminderBatch(models.Model):
 
 
 class Reminder(models.Model):
-    """The e-mail to one school's direction and RUPN; `sent_at` is set once it has left."""
+    """The e-mail to one school's direction and RUPN. `sent_at` is set once the school has been
+    processed: the e-mail has left, or, with no `recipients`, there was nobody to write to."""
 
     batch = models.ForeignKey(ReminderBatch, on_delete=models.CASCADE, related_name="reminders")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")

@@ -122,9 +122,11 @@ def _message(batch, school, emails) -> EmailMessage:
 
 
 def last_reminders(campaign, schools) -> dict[int, object]:
-    """When each given school was last reminded about the campaign (one query for a page)."""
+    """When each given school was last reminded about the campaign (one query for a page): a
+    reminder that found nobody to write to reminded nobody."""
     return dict(
         Reminder.objects.filter(campaign=campaign, school__in=[s.pk for s in schools], sent_at__isnull=False)
+        .exclude(recipients="")
         .values("school_id")
         .annotate(last=Max("sent_at"))
         .values_list("school_id", "last")
@@ -133,13 +135,18 @@ def last_reminders(campaign, schools) -> dict[int, object]:
 
 def history(campaign, territory):
     """The campaign's reminders, each counted within the viewer's départements only: a
-    correspondent sees the DANE's reminders to their schools, never the number sent elsewhere."""
+    correspondent sees the DANE's reminders to their schools, never the number sent elsewhere.
+    `done`: schools processed; of those, `sent` got an e-mail and `unreachable` had nobody to
+    write to (no direction or RUPN account with an e-mail address)."""
     mine = Q(reminders__school__department_id__in=territory.department_ids)
+    done = mine & Q(reminders__sent_at__isnull=False)
     return (
         ReminderBatch.objects.filter(campaign=campaign)
         .annotate(
             in_scope=Count("reminders", filter=mine),
-            sent=Count("reminders", filter=mine & Q(reminders__sent_at__isnull=False)),
+            done=Count("reminders", filter=done),
+            sent=Count("reminders", filter=done & ~Q(reminders__recipients="")),
+            unreachable=Count("reminders", filter=done & Q(reminders__recipients="")),
         )
         .filter(in_scope__gt=0)
         .order_by("-requested_at", "-pk")[:20]

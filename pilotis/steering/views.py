@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pilotis.core.exporters import attachment_response
+from pilotis.core.forms import INVALID_FILTERS
 from pilotis.core.guards import get_or_refuse, guarded
 from pilotis.referential.cache import domains_of
 from pilotis.steering import exports, figures, services
@@ -58,8 +59,11 @@ class Board:
         self.domains = domains_of(self.campaign.referential)
         form_kwargs = {"domains": self.domains} if form_class is MaturityForm else {}
         self.form = form_class(request.GET or None, departments=self.departments, **form_kwargs)
+        # Said on this page only (not a message): an export with the same filters would leave a
+        # message behind for the next page.
+        self.notices = []
         if self.form.is_bound and not self.form.is_valid():
-            messages.warning(request, _("Certains filtres n'étaient pas valides : ils ont été ignorés."))
+            self.notices.append(INVALID_FILTERS)
         department = self.form.cleaned_data.get("department") if self.form.is_bound and self.form.is_valid() else None
         self.department = department
         self.territory = figures.Territory.of(self.campaign, [department] if department else self.departments)
@@ -82,6 +86,7 @@ class Board:
             "territory": self.territory,
             "min_schools": figures.MIN_SCHOOLS,
             "query": self.request.GET.urlencode(),
+            "notices": self.notices,
             **extra,
         }
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from pilotis.territories.models import Academy, Department, School
+from pilotis.territories.signals import schools_moved
 
 
 @admin.register(Academy)
@@ -23,3 +24,9 @@ class SchoolAdmin(admin.ModelAdmin):
     search_fields = ["uai", "name", "commune"]
     list_select_related = ["department"]
     raw_id_fields = ["department"]
+
+    def save_model(self, request, obj, form, change):
+        before = School.objects.filter(pk=obj.pk).values_list("department_id", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        if change and before != obj.department_id:
+            schools_moved.send(sender=School, moves=[(obj.pk, before, obj.department_id)])

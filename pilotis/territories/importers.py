@@ -33,6 +33,7 @@ from pilotis.core.audit import record
 from pilotis.core.enums import AuditAction
 from pilotis.territories.enums import PriorityEducation, SchoolKind, Sector
 from pilotis.territories.models import UAI_RE, Academy, Department, School, uai_check_letter
+from pilotis.territories.signals import schools_moved
 
 BATCH_SIZE = 1000
 # Rejected lines kept in the report (the total is always counted); enough to fix a file.
@@ -681,9 +682,10 @@ class _Territories:
         return department
 
 
-def _write_batch(batch: list[_Line], territories: _Territories, report: ImportReport, dry_run: bool) -> None:
+def _write_batch(batch: list[_Line], territories: _Territories, report: ImportReport, dry_run: bool) -> list:
+    """Writes one batch; returns the moves of schools to another département (see signals)."""
     existing = {s.uai: s for s in School.objects.filter(uai__in=[line.uai for line in batch])}
-    to_create, to_update = [], []
+    to_create, to_update, moves = [], [], []
     for line in batch:
         department = territories.department(line)
         school = existing.get(line.uai)
@@ -691,6 +693,8 @@ def _write_batch(batch: list[_Line], territories: _Territories, report: ImportRe
             to_create.append(School(uai=line.uai, department=department, **line.values))
             continue
         changed = school.department_id != department.pk
+        if changed:
+            moves.append((school.pk, school.department_id, department.pk))
         for name, value in line.values.items():
             if getattr(school, name) != value:
                 setattr(school, name, value)
@@ -707,11 +711,13 @@ def _write_batch(batch: list[_Line], territories: _Territories, report: ImportRe
             School.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
         if to_update:
             School.objects.bulk_update(to_update, UPDATE_FIELDS, batch_size=BATCH_SIZE)
+    return moves
 
 
 def _write(path, scope, include_ecoles, plan: "_Plan", report, dry_run, progress) -> None:
     territories = _Territories(report, dry_run)
     batch: list[_Line] = []
+    moves = []
     written = 0
     for event in _events(path, scope, include_ecoles, _("Écriture"), progress):
         if event[0] != "ok" or not plan.keeps(event[1], event[2].uai):
@@ -719,13 +725,16 @@ def _write(path, scope, include_ecoles, plan: "_Plan", report, dry_run, progress
         written += 1
         batch.append(event[2])
         if len(batch) >= BATCH_SIZE:
-            _write_batch(batch, territories, report, dry_run)
+            moves += _write_batch(batch, territories, report, dry_run)
             batch = []
     if batch:
-        _write_batch(batch, territories, report, dry_run)
+        moves += _write_batch(batch, territories, report, dry_run)
     if written != plan.expected:
         # The file changed between the two passes: nothing of this run may stay.
         raise AnnuaireFormatError(_("Le fichier a été modifié pendant l'import : relancez l'import."))
+    if moves and not dry_run:
+        # Once for the whole file: each campaign concerned is recounted once.
+        schools_moved.send(sender=School, moves=moves)
 
 
 class _Plan:

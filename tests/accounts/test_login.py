@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from pilotis.accounts.models import User
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 from tests.security.helpers import sign_in, text_of
 
 LOGIN = "/compte/connexion/"
@@ -39,6 +39,16 @@ def test_sign_in_with_username_or_email_any_case(world, client, login):
     assert signed_in_as(client, world.chef_a)
     # And the home page takes the chef to their school.
     assert client.get(reverse("home"))["Location"] == reverse("territories:school_detail", args=[world.school_a.uai])
+
+
+def test_a_username_holding_an_at_sign_signs_in_and_an_email_comes_first(world, client):
+    """Django's usernames may hold an "@": such a login is an e-mail first, then a username."""
+    user = UserFactory(username="m.durand@dane", email="marie.durand@example.org")
+    assert sign_in(client, "M.Durand@DANE").status_code == 302 and signed_in_as(client, user)
+    client.logout()
+    # Another account's username equal to chef_a's e-mail: the e-mail wins, as the form says.
+    UserFactory(username="chef_a@example.org", email="autre@example.org")
+    assert sign_in(client, "chef_a@example.org").status_code == 302 and signed_in_as(client, world.chef_a)
 
 
 @pytest.mark.parametrize(

@@ -132,6 +132,19 @@ def test_the_heat_map_sorted_by_a_level_pages_through_the_territory_in_order(
     assert [len(page) for page in pages] == [3, 3, 2]
 
 
+def test_an_invalid_filter_is_said_on_its_page_only(client_for, world, filled):
+    client = client_for("correspondant_40")
+    warning = "Certains filtres n&#x27;étaient pas valides : ils ont été ignorés."
+    page = client.get(reverse("steering:maturity", args=[filled.pk]), {"department": world.pyrenees.pk})
+    assert page.status_code == 200 and warning in page.content.decode()
+    export = client.get(
+        reverse("steering:export", args=[filled.pk, "maturity", "csv"]), {"department": world.pyrenees.pk}
+    )
+    assert export.status_code == 200
+    # Neither the page nor the export leaves the warning behind for the next page.
+    assert warning not in client.get(reverse("steering:maturity", args=[filled.pk])).content.decode()
+
+
 def test_priority_education_filter(client_for, world, filled):
     SchoolFactory(name="Collège REP des Landes", department=world.landes, priority_education="rep")
     rows = get(client_for, "dane", "maturity", filled, priority="rep").context["rows"]

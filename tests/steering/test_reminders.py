@@ -62,7 +62,12 @@ def test_the_dane_reminds_the_schools_that_have_not_started(client_for, world, c
     reminded_at = {school.pk: when for school, _referents, when in progress.context["rows"]}
     assert reminded_at[world.school_b.pk] == reminded.sent_at
     history = client.get(url(campaign)).context["history"]
-    assert [(b.in_scope, b.sent) for b in history] == [(7, 7)]
+    # Seven schools processed: one e-mail, six schools with nobody to write to, whom the progress
+    # list does not show as reminded and the history names as such.
+    assert [(b.in_scope, b.done, b.sent, b.unreachable) for b in history] == [(7, 7, 1, 6)]
+    assert all(reminded_at[school.pk] is None for school in landes_schools)
+    text = " ".join(client.get(url(campaign)).content.decode().split())
+    assert "1 courriel envoyé, 6 établissements sans destinataire" in text
 
 
 def test_direction_and_rupn_are_written_to_once_each(world, campaign):
