@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes et rôles"
 
     def ready(self):
-        from pilotis.accounts import signals  # noqa: F401
+        from pilotis.accounts import personal_data, signals  # noqa: F401

@@ -13,6 +13,7 @@ urlpatterns = [
     path("compte/mot-de-passe/changer/", views.password_change, name="password_change"),
     path("compte/", views.profile, name="profile"),
     path("compte/mes-etablissements/", views.my_schools, name="my_schools"),
+    path("compte/mes-donnees.json", views.my_data, name="my_data"),
     path("etablissements/<str:uai>/membres/", views.members, name="members"),
     path("etablissements/<str:uai>/membres/inviter/", views.member_invite, name="member_invite"),
     path("etablissements/<str:uai>/membres/<int:pk>/role/", views.member_change_role, name="member_change_role"),

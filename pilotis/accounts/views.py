@@ -1,9 +1,13 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +25,8 @@ from pilotis.accounts.forms import (
 from pilotis.accounts.middleware import CURRENT_SCHOOL_KEY
 from pilotis.accounts.models import SchoolMembership, TerritoryRole
 from pilotis.accounts.perms import can_manage_territory_roles
+from pilotis.core import personal_data
+from pilotis.core.exporters import attachment_response
 from pilotis.core.guards import get_or_refuse, guarded, refuse
 from pilotis.core.scope import scope_of
 from pilotis.territories.guards import school_view
@@ -87,6 +93,16 @@ def profile(request):
     memberships = request.user.school_memberships.select_related("school__department")
     territory_roles = request.user.territory_roles.select_related("department", "academy")
     return render(request, "accounts/profile.html", {"memberships": memberships, "territory_roles": territory_roles})
+
+
+@require_GET
+def my_data(request):
+    """Everything Pilotis holds about the signed-in person, as one JSON file (check 24). Their
+    own rows only: every section reads by `user`, never by a parameter of the request."""
+    data = personal_data.gather(request.user)
+    content = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode("utf-8")
+    filename = f"pilotis-mes-donnees-{timezone.now():%Y-%m-%d}.json"
+    return attachment_response(content, filename)
 
 
 @require_http_methods(["GET", "POST"])

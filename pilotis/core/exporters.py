@@ -29,6 +29,7 @@ ESCAPED = (*FORMULA_TRIGGERS, "'")
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
     "odt": "application/vnd.oasis.opendocument.text",
     "pdf": "application/pdf",

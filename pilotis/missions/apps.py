@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class MissionsConfig(AppConfig):
     name = "pilotis.missions"
     verbose_name = "Mission du RUPN"
+
+    def ready(self):
+        from pilotis.missions import personal_data  # noqa: F401

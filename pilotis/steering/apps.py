@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class SteeringConfig(AppConfig):
     name = "pilotis.steering"
     verbose_name = "Pilotage territorial"
+
+    def ready(self):
+        from pilotis.steering import personal_data  # noqa: F401

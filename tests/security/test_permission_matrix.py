@@ -245,6 +245,7 @@ MATRIX = {
     "accounts:password_change": ("get", None, None, statuses(200)),
     "accounts:profile": ("get", None, None, statuses(200)),
     "accounts:my_schools": ("get", None, None, statuses(200)),
+    "accounts:my_data": ("get", None, None, statuses(200)),
     "accounts:members": ("get", school_a, None, statuses(404, s200=SCHOOL_A_READERS)),
     "accounts:member_invite": (
         "post",

@@ -1,0 +1,75 @@
+"""What Pilotis holds about a person, gathered from every app (RELIABILITY check 24).
+
+Each app knows its own rows about a person, but `accounts`, which offers the download, sits below
+most of them and may not import them. So each app registers a section here when it is ready
+(`<app>/personal_data.py`, imported by its AppConfig.ready) and `gather(user)` asks them all. A
+section is a title and rows, each row a dict from French labels to values: the file is read by
+the person, not by a program of ours.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pilotis.core.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class Section:
+    order: int
+    key: str
+    title: Callable[[], str]
+    rows: Callable  # (user) -> list[dict]
+
+
+_SECTIONS: dict[str, Section] = {}
+
+
+def section(key: str, title: Callable[[], str], order: int):
+    """Registers `rows(user) -> list[dict]` as a section of the person's data."""
+
+    def register(rows):
+        _SECTIONS[key] = Section(order, key, title, rows)
+        return rows
+
+    return register
+
+
+def gather(user) -> dict:
+    """Everything the registered sections hold about the user, ready for JSON."""
+    sections = sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))
+    return {
+        _("service"): "Pilotis",
+        _("généré le"): timezone.now().isoformat(timespec="seconds"),
+        _("sections"): [{_("titre"): s.title(), _("lignes"): s.rows(user)} for s in sections],
+    }
+
+
+def when(value) -> str | None:
+    """Dates and times as ISO 8601 (times in UTC, as stored)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def _audit_title() -> str:
+    return _("Journal d'audit : vos actions (conservées %(days)s jours)") % {"days": settings.AUDIT_RETENTION_DAYS}
+
+
+@section("audit", _audit_title, 90)
+def audit_rows(user) -> list[dict]:
+    return [
+        {
+            _("date"): when(event.created_at),
+            _("action"): event.get_action_display(),
+            _("objet"): event.object_label,
+            _("adresse IP"): event.ip_address,
+        }
+        for event in AuditEvent.objects.filter(actor=user).order_by("created_at", "pk")
+    ]
