@@ -241,6 +241,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # --- Audit --------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+# Accounts unused for ACCOUNT_INACTIVITY_DAYS are told by e-mail, then anonymised
+# ACCOUNT_NOTICE_DAYS later unless the person signs in meanwhile (`anonymise_inactive`, check 24).
+ACCOUNT_INACTIVITY_DAYS = env_int("ACCOUNT_INACTIVITY_DAYS", 3 * 365)
+ACCOUNT_NOTICE_DAYS = env_int("ACCOUNT_NOTICE_DAYS", 30)
 
 # The annual rates of the IMP (indemnité pour mission particulière), in euros: arrêté du 27 avril 2015
 # (JO du 29 avril 2015). A new arrêté changes them here, without a release.

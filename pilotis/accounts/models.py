@@ -41,6 +41,9 @@ class User(AbstractUser):
     # Changed with every role the person gains, changes or loses (accounts.signals): the key of
     # their scope in the cache, so that no request reads a scope older than its user row.
     roles_stamp = models.CharField(max_length=16, default=new_roles_stamp, editable=False)
+    # When the person was told their unused account would be anonymised (anonymise_inactive);
+    # signing in afterwards keeps the account.
+    inactivity_notice_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PilotisUserManager()
 

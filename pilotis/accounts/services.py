@@ -1,5 +1,6 @@
 """Every write about people and roles goes through here, in a transaction, with its audit row."""
 
+import datetime
 import re
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +19,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from pilotis.accounts.enums import SchoolRole
-from pilotis.accounts.models import SchoolMembership, TerritoryRole
-from pilotis.core import audit
+from pilotis.accounts.models import SchoolMembership, TerritoryRole, User
+from pilotis.core import audit, personal_data
 from pilotis.core.enums import AuditAction
 
 
@@ -185,4 +187,66 @@ def deactivate_user(user, *, by, request=None) -> None:
         after={"is_active": False},
         request=request,
     )
+    transaction.on_commit(lambda: end_sessions(user))
+
+
+# --- Unused accounts (check 24) -----------------------------------------------------------------
+
+
+def _last_seen(user):
+    return user.last_login or user.date_joined
+
+
+def inactive_users(now=None):
+    """Accounts nobody has signed in to for ACCOUNT_INACTIVITY_DAYS (administrators aside: the
+    operators manage theirs), not anonymised yet."""
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(days=settings.ACCOUNT_INACTIVITY_DAYS)
+    unused = Q(last_login__lt=limit) | Q(last_login__isnull=True, date_joined__lt=limit)
+    return User.objects.filter(unused, is_superuser=False).exclude(username__startswith=ANONYMOUS_PREFIX)
+
+
+def send_inactivity_notice(user, *, now=None) -> bool:
+    """Tells the person their account will be anonymised; False when there is no address to
+    write to (the notice is recorded all the same: the deadline runs from it)."""
+    now = now or timezone.now()
+    deadline = now + datetime.timedelta(days=settings.ACCOUNT_NOTICE_DAYS)
+    sent = False
+    if user.email:
+        context = {
+            "user": user,
+            "deadline": deadline,
+            "link": settings.SITE_URL.rstrip("/") + reverse("accounts:login"),
+        }
+        send_mail(
+            subject=_("Pilotis : votre compte inutilisé sera anonymisé"),
+            message=render_to_string("accounts/emails/inactivity_notice.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+        sent = True
+    User.objects.filter(pk=user.pk).update(inactivity_notice_at=now)
+    audit.record(AuditAction.INACTIVITY_NOTICE, actor=None, obj=user, label="anonymise_inactive", after={"sent": sent})
+    return sent
+
+
+ANONYMOUS_PREFIX = "anonyme-"
+
+
+@transaction.atomic
+def anonymise_user(user, *, by=None, request=None) -> None:
+    """Forgets the person: no name, address or password left, no role, no session; every app
+    replaces the name it kept as text (core.personal_data.anonymise). Their actions stay, as a
+    school's history, under « Compte anonymisé »."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    personal_data.anonymise(user)
+    SchoolMembership.objects.filter(user=user).delete()
+    TerritoryRole.objects.filter(user=user).delete()
+    user.username = f"{ANONYMOUS_PREFIX}{user.pk}"
+    user.first_name = user.last_name = user.email = ""
+    user.set_unusable_password()
+    user.is_active = user.is_staff = False
+    user.inactivity_notice_at = None
+    user.save()
+    audit.record(AuditAction.USER_ANONYMISED, actor=by, obj=user, label="anonymise_inactive", request=request)
     transaction.on_commit(lambda: end_sessions(user))

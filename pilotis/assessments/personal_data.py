@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from pilotis.assessments.enums import AnswerStatus
 from pilotis.assessments.models import AnswerChange, Assessment
-from pilotis.core.personal_data import section, when
+from pilotis.core.personal_data import ANONYMOUS_LABEL, anonymiser, section, when
 
 
 def _status(code) -> str:
@@ -43,3 +43,9 @@ def validations(user) -> list[dict]:
         }
         for a in Assessment.objects.filter(validated_by=user).select_related("school", "campaign").order_by("pk")
     ]
+
+
+@anonymiser("assessments")
+def forget(user) -> None:
+    AnswerChange.objects.filter(changed_by=user).update(changed_by_label=str(ANONYMOUS_LABEL))
+    Assessment.objects.filter(validated_by=user).update(validated_by_label=str(ANONYMOUS_LABEL))

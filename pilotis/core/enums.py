@@ -13,6 +13,8 @@ class AuditAction(models.TextChoices):
     ROLE_REVOKED = "role_revoked", _("Rôle retiré")
     USER_INVITED = "user_invited", _("Utilisateur invité")
     USER_DEACTIVATED = "user_deactivated", _("Utilisateur désactivé")
+    INACTIVITY_NOTICE = "inactivity_notice", _("Avis d'anonymisation pour inactivité")
+    USER_ANONYMISED = "user_anonymised", _("Compte anonymisé")
     PASSWORD_RESET = "password_reset", _("Mot de passe réinitialisé")
     PASSWORD_CHANGED = "password_changed", _("Mot de passe changé")
     IMPORT = "import", _("Import de l'annuaire")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pilotis.core.models import AuditEvent
 
@@ -39,6 +40,28 @@ def section(key: str, title: Callable[[], str], order: int):
     return register
 
 
+_ANONYMISERS: dict[str, Callable] = {}
+# What replaces a person's name in the records that keep it as text (history, signatures…).
+ANONYMOUS_LABEL = gettext_lazy("Compte anonymisé")
+
+
+def anonymiser(key: str):
+    """Registers `erase(user) -> None`, which removes the person from the app's own rows (their
+    name kept as text, their address in a list…) when their account is anonymised."""
+
+    def register(erase):
+        _ANONYMISERS[key] = erase
+        return erase
+
+    return register
+
+
+def anonymise(user) -> None:
+    """Asks every app to forget the person (call it in the anonymising transaction)."""
+    for key in sorted(_ANONYMISERS):
+        _ANONYMISERS[key](user)
+
+
 def gather(user) -> dict:
     """Everything the registered sections hold about the user, ready for JSON."""
     sections = sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))
@@ -56,6 +79,15 @@ def when(value) -> str | None:
     if isinstance(value, datetime.datetime):
         return value.isoformat(timespec="seconds")
     return value.isoformat()
+
+
+@anonymiser("audit")
+def _audit(user) -> None:
+    label = str(ANONYMOUS_LABEL)
+    AuditEvent.objects.filter(actor=user).update(actor_label=label)
+    # Events about the account itself (invitation, roles…) named it and may hold its address.
+    about = AuditEvent.objects.filter(object_type=user._meta.label_lower, object_id=str(user.pk))
+    about.update(object_label=label, before=None, after=None)
 
 
 def _audit_title() -> str:

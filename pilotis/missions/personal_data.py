@@ -3,7 +3,7 @@
 
 from django.utils.translation import gettext as _
 
-from pilotis.core.personal_data import section, when
+from pilotis.core.personal_data import ANONYMOUS_LABEL, anonymiser, section, when
 from pilotis.missions.models import Designation, MissionLetter
 
 
@@ -68,3 +68,11 @@ def letters_signed(user) -> list[dict]:
         .select_related("school", "designation")
         .order_by("pk")
     ]
+
+
+@anonymiser("missions")
+def forget(user) -> None:
+    label = str(ANONYMOUS_LABEL)
+    Designation.objects.filter(user=user).update(user_label=label)
+    MissionLetter.objects.filter(accepted_by=user).update(accepted_by_label=label)
+    MissionLetter.objects.filter(signed_by=user).update(signed_by_label=label)

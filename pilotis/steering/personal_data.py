@@ -3,7 +3,7 @@
 
 from django.utils.translation import gettext as _
 
-from pilotis.core.personal_data import section, when
+from pilotis.core.personal_data import ANONYMOUS_LABEL, anonymiser, section, when
 from pilotis.steering.models import Reminder, ReminderBatch
 
 
@@ -36,3 +36,16 @@ def reminders_requested(user) -> list[dict]:
         }
         for b in ReminderBatch.objects.filter(requested_by=user).select_related("campaign").order_by("pk")
     ]
+
+
+@anonymiser("steering")
+def forget(user) -> None:
+    ReminderBatch.objects.filter(requested_by=user).update(requested_by_label=str(ANONYMOUS_LABEL))
+    if not user.email:
+        return
+    email = user.email.lower()
+    for reminder in Reminder.objects.filter(recipients__icontains=email):
+        kept = [a.strip() for a in reminder.recipients.split(",") if a.strip() and a.strip().lower() != email]
+        if len(kept) != len([a for a in reminder.recipients.split(",") if a.strip()]):
+            # Still counted as reached: it was, when it was sent.
+            Reminder.objects.filter(pk=reminder.pk).update(recipients=", ".join(kept) or str(ANONYMOUS_LABEL))
