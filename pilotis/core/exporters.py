@@ -85,50 +85,62 @@ class Exporter:
         document = odfdo.Document("spreadsheet")
         document.body.clear()
         document.insert_style(odfdo.Style("table-cell", name="pilotis-header", area="text", bold=True), automatic=True)
-        parts = [f'<table:table table:name="{escape(sheet_name(str(self.title)), QUOTES)}">']
+        head = [f'<table:table table:name="{escape(sheet_name(str(self.title)), QUOTES)}">']
         for index, column in enumerate(self.columns):
             if column.width:
                 style = f"pilotis-col{index}"
                 document.insert_style(odfdo.Style("table-column", name=style, width=column.width), automatic=True)
-                parts.append(f'<table:table-column table:style-name="{style}"/>')
+                head.append(f'<table:table-column table:style-name="{style}"/>')
             else:
-                parts.append("<table:table-column/>")
-        parts.append("<table:table-row>")
-        parts.extend(_ods_cell(str(column.label), style="pilotis-header") for column in self.columns)
-        parts.append("</table:table-row>")
-        for values in self._table():
-            parts.append("<table:table-row>")
-            parts.extend(_ods_cell(value) for value in values)
-            parts.append("</table:table-row>")
-        parts.append("</table:table>")
-        # odfdo makes the document (styles, manifest, meta); the table is written as XML and put
-        # in place in content.xml: built cell by cell with odfdo, or appended as a parsed tree,
-        # 10,000 rows took minutes (its cell objects, lxml's namespace fixing on the move).
+                head.append("<table:table-column/>")
+        head.append("<table:table-row>")
+        head.extend(_ods_cell(str(column.label), style="pilotis-header") for column in self.columns)
+        head.append("</table:table-row>")
+
+        def table():
+            yield "".join(head)
+            for values in self._table():
+                yield "<table:table-row>" + "".join(_ods_cell(value) for value in values) + "</table:table-row>"
+            yield "</table:table>"
+
+        # odfdo makes the document (styles, manifest, meta); the table is written as XML, row by
+        # row, in place of a placeholder in content.xml: built cell by cell with odfdo, or
+        # appended as a parsed tree, 10,000 rows took minutes (its cell objects, lxml's namespace
+        # fixing on the move), and held as one string, 60,000 rows took 350 MB.
         document.body.append(odfdo.Element.from_tag(f'<table:table table:name="{PLACEHOLDER}"/>'))
         base = io.BytesIO()
         document.save(base)
-        return _with_table(base.getvalue(), "".join(parts))
+        return _with_table(base.getvalue(), table())
 
 
 PLACEHOLDER = "pilotis-table-placeholder"
 _PLACEHOLDER_RE = re.compile(rf'<table:table table:name="{PLACEHOLDER}"\s*(?:/>|>.*?</table:table>)', re.DOTALL)
 
 
-def _with_table(ods: bytes, table_xml: str) -> bytes:
-    """The ODS file `ods` with its placeholder table replaced by `table_xml`; the `mimetype`
-    entry stays first and uncompressed, as the format requires."""
+def _with_table(ods: bytes, table_xml: Iterable[str]) -> bytes:
+    """The ODS file `ods` with its placeholder table replaced by the pieces of `table_xml`,
+    compressed as they come; the `mimetype` entry stays first and uncompressed, as the format
+    requires."""
     source = zipfile.ZipFile(io.BytesIO(ods))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
             data = source.read(info.filename)
-            if info.filename == "content.xml":
-                content, count = _PLACEHOLDER_RE.subn(lambda _m: table_xml, data.decode("utf-8"), count=1)
-                if count != 1:
-                    raise RuntimeError("The ODS placeholder table was not found in content.xml")
-                data = content.encode("utf-8")
-            compression = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
-            target.writestr(info.filename, data, compress_type=compression)
+            if info.filename != "content.xml":
+                compression = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+                target.writestr(info.filename, data, compress_type=compression)
+                continue
+            content = data.decode("utf-8")
+            match = _PLACEHOLDER_RE.search(content)
+            if match is None:
+                raise RuntimeError("The ODS placeholder table was not found in content.xml")
+            entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with target.open(entry, "w") as stream:
+                stream.write(content[: match.start()].encode("utf-8"))
+                for piece in table_xml:
+                    stream.write(piece.encode("utf-8"))
+                stream.write(content[match.end() :].encode("utf-8"))
     return out.getvalue()
 
 

@@ -70,3 +70,23 @@ def test_the_package_is_valid_and_a_big_table_is_written_quickly():
     assert package.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
     values = Document(io.BytesIO(content)).body.get_table(0).get_values()
     assert len(values) == 20_001 and values[-1] == ["Établissement 19999", 19999]
+
+
+def test_the_table_is_compressed_as_it_is_written_not_held_whole():
+    """Memory, not time: the rows go through the zip entry one by one, so ten times the rows do
+    not take ten times the memory (a 60,000-school export took 350 MB when the table was held
+    as one string)."""
+    import tracemalloc
+
+    def peak(n):
+        exporter = Rows([{"a": f"Collège numéro {i}", "b": i, "c": datetime.date(2026, 1, 1)} for i in range(n)], "abc")
+        tracemalloc.start()
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        exporter.as_ods()
+        result = tracemalloc.get_traced_memory()[1] - base
+        tracemalloc.stop()
+        return result
+
+    small, large = peak(1_000), peak(10_000)
+    assert large < 2 * small, (small, large)
