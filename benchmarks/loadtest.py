@@ -51,6 +51,21 @@ def _processes() -> list[tuple[int, int, str]]:
     return out
 
 
+def worker_peaks_mb(server_pid: int) -> dict[int, float]:
+    """The peak resident memory (VmHWM) of each gunicorn worker so far, in MB."""
+    peaks = {}
+    for pid, parent, _command in _processes():
+        if parent != server_pid:
+            continue
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
+                line = next(line for line in handle if line.startswith("VmHWM:"))
+        except (OSError, StopIteration):
+            continue
+        peaks[pid] = int(line.split()[1]) / 1024
+    return peaks
+
+
 class CpuMeter:
     """CPU seconds of the gunicorn workers and of the PostgreSQL backends of the bench database.
 

@@ -31,6 +31,11 @@ DASHBOARDS = ("progress", "maturity", "indicators", "trends")
 # sorted by a domain's level orders the whole territory by a value inside the assessments' JSON;
 # DuckDB's counterpart is the heat map's own figures.
 VARIANTS = (("maturity_by_level", "maturity", "?sort=-PIL"),)
+# Exports of the open campaign timed with the workers' peak memory: (dashboard, format). They
+# stream their rows from the database and compress an ODS row by row; a worker's peak memory
+# must stay bounded whatever the territory's size.
+EXPORTS = (("maturity", "csv"), ("maturity", "ods"))
+EXPORT_WARMUP, EXPORT_RUNS = 4, 3
 # A page that exists already, timed the same way: the harness is checked on it, and it shows
 # what an ordinary list of the territory costs at this size.
 REFERENCE_PAGES = (("territories:school_list", "school_list"),)
@@ -163,6 +168,34 @@ def time_dashboards(port: int, cookies, campaigns, *, warmup: int, runs: int, me
     return rows
 
 
+def time_exports(port: int, cookies, campaign, *, server_pid: int, meter) -> list[dict]:
+    from django.urls import reverse
+
+    rows = []
+    for board, fmt in EXPORTS:
+        before = loadtest.worker_peaks_mb(server_pid)
+        path = reverse("steering:export", args=[campaign.pk, board, fmt])
+        timing = loadtest.time_page(port, path, cookies, warmup=EXPORT_WARMUP, runs=EXPORT_RUNS, meter=meter)
+        after = loadtest.worker_peaks_mb(server_pid)
+        peak = max(after.values(), default=0.0)
+        print(
+            f"    export {board}.{fmt}: {timing['median_ms']:8.1f} ms, {timing['bytes']:,} bytes, "
+            f"workers' peak memory {max(before.values(), default=0.0):.0f} → {peak:.0f} MB",
+            flush=True,
+        )
+        rows.append(
+            {
+                "export": f"{board}.{fmt}",
+                "year": campaign.school_year,
+                "path": path,
+                "peak_mb_before": max(before.values(), default=0.0),
+                "peak_mb": peak,
+                **timing,
+            }
+        )
+    return rows
+
+
 def time_duckdb(schools: int, db: str, academy, past, current, *, runs: int) -> tuple[list[dict], list[str]]:
     con = duck.connect(schools, db)
     all_ids = [c.pk for c in [*past, current]]
@@ -249,6 +282,10 @@ def measure(schools: int, db: str, args) -> dict:
                 warmup=args.page_warmup,
                 runs=args.page_runs,
                 meter=meter,
+            )
+            print("  exports (DANE session, open campaign):", flush=True)
+            result["exports"] = time_exports(
+                server.port, dane_cookies, current, server_pid=server.process.pid, meter=meter
             )
             print("  DuckDB from the raw answers:", flush=True)
             result["duckdb"], result["problems"] = time_duckdb(schools, db, academy, past, current, runs=args.duck_runs)

@@ -19,11 +19,14 @@ import sys
 import time
 
 from benchmarks import common, generate
+from benchmarks.measure import EXPORT_RUNS, EXPORT_WARMUP
 
 TARGET_RATIO = 1.0  # dashboard time / DuckDB time
 TARGET_SCALING = 10.0  # time at the largest size / time at the smallest
 TARGET_THROUGHPUT_SHARE = 0.5  # autosave requests/s over the bare view's
 TARGET_P99_MS = 300.0
+# A gunicorn worker's peak resident memory after the exports (Django and Pilotis alone: ~90 MB).
+TARGET_WORKER_MB = 256.0
 
 
 def git_revision() -> str:
@@ -172,6 +175,7 @@ def report(info: dict, generated: list[dict], results: list[dict], started: floa
                 f"{_mark(None if ratio is None else ratio < TARGET_RATIO)} | {same} |"
             )
     lines += _scaling(results)
+    lines += _exports(results)
     lines += [
         "",
         "## Autosave under load",
@@ -211,6 +215,30 @@ def report(info: dict, generated: list[dict], results: list[dict], started: floa
         lines += ["", "## Problems", "", *problems]
     lines.append("")
     return "\n".join(lines)
+
+
+def _exports(results: list[dict]) -> list[str]:
+    rows = [(r, e) for r in results for e in r.get("exports", [])]
+    if not rows:
+        return []
+    lines = [
+        "",
+        "## Exports",
+        "",
+        f"The heat map's exports for the DANE, open campaign: median whole HTTP response of {EXPORT_RUNS} after "
+        f"{EXPORT_WARMUP} warm-up requests, and the gunicorn workers' peak resident memory (VmHWM, the largest "
+        f"worker) before and after them; target: under {TARGET_WORKER_MB:g} MB at every size.",
+        "",
+        "| schools | database | export | HTTP (ms) | bytes | workers' peak memory (MB) | under target |",
+        "|---:|---|---|---:|---:|---|---|",
+    ]
+    for r, e in rows:
+        ok = e["statuses"] == [200]
+        lines.append(
+            f"| {r['schools']:,} | {r['db']} | {e['export']} | {_ms(e['median_ms']) if ok else f'HTTP {e["statuses"]}'} | "
+            f"{e['bytes']:,} | {e['peak_mb_before']:.0f} → {e['peak_mb']:.0f} | {_mark(ok and e['peak_mb'] < TARGET_WORKER_MB)} |"
+        )
+    return lines
 
 
 def _scaling(results: list[dict]) -> list[str]:

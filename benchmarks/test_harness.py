@@ -30,6 +30,8 @@ def test_generate_then_measure(tmp_path):
     assert {"maturity", "maturity_by_level"} <= {d["dashboard"] for d in result["dashboards"]}
     for page in result["dashboards"]:
         assert not page.get("missing") and page["statuses"] == [200], page
+    assert [e["export"] for e in result["exports"]] == ["maturity.csv", "maturity.ods"]
+    assert all(e["statuses"] == [200] and e["bytes"] > 0 and e["peak_mb"] > 0 for e in result["exports"])
     for view in ("autosave", "bare"):
         assert result["load"][view]["requests"] > 0
         assert result["load"][view]["errors"] == 0, result["load"][view]["error_samples"]
