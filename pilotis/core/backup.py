@@ -24,6 +24,7 @@ import json
 import os
 import sqlite3
 import subprocess  # noqa: S404 — pg_dump / pg_restore, fixed argument lists
+import time
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -88,18 +89,35 @@ def _sqlite_migrations(connection) -> list[list[str]]:
 def _sqlite_backup(settings_dict, dump: Path) -> dict:
     source = _sqlite_connect(settings_dict["NAME"])
     try:
-        # One read transaction: the counts and the copied pages are the same snapshot.
-        source.execute("BEGIN")
-        counts = _sqlite_counts(source)
-        migrations = _sqlite_migrations(source)
-        target = sqlite3.connect(dump)
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-        source.execute("COMMIT")
+        for attempt in range(LOCKED_ATTEMPTS):
+            try:
+                return _sqlite_snapshot(source, dump)
+            except sqlite3.OperationalError as error:
+                # A shared-cache database (Django's in-memory test database) locks a table while
+                # it is written, and busy_timeout does not wait for that: try again shortly.
+                if "locked" not in str(error) or attempt == LOCKED_ATTEMPTS - 1:
+                    raise
+                if source.in_transaction:
+                    source.execute("ROLLBACK")
+                time.sleep(0.02)
     finally:
         source.close()
+
+
+LOCKED_ATTEMPTS = 500  # 10 s
+
+
+def _sqlite_snapshot(source, dump: Path) -> dict:
+    # One read transaction: the counts and the copied pages are the same snapshot.
+    source.execute("BEGIN")
+    counts = _sqlite_counts(source)
+    migrations = _sqlite_migrations(source)
+    target = sqlite3.connect(dump)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+    source.execute("COMMIT")
     return {"counts": counts, "migrations": migrations}
 
 

@@ -85,13 +85,15 @@ def test_a_backup_taken_during_writes_restores_whole_and_pilotis_runs_on_it(worl
     target_settings, target_url = target
     writer = Writer()
     writer.start()
-    writer.wait_for(20)
-    dump = tmp_path / "pilotis.dump"
-    manifest = backup.backup(connection.settings_dict, dump)
-    during = writer.written
-    writer.wait_for(during + 20)  # the writes went on, and go on after
-    writer.stop.set()
-    writer.join()
+    try:
+        writer.wait_for(20)
+        dump = tmp_path / "pilotis.dump"
+        manifest = backup.backup(connection.settings_dict, dump)
+        during = writer.written
+        writer.wait_for(during + 20)  # the writes went on, and go on after
+    finally:
+        writer.stop.set()
+        writer.join()
 
     # The manifest counts the backup's own snapshot: some of the writes, not those after it.
     assert 20 <= manifest["counts"]["core_auditevent"] < AuditEvent.objects.count()
