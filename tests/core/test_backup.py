@@ -162,8 +162,10 @@ def test_an_sqlite_file_in_wal_mode_is_copied_as_one_snapshot_while_written(tmp_
     thread.start()
     try:
         counted = []
+        deadline = time.monotonic() + 60
         for i in range(3):
             while len(written) < 200 * (i + 1):
+                assert thread.is_alive() and time.monotonic() < deadline, "the writer stopped writing"
                 time.sleep(0.005)
             dump = tmp_path / f"copy-{i}.sqlite3"
             manifest = backup.backup({"ENGINE": "django.db.backends.sqlite3", "NAME": str(source)}, dump)
