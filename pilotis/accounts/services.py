@@ -193,8 +193,7 @@ def deactivate_user(user, *, by, request=None) -> None:
 # --- Unused accounts (check 24) -----------------------------------------------------------------
 
 
-def _last_seen(user):
-    return user.last_login or user.date_joined
+ANONYMOUS_PREFIX = "anonyme-"
 
 
 def inactive_users(now=None):
@@ -228,9 +227,6 @@ def send_inactivity_notice(user, *, now=None) -> bool:
     User.objects.filter(pk=user.pk).update(inactivity_notice_at=now)
     audit.record(AuditAction.INACTIVITY_NOTICE, actor=None, obj=user, label="anonymise_inactive", after={"sent": sent})
     return sent
-
-
-ANONYMOUS_PREFIX = "anonyme-"
 
 
 @transaction.atomic

@@ -45,7 +45,8 @@ def forget(user) -> None:
         return
     email = user.email.lower()
     for reminder in Reminder.objects.filter(recipients__icontains=email):
-        kept = [a.strip() for a in reminder.recipients.split(",") if a.strip() and a.strip().lower() != email]
-        if len(kept) != len([a for a in reminder.recipients.split(",") if a.strip()]):
-            # Still counted as reached: it was, when it was sent.
+        addresses = [a.strip() for a in reminder.recipients.split(",") if a.strip()]
+        kept = [a for a in addresses if a.lower() != email]
+        if len(kept) < len(addresses):
+            # Never empty: the school was reached when the e-mail left, and stays counted so.
             Reminder.objects.filter(pk=reminder.pk).update(recipients=", ".join(kept) or str(ANONYMOUS_LABEL))

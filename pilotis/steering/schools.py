@@ -55,7 +55,7 @@ def sorted_by(schools, sort: str, domain_codes):
     """By name, or by a domain's level (schools that have not started come last either way)."""
     descending = sort.startswith("-")
     key = sort.lstrip("-")
-    if key in domain_codes:
+    if by_level(sort, domain_codes):
         # Schools that have not started come last in both directions.
         missing = Value(-1) if descending else Value(99)
         level = Coalesce(Cast(KeyTextTransform(key, "current__domain_levels"), IntegerField()), missing)

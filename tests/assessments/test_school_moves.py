@@ -46,12 +46,15 @@ def test_the_annuaire_import_moves_a_schools_figures_to_its_new_department(world
 
 def test_a_dry_run_or_an_unchanged_department_recounts_nothing(world, campaign, tmp_path, monkeypatch):
     call_command("import_annuaire", str(SAMPLE), stdout=io.StringIO(), stderr=io.StringIO())
+    _answer(campaign, School.objects.get(uai="0400003L"), world.dane)  # a campaign a move would recount
     recounted = []
     monkeypatch.setattr(tallies, "rebuild", recounted.append)
     moved = damaged_copy(tmp_path, {line_of("0400003L"): {"Code_departement": "033", "Libelle_departement": "Gironde"}})
     call_command("import_annuaire", str(moved), "--dry-run", stdout=io.StringIO(), stderr=io.StringIO())
     call_command("import_annuaire", str(SAMPLE), stdout=io.StringIO(), stderr=io.StringIO())
     assert recounted == []
+    call_command("import_annuaire", str(moved), stdout=io.StringIO(), stderr=io.StringIO())
+    assert recounted == [campaign]  # the same file, really moving the school: recounted once
 
 
 def test_the_admin_moves_a_schools_figures_to_its_new_department(client, world, campaign):
