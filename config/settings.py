@@ -122,13 +122,14 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-# CNIL / ANSSI: length over composition; common passwords refused.
+# CNIL / ANSSI: length over composition (no rule on which characters, not even "not only digits":
+# a long random number is a fine password); common passwords refused.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "pilotis.accounts.validators.FrenchCommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "pilotis.accounts.validators.PredictablePasswordValidator"},
     {"NAME": "pilotis.accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
 ]
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24 * 3)

@@ -57,3 +57,32 @@ class FrenchCommonPasswordValidator:
 
     def get_help_text(self):
         return _("Votre mot de passe ne peut pas être un mot courant complété de chiffres.")
+
+
+class PredictablePasswordValidator:
+    """Refuses a run ("123456789012", "abcdefghijkl") or a short pattern repeated
+    ("121212121212", "azeazeazeaze"): the first guesses of any attacker, whatever their
+    characters. Not a composition rule: a long random number is accepted."""
+
+    def validate(self, password, user=None):
+        plain = password.lower()
+        steps = {ord(b) - ord(a) for a, b in zip(plain, plain[1:], strict=False)}
+        # A run steps by +1 or -1 each time (digits wrap from 9 to 0 in "…7890123").
+        run = (len(steps) == 1 and steps <= {1, -1}) or (plain.isdigit() and _is_digit_run(plain))
+        repeated = any(len(plain) % n == 0 and plain == plain[:n] * (len(plain) // n) for n in range(1, 5))
+        if run or repeated:
+            raise ValidationError(
+                _(
+                    "Ce mot de passe est trop prévisible (suite ou motif répété) : choisissez plutôt une phrase de passe."
+                ),
+                code="password_too_common",
+            )
+
+    def get_help_text(self):
+        return _("Votre mot de passe ne peut pas être une suite ou un motif répété.")
+
+
+def _is_digit_run(digits: str) -> bool:
+    """1234567890123 or 0987654321098: each digit follows (or precedes) the last, modulo 10."""
+    steps = {(int(b) - int(a)) % 10 for a, b in zip(digits, digits[1:], strict=False)}
+    return steps in ({1}, {9})

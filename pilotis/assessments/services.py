@@ -215,7 +215,7 @@ def _record(assessment, school, indicator, *, status, comment, by, seen_revision
         assessment.last_activity_at = now
     tallies.answer_changed(
         assessment,
-        school.department_id,
+        school,
         indicator,
         old_status=answer.status,
         new_status=status,
@@ -246,7 +246,7 @@ def validate_assessment(assessment, *, by, request=None) -> Assessment:
     assessment.validated_at = now
     assessment.last_activity_at = now
     assessment.save(update_fields=["state", "validated_by", "validated_by_label", "validated_at", "last_activity_at"])
-    tallies.validation_changed(assessment, assessment.school.department_id, +1)
+    tallies.validation_changed(assessment, assessment.school, +1)
     audit.record(
         AuditAction.ASSESSMENT_VALIDATED,
         actor=by,
@@ -274,7 +274,7 @@ def reopen_assessment(assessment, *, by, request=None) -> Assessment:
     assessment.validated_at = None
     assessment.last_activity_at = timezone.now()
     assessment.save(update_fields=["state", "validated_by", "validated_by_label", "validated_at", "last_activity_at"])
-    tallies.validation_changed(assessment, assessment.school.department_id, -1)
+    tallies.validation_changed(assessment, assessment.school, -1)
     audit.record(
         AuditAction.ASSESSMENT_REOPENED,
         actor=by,

@@ -3,9 +3,9 @@
 from django.dispatch import receiver
 
 from pilotis.assessments import tallies
-from pilotis.territories.signals import schools_moved
+from pilotis.territories.signals import schools_regrouped
 
 
-@receiver(schools_moved, dispatch_uid="assessments.schools_moved")
-def recount_after_a_move(sender, moves, **kwargs):
-    tallies.schools_moved([school_id for school_id, _old, _new in moves])
+@receiver(schools_regrouped, dispatch_uid="assessments.schools_regrouped")
+def recount_after_a_regrouping(sender, school_ids, **kwargs):
+    tallies.schools_regrouped(school_ids)

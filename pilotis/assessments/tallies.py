@@ -5,9 +5,13 @@ schools × 81 indicators): the services of this app call `answer_changed` and `v
 inside their transaction, which move a few counters with `UPDATE … SET n = n + 1`. Those updates
 are atomic on every database, so concurrent saves in one département cannot lose a count.
 
+Only open schools are counted: the dashboards compare the figures with the territory's open
+schools, so a closed school's assessment (still readable on its own page) leaves them, and
+closing or reopening a school recounts its campaigns like a move of département does.
+
 `compute` recomputes the same figures from the raw answers, `rebuild` replaces the stored ones
-with them (after a bulk load, or should a school move to another département), and the tests
-check after random sequences of saves that the two agree.
+with them (after a bulk load, or should a school move, close or reopen), and the tests check
+after random sequences of saves that the two agree.
 """
 
 from collections import Counter
@@ -102,7 +106,7 @@ def _move_school(campaign_id: int, department_id: int, domain_id: int, old_level
 
 def answer_changed(
     assessment,
-    department_id: int,
+    school,
     indicator,
     *,
     old_status: str,
@@ -113,7 +117,9 @@ def answer_changed(
     new_answered: int,
 ) -> None:
     """Moves the counters for one answer's change (call it in the saving transaction)."""
-    campaign_id = assessment.campaign_id
+    if not school.is_open:
+        return
+    campaign_id, department_id = assessment.campaign_id, school.department_id
     if old_status != new_status:
         deltas = Counter()
         if old_status:
@@ -142,10 +148,12 @@ def answer_changed(
             )
 
 
-def validation_changed(assessment, department_id: int, delta: int) -> None:
+def validation_changed(assessment, school, delta: int) -> None:
     """Validating (+1) or reopening (-1): levels cannot change while validated, so the
     assessment's stored levels are the ones to count."""
-    campaign_id = assessment.campaign_id
+    if not school.is_open:
+        return
+    campaign_id, department_id = assessment.campaign_id, school.department_id
     _bump(CampaignTally, campaign_id, department_id, {"validated": delta})
     referential_id = assessment.campaign.referential_id
     for domain_id, code in Domain.objects.filter(version=referential_id).values_list("pk", "code"):
@@ -210,7 +218,7 @@ def stored(campaign) -> Figures:
 
 def compute(campaign) -> Figures:
     """The same figures, from the raw answers and the assessments' stored levels."""
-    assessments = Assessment.objects.filter(campaign=campaign)
+    assessments = Assessment.objects.filter(campaign=campaign, school__is_open=True)
     started = Q(answered_count__gt=0)
     campaigns = {
         row["school__department_id"]: (row["started"], row["validated"])
@@ -221,7 +229,7 @@ def compute(campaign) -> Figures:
     }
     indicators = {
         (row["assessment__school__department_id"], row["indicator_id"]): (row["d"], row["p"], row["n"])
-        for row in Answer.objects.filter(assessment__campaign=campaign)
+        for row in Answer.objects.filter(assessment__campaign=campaign, assessment__school__is_open=True)
         .exclude(status="")
         .values("assessment__school__department_id", "indicator_id")
         .annotate(
@@ -244,10 +252,11 @@ def compute(campaign) -> Figures:
     return Figures(campaigns, indicators, levels).without_zeros()
 
 
-def schools_moved(school_ids) -> list:
-    """Schools changed département: the campaigns they have an assessment in are recounted. A
-    campaign is one académie's (a few hundred to 1,500 schools: a fraction of a second); a move
-    is rare (the annuaire's yearly import, the admin), so exactness beats a cleverer update."""
+def schools_regrouped(school_ids) -> list:
+    """Schools changed département, closed or reopened: the campaigns they have an assessment in
+    are recounted. A campaign is one académie's (a few hundred to 1,500 schools: a fraction of a
+    second); such a change is rare (the annuaire's yearly import, the admin), so exactness beats
+    a cleverer update."""
     campaigns = list(Campaign.objects.filter(assessments__school_id__in=school_ids).distinct().order_by("pk"))
     for campaign in campaigns:
         rebuild(campaign)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from pilotis.territories.models import Academy, Department, School
-from pilotis.territories.signals import schools_moved
+from pilotis.territories.signals import schools_regrouped
 
 
 @admin.register(Academy)
@@ -26,7 +26,7 @@ class SchoolAdmin(admin.ModelAdmin):
     raw_id_fields = ["department"]
 
     def save_model(self, request, obj, form, change):
-        before = School.objects.filter(pk=obj.pk).values_list("department_id", flat=True).first() if change else None
+        before = School.objects.filter(pk=obj.pk).values_list("department_id", "is_open").first() if change else None
         super().save_model(request, obj, form, change)
-        if change and before != obj.department_id:
-            schools_moved.send(sender=School, moves=[(obj.pk, before, obj.department_id)])
+        if change and before != (obj.department_id, obj.is_open):
+            schools_regrouped.send(sender=School, school_ids=[obj.pk])

@@ -33,7 +33,7 @@ from pilotis.core.audit import record
 from pilotis.core.enums import AuditAction
 from pilotis.territories.enums import PriorityEducation, SchoolKind, Sector
 from pilotis.territories.models import UAI_RE, Academy, Department, School, uai_check_letter
-from pilotis.territories.signals import schools_moved
+from pilotis.territories.signals import schools_regrouped
 
 BATCH_SIZE = 1000
 # Rejected lines kept in the report (the total is always counted); enough to fix a file.
@@ -683,9 +683,10 @@ class _Territories:
 
 
 def _write_batch(batch: list[_Line], territories: _Territories, report: ImportReport, dry_run: bool) -> list:
-    """Writes one batch; returns the moves of schools to another département (see signals)."""
+    """Writes one batch; returns the ids of the schools that changed département, closed or
+    reopened (see signals)."""
     existing = {s.uai: s for s in School.objects.filter(uai__in=[line.uai for line in batch])}
-    to_create, to_update, moves = [], [], []
+    to_create, to_update, regrouped = [], [], []
     for line in batch:
         department = territories.department(line)
         school = existing.get(line.uai)
@@ -693,8 +694,8 @@ def _write_batch(batch: list[_Line], territories: _Territories, report: ImportRe
             to_create.append(School(uai=line.uai, department=department, **line.values))
             continue
         changed = school.department_id != department.pk
-        if changed:
-            moves.append((school.pk, school.department_id, department.pk))
+        if changed or school.is_open != line.values["is_open"]:
+            regrouped.append(school.pk)
         for name, value in line.values.items():
             if getattr(school, name) != value:
                 setattr(school, name, value)
@@ -711,13 +712,13 @@ def _write_batch(batch: list[_Line], territories: _Territories, report: ImportRe
             School.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
         if to_update:
             School.objects.bulk_update(to_update, UPDATE_FIELDS, batch_size=BATCH_SIZE)
-    return moves
+    return regrouped
 
 
 def _write(path, scope, include_ecoles, plan: "_Plan", report, dry_run, progress) -> None:
     territories = _Territories(report, dry_run)
     batch: list[_Line] = []
-    moves = []
+    regrouped = []
     written = 0
     for event in _events(path, scope, include_ecoles, _("Écriture"), progress):
         if event[0] != "ok" or not plan.keeps(event[1], event[2].uai):
@@ -725,16 +726,16 @@ def _write(path, scope, include_ecoles, plan: "_Plan", report, dry_run, progress
         written += 1
         batch.append(event[2])
         if len(batch) >= BATCH_SIZE:
-            moves += _write_batch(batch, territories, report, dry_run)
+            regrouped += _write_batch(batch, territories, report, dry_run)
             batch = []
     if batch:
-        moves += _write_batch(batch, territories, report, dry_run)
+        regrouped += _write_batch(batch, territories, report, dry_run)
     if written != plan.expected:
         # The file changed between the two passes: nothing of this run may stay.
         raise AnnuaireFormatError(_("Le fichier a été modifié pendant l'import : relancez l'import."))
-    if moves and not dry_run:
+    if regrouped and not dry_run:
         # Once for the whole file: each campaign concerned is recounted once.
-        schools_moved.send(sender=School, moves=moves)
+        schools_regrouped.send(sender=School, school_ids=regrouped)
 
 
 class _Plan:

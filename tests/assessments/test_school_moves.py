@@ -1,5 +1,6 @@
-"""A school that changes département takes its figures along: the dashboards' counters are kept
-per département, and a move (the annuaire import, the admin) recounts the campaigns concerned."""
+"""A school that changes département takes its figures along, and a school that closes leaves
+them: the dashboards' counters are kept per département over the open schools, and a move or a
+closure (the annuaire import, the admin) recounts the campaigns concerned."""
 
 import io
 
@@ -44,6 +45,23 @@ def test_the_annuaire_import_moves_a_schools_figures_to_its_new_department(world
     assert tallies.stored(campaign) == tallies.compute(campaign)
 
 
+def test_the_annuaire_import_closing_a_school_takes_it_out_of_the_figures(world, campaign, tmp_path):
+    call_command("import_annuaire", str(SAMPLE), stdout=io.StringIO(), stderr=io.StringIO())
+    school = School.objects.get(uai="0400003L")
+    _answer(campaign, school, world.dane, validate_by=world.dane)
+    assert _started(campaign, world.landes) == (1, 1)
+
+    closed = damaged_copy(tmp_path, {line_of("0400003L"): {"etat": "FERME"}})
+    call_command("import_annuaire", str(closed), stdout=io.StringIO(), stderr=io.StringIO())
+    assert not School.objects.get(uai="0400003L").is_open
+    assert _started(campaign, world.landes) == (0, 0)
+    assert tallies.stored(campaign) == tallies.compute(campaign)
+
+    call_command("import_annuaire", str(SAMPLE), stdout=io.StringIO(), stderr=io.StringIO())  # open again
+    assert _started(campaign, world.landes) == (1, 1)
+    assert tallies.stored(campaign) == tallies.compute(campaign)
+
+
 def test_a_dry_run_or_an_unchanged_department_recounts_nothing(world, campaign, tmp_path, monkeypatch):
     call_command("import_annuaire", str(SAMPLE), stdout=io.StringIO(), stderr=io.StringIO())
     _answer(campaign, School.objects.get(uai="0400003L"), world.dane)  # a campaign a move would recount
@@ -71,4 +89,9 @@ def test_the_admin_moves_a_schools_figures_to_its_new_department(client, world, 
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
 
     assert (_started(campaign, world.landes), _started(campaign, world.pyrenees)) == ((0, 0), (1, 0))
+    assert tallies.stored(campaign) == tallies.compute(campaign)
+
+    data["is_open"] = ""  # the administrator closes it
+    assert client.post(url, data).status_code == 302
+    assert _started(campaign, world.pyrenees) == (0, 0)
     assert tallies.stored(campaign) == tallies.compute(campaign)

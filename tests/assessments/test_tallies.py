@@ -9,14 +9,36 @@ from hypothesis import strategies as st
 
 from pilotis.assessments import services, tallies
 from pilotis.assessments.enums import AnswerStatus
-from pilotis.assessments.models import Assessment, CampaignTally, IndicatorTally, LevelTally
+from pilotis.assessments.levels import level_reached
+from pilotis.assessments.models import Answer, Assessment, CampaignTally, IndicatorTally, LevelTally
 from pilotis.referential.models import Indicator
+from pilotis.territories.models import School
+from pilotis.territories.signals import schools_regrouped
 
 STATUSES = ["", *AnswerStatus.values]
 
-# One step: (school index, indicator index, status) for a save; ("validate"|"reopen", school index).
+# One step: (school index, indicator index, status) for a save; ("validate"|"reopen", school
+# index); ("close_or_open", school index): the annuaire closes the school, or opens it again.
 save_step = st.tuples(st.integers(0, 1), st.integers(0, 11), st.sampled_from(STATUSES))
-state_step = st.tuples(st.sampled_from(["validate", "reopen"]), st.integers(0, 1))
+state_step = st.tuples(st.sampled_from(["validate", "reopen", "close_or_open"]), st.integers(0, 1))
+
+
+def _toggle_open(school) -> None:
+    """What the annuaire import does to a school it finds closed (or open again)."""
+    school.is_open = not school.is_open
+    School.objects.filter(pk=school.pk).update(is_open=school.is_open)
+    schools_regrouped.send(sender=School, school_ids=[school.pk])
+
+
+def _levels_from_answers(assessment) -> dict[str, int]:
+    """Each domain's level recomputed from the stored answers (DESIGN.md's rule)."""
+    indicators = Indicator.objects.filter(version=assessment.campaign.referential).select_related("domain")
+    statuses = dict(Answer.objects.filter(assessment=assessment).values_list("indicator__code", "status"))
+    levels = {}
+    for domain in {i.domain.code for i in indicators}:
+        of_domain = {i.code: i.level for i in indicators if i.domain.code == domain}
+        levels[domain] = level_reached(of_domain, statuses)
+    return levels
 
 
 @pytest.mark.django_db
@@ -31,6 +53,9 @@ def test_counters_follow_any_sequence_of_saves(world, campaign, steps):
         .order_by("domain__code", "level", "position")[:12]
     )
     for step in steps:
+        if step[0] == "close_or_open":
+            _toggle_open(schools[step[1]])
+            continue
         if step[0] in ("validate", "reopen"):
             assessment = Assessment.objects.filter(campaign=campaign, school=schools[step[1]]).first()
             if assessment is None:
@@ -47,6 +72,11 @@ def test_counters_follow_any_sequence_of_saves(world, campaign, steps):
         with contextlib.suppress(services.AssessmentClosed):  # validated meanwhile: refused, nothing counted
             services.save_answer(campaign, school, indicator, status=status, comment="", by=world.rupn_a)
     assert tallies.stored(campaign) == tallies.compute(campaign)
+    # The counters are built on each assessment's stored levels: those must be the answers' own.
+    for assessment in Assessment.objects.filter(campaign=campaign).select_related("campaign__referential"):
+        stored = {code: level for code, level in assessment.domain_levels.items() if level}
+        recomputed = {code: level for code, level in _levels_from_answers(assessment).items() if level}
+        assert stored == recomputed
 
 
 def test_counters_of_a_school_that_starts_then_clears_its_answers(world, campaign, indicator):
@@ -109,3 +139,28 @@ def test_a_level_move_after_a_rebuild_that_left_level_rows_out(world, campaign):
     assert tallies.stored(campaign) == tallies.compute(campaign)
     services.save_answer(campaign, world.school_a, last, status=AnswerStatus.NOT_DONE, comment="", by=world.rupn_a)
     assert tallies.stored(campaign) == tallies.compute(campaign)
+
+
+def test_a_closed_school_leaves_the_figures_and_comes_back_when_reopened(world, campaign, indicator):
+    """The dashboards' totals are the territory's open schools: a school closed by the annuaire
+    after it started must leave the counters, or a tile would count a school no list shows."""
+    services.save_answer(campaign, world.school_a, indicator, status=AnswerStatus.DONE, comment="", by=world.rupn_a)
+    assert CampaignTally.objects.get(campaign=campaign, department=world.landes).started == 1
+
+    _toggle_open(world.school_a)
+    assert tallies.stored(campaign) == tallies.compute(campaign)
+    assert not CampaignTally.objects.filter(campaign=campaign, department=world.landes, started__gt=0).exists()
+    assert not IndicatorTally.objects.filter(campaign=campaign, done__gt=0).exists()
+    # A save on the closed school's page is kept (it is still the school's work) but not counted.
+    other = Indicator.objects.filter(version=campaign.referential).exclude(pk=indicator.pk).first()
+    services.save_answer(campaign, world.school_a, other, status=AnswerStatus.DONE, comment="", by=world.rupn_a)
+    assert tallies.stored(campaign) == tallies.compute(campaign)
+    assert not IndicatorTally.objects.filter(campaign=campaign, done__gt=0).exists()
+
+    _toggle_open(world.school_a)
+    assert tallies.stored(campaign) == tallies.compute(campaign)
+    assert CampaignTally.objects.get(campaign=campaign, department=world.landes).started == 1
+    assert set(IndicatorTally.objects.filter(campaign=campaign, done=1).values_list("indicator", flat=True)) == {
+        indicator.pk,
+        other.pk,
+    }
