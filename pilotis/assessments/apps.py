@@ -7,4 +7,4 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Autodiagnostic SCHÉMATIC"
 
     def ready(self):
-        from pilotis.assessments import personal_data, signals  # noqa: F401
+        from pilotis.assessments import panels, personal_data, signals  # noqa: F401

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from pilotis.core.guards import guarded
+from pilotis.core.panels import panels_for
 from pilotis.core.roles import SchoolRole
 from pilotis.core.scope import scope_of
 from pilotis.territories.forms import SchoolFilterForm
@@ -51,5 +52,6 @@ def school_detail(request, school):
             "direction": direction,
             "referents": referents,
             "team_size": len(memberships),
+            "panels": panels_for(request, school),
         },
     )
