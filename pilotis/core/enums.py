@@ -32,4 +32,5 @@ class AuditAction(models.TextChoices):
     LETTER_ACCEPTED = "letter_accepted", _("Lettre de mission acceptée")
     LETTER_RETURNED = "letter_returned", _("Lettre de mission renvoyée")
     LETTER_SIGNED = "letter_signed", _("Lettre de mission signée")
+    LETTER_PRESENTED = "letter_presented", _("Dates de présentation de la lettre de mission enregistrées")
     CATALOGUE_CHANGED = "catalogue_changed", _("Catalogue des missions modifié")

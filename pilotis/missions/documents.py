@@ -82,14 +82,20 @@ def _school(school) -> dict:
     }
 
 
-def _designation(designation) -> dict:
+def _designation(letter) -> dict:
+    """The period is the letter's own (a signed letter keeps it whatever the designation becomes); an
+    early end of the designation is a later fact, told apart."""
+    designation = letter.designation
+    starts_on, ends_on = letter.period
+    ended_on = designation.ends_on if designation.ended_early else None
     return {
         "rupn": designation.user_label,
         "school_year": designation.school_year,
-        "starts_on": designation.starts_on,
-        "ends_on": designation.ends_on,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
         "ended_early": designation.ended_early,
-        "period": _period(designation.starts_on, designation.ends_on),
+        "ended_on": day(ended_on),
+        "period": _period(starts_on, ends_on),
     }
 
 
@@ -187,7 +193,7 @@ def _signatures(letter) -> dict:
 
 def letter_context(letter, *, show_imp: bool) -> dict:
     """Everything both documents print, as plain values; `imp` is None unless `show_imp`."""
-    school, designation = _school(letter.school), _designation(letter.designation)
+    school, designation = _school(letter.school), _designation(letter)
     missions = list(letter.missions.all())
     rows = review_rows(letter)
     start, end = review_period(letter)
@@ -278,7 +284,8 @@ ODT_STYLES = [
         "Pilotis_Heading_2",
         parent="Heading_20_2",
         outline=2,
-        text='style:font-name="Liberation Sans" fo:font-size="10.5pt" fo:font-weight="bold" fo:color="#161616"',
+        text='style:font-name="Liberation Sans" fo:font-size="10.5pt" fo:font-weight="bold" fo:font-style="normal" '
+        'fo:color="#161616"',
         paragraph='fo:margin-top="0.25cm" fo:margin-bottom="0.1cm" fo:keep-with-next="always"',
     ),
     _paragraph_style("Pilotis_Annex", parent="Pilotis_Heading_1", outline=1, paragraph='fo:break-before="page"'),
@@ -349,6 +356,13 @@ def _odt_letterhead(document, context):
     document.insert_style(page)
 
 
+def _heading(level: int, text: str, style: str) -> Header:
+    """odfdo's `Header` drops its `style` argument (3.27: the assignment is commented out): set it after."""
+    heading = Header(level, text)
+    heading.style = style
+    return heading
+
+
 def _odt_table(name: str, widths: list[str], head: list[str], rows: list[list[str]]):
     table = Table(name, style="PilotisTable")
     for index, _width in enumerate(widths):
@@ -398,6 +412,12 @@ def _odt_opening(body, context):
         body.append(Paragraph(_draft_notice(context), style="Pilotis_Draft"))
     for text in context["preamble"]:
         body.append(Paragraph(text))
+    if designation["ended_early"]:
+        body.append(Paragraph(_ended_early_notice(context), style="Pilotis_Muted"))
+
+
+def _ended_early_notice(context) -> str:
+    return _("La désignation a pris fin en cours d’année, le %(day)s.") % {"day": context["designation"]["ended_on"]}
 
 
 def _draft_notice(context) -> str:
@@ -405,15 +425,15 @@ def _draft_notice(context) -> str:
 
 
 def _odt_missions(body, context):
-    body.append(Header(1, _("Missions confiées"), style="Pilotis_Heading_1"))
+    body.append(_heading(1, _("Missions confiées"), "Pilotis_Heading_1"))
     for group in context["headings"]:
-        body.append(Header(2, group["label"], style="Pilotis_Heading_2"))
+        body.append(_heading(2, group["label"], "Pilotis_Heading_2"))
         body.append(List([_odt_mission_item(m) for m in group["missions"]], style="List_20_1"))
     if not context["headings"]:
         body.append(Paragraph(_("Aucune mission n’a encore été choisie."), style="Pilotis_Muted"))
-    body.append(Header(1, _("Les quatre fonctions du référent"), style="Pilotis_Heading_1"))
+    body.append(_heading(1, _("Les quatre fonctions du référent"), "Pilotis_Heading_1"))
     for function in context["functions"]:
-        body.append(Header(2, function["label"], style="Pilotis_Heading_2"))
+        body.append(_heading(2, function["label"], "Pilotis_Heading_2"))
         if function["missions"]:
             body.append(List(function["missions"], style="List_20_1"))
         else:
@@ -423,29 +443,29 @@ def _odt_missions(body, context):
 
 
 def _odt_means(body, context):
-    body.append(Header(1, _("Moyens mis à disposition"), style="Pilotis_Heading_1"))
+    body.append(_heading(1, _("Moyens mis à disposition"), "Pilotis_Heading_1"))
     for label, value in context["means"]:
-        body.append(Header(2, label, style="Pilotis_Heading_2"))
+        body.append(_heading(2, label, "Pilotis_Heading_2"))
         _odt_texts(body, value, _("Non précisé."))
-    body.append(Header(1, _("Formation"), style="Pilotis_Heading_1"))
+    body.append(_heading(1, _("Formation"), "Pilotis_Heading_1"))
     _odt_texts(body, context["training"], _("Aucune formation n’est précisée."))
-    body.append(Header(1, _("Participation aux instances"), style="Pilotis_Heading_1"))
+    body.append(_heading(1, _("Participation aux instances"), "Pilotis_Heading_1"))
     body.append(List(context["memberships"], style="List_20_1"))
 
 
 def _odt_terms(body, context):
     """The indicators followed, the IMP (only if shown), the free text."""
-    body.append(Header(1, _("Indicateurs suivis"), style="Pilotis_Heading_1"))
+    body.append(_heading(1, _("Indicateurs suivis"), "Pilotis_Heading_1"))
     if context["indicators"]:
         items = [f"{i.code} — {i.statement}" for i in context["indicators"]]
         body.append(List(items, style="List_20_1"))
     else:
         body.append(Paragraph(_("Aucun indicateur n’est suivi."), style="Pilotis_Muted"))
     if context["imp"]:
-        body.append(Header(1, _("Indemnité pour mission particulière"), style="Pilotis_Heading_1"))
+        body.append(_heading(1, _("Indemnité pour mission particulière"), "Pilotis_Heading_1"))
         body.append(Paragraph(_imp_sentence(context)))
     if context["free_text"]:
-        body.append(Header(1, _("Dispositions particulières"), style="Pilotis_Heading_1"))
+        body.append(_heading(1, _("Dispositions particulières"), "Pilotis_Heading_1"))
         _odt_texts(body, context["free_text"], "")
 
 
@@ -480,10 +500,10 @@ def _presentation_lines(context) -> list[str]:
 
 
 def _odt_closing(body, context):
-    body.append(Header(1, _("Signatures"), style="Pilotis_Heading_1"))
+    body.append(_heading(1, _("Signatures"), "Pilotis_Heading_1"))
     for line in _signature_lines(context):
         body.append(Paragraph(line))
-    body.append(Header(1, _("Présentation aux instances"), style="Pilotis_Heading_1"))
+    body.append(_heading(1, _("Présentation aux instances"), "Pilotis_Heading_1"))
     for line in _presentation_lines(context):
         body.append(Paragraph(line))
 
@@ -496,7 +516,7 @@ ANNEX_WIDTHS = ["2.2cm", "8.8cm", "3cm", "3cm"]
 
 
 def _odt_annex(body, context):
-    body.append(Header(1, _("Annexe — bilan de fin d’année"), style="Pilotis_Annex"))
+    body.append(_heading(1, _("Annexe — bilan de fin d’année"), "Pilotis_Annex"))
     body.append(Paragraph(_review_period_text(context)))
     rows = [
         [row.indicator.code, row.indicator.statement, row.start_label, row.end_label]

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +10,14 @@ from pilotis.core.scope import scope_of
 from pilotis.missions.enums import LetterState, MissionHeading, MissionPriority, RupnFunction
 from pilotis.referential.models import Indicator
 from pilotis.territories.models import Academy, School
+
+
+def heading_rank():
+    """The headings in the seed's order (their codes sort otherwise): for the catalogue and the letters."""
+    return Case(
+        *(When(heading=heading, then=Value(rank)) for rank, heading in enumerate(MissionHeading.values)),
+        output_field=IntegerField(),
+    )
 
 
 class Designation(models.Model):
@@ -81,7 +89,7 @@ class CatalogueEntry(models.Model):
     class Meta:
         verbose_name = _("mission du catalogue")
         verbose_name_plural = _("catalogue des missions")
-        ordering = ["heading", "position", "pk"]
+        ordering = [heading_rank(), "position", "pk"]
 
     def __str__(self):
         return self.text[:80]
@@ -104,8 +112,14 @@ class MissionLetter(models.Model):
     digital_commission = models.BooleanField(_("membre de la commission numérique"), default=True)
     free_text = models.TextField(_("texte libre"), max_length=5000, blank=True)
     indicators = models.ManyToManyField(Indicator, blank=True, related_name="+", verbose_name=_("indicateurs suivis"))
-    # The IMP as the letter states it: copied from the designation while the letter may change.
+    # The IMP and the period as the letter states them: copied from the designation while the letter is
+    # open, kept once signed. Null period: a row written in bulk without it (`period` falls back).
     imp_amount = models.DecimalField(_("IMP annuelle (€)"), max_digits=7, decimal_places=2)
+    starts_on = models.DateField(_("début de la mission"), null=True, blank=True)
+    ends_on = models.DateField(_("fin de la mission"), null=True, blank=True)
+    # Set when the designation's IMP or period changed under a proposed or accepted letter, which went
+    # back to draft: the page says why it must be proposed and accepted again.
+    designation_changed_at = models.DateTimeField(null=True, blank=True)
 
     proposed_at = models.DateTimeField(null=True, blank=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -148,6 +162,11 @@ class MissionLetter(models.Model):
         return self.designation.school_year
 
     @property
+    def period(self) -> tuple:
+        """(first day, last day) as the letter states them."""
+        return (self.starts_on or self.designation.starts_on, self.ends_on or self.designation.ends_on)
+
+    @property
     def is_editable(self) -> bool:
         return self.state in LetterState.editable()
 
@@ -169,7 +188,7 @@ class LetterMission(models.Model):
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["heading", "position", "pk"]
+        ordering = [heading_rank(), "position", "pk"]
         constraints = [models.UniqueConstraint(fields=["letter", "entry"], name="letter_mission_unique_entry")]
 
     def __str__(self):

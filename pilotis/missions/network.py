@@ -9,8 +9,9 @@ The IMP amount is personal (perms.can_see_imp) and never part of the network: de
 with `values()` into `Referent` rows that do not carry it, so no page or export can show it.
 
 The rule for the state filter and the counts, per school and school year, reading only the
-designations *in force* (those of the year not ended early; one ended early is still listed, as
-« terminée »):
+designations *in force* on the year's day of reference — today for the running year, the last day
+of a past year, the first of a year to come — that is, not ended early and whose period holds that
+day (one ended, early or as planned, is still listed, as « terminée »):
 - « sans RUPN »: no designation in force;
 - « lettre signée »: at least one designation in force, and every one of them has a signed letter;
 - « sans lettre signée »: at least one designation in force lacks a signed letter.
@@ -23,12 +24,14 @@ aggregate grouped by département); the designations of a page's schools are one
 whatever the number of schools.
 """
 
+import datetime
 from dataclasses import dataclass
 from itertools import islice
 
 import vobject
 from django import forms
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +41,7 @@ from pilotis.core.school_years import current_school_year
 from pilotis.core.scope import scope_of
 from pilotis.missions.enums import LetterState
 from pilotis.missions.models import Designation, MissionLetter
+from pilotis.missions.services import school_year_bounds
 from pilotis.territories.forms import SchoolFilterForm
 from pilotis.territories.models import Department, School
 
@@ -92,8 +96,17 @@ def years_for(user) -> list[str]:
 # --- Designations in force and their letters ---------------------------------------------------
 
 
+def reference_day(year) -> datetime.date:
+    """The day on which a year's designations are in force or not: today, within the year's bounds."""
+    first, last = school_year_bounds(year)
+    return min(max(timezone.localdate(), first), last)
+
+
 def _in_force(year):
-    return Designation.objects.filter(school=OuterRef("pk"), school_year=year, ended_early=False)
+    day = reference_day(year)
+    return Designation.objects.filter(
+        school=OuterRef("pk"), school_year=year, ended_early=False, starts_on__lte=day, ends_on__gte=day
+    )
 
 
 def _signed_letter():
@@ -132,6 +145,20 @@ class Referent:
     ended_early: bool
     letter_state: str | None  # the latest letter's, None when there is none
     has_signed: bool
+    day: datetime.date  # the year's day of reference (`reference_day`)
+
+    @property
+    def is_over(self) -> bool:
+        return self.ended_early or self.ends_on < self.day
+
+    @property
+    def is_upcoming(self) -> bool:
+        return not self.is_over and self.starts_on > self.day
+
+    @property
+    def in_force(self) -> bool:
+        """The rule of `_in_force`, for one row."""
+        return not self.is_over and not self.is_upcoming
 
     @property
     def period(self) -> str:
@@ -139,7 +166,11 @@ class Referent:
             "start": date_format(self.starts_on, "SHORT_DATE_FORMAT"),
             "end": date_format(self.ends_on, "SHORT_DATE_FORMAT"),
         }
-        return f"{text} ({_('terminée')})" if self.ended_early else text
+        if self.is_over:
+            return f"{text} ({_('terminée')})"
+        if self.is_upcoming:
+            return f"{text} ({_('à venir')})"
+        return text
 
     @property
     def letter_label(self) -> str:
@@ -153,6 +184,7 @@ class Referent:
 
 def referents_of(school_ids, year) -> dict[int, list[Referent]]:
     """The designations of the year of the given schools, by school id: one query."""
+    day = reference_day(year)
     latest = MissionLetter.objects.filter(designation=OuterRef("pk")).order_by("-created_at", "-pk")
     rows = (
         Designation.objects.filter(school_id__in=list(school_ids), school_year=year)
@@ -185,6 +217,7 @@ def referents_of(school_ids, year) -> dict[int, list[Referent]]:
                 ended_early=row["ended_early"],
                 letter_state=row["letter_state"],
                 has_signed=row["has_signed"],
+                day=day,
             )
         )
     return out
@@ -379,7 +412,7 @@ def as_vcards(network: Network) -> bytes:
     cards = []
     for school, referents in network.all_rows():
         for referent in referents:
-            if referent.ended_early:
+            if not referent.in_force:
                 continue
             card = vobject.vCard()
             card.add("n").value = vobject.vcard.Name(

@@ -45,16 +45,18 @@ def letter_abilities(user, letter) -> dict[str, bool]:
     direction = can_manage_mission(user, school)
     rupn = is_designated(user, letter.designation)
     state = letter.state
+    # A designation ended during the year takes no more letter (services._require_running).
+    running = not letter.designation.ended_early
     return {
         "read": can_read_letter(user, letter),
         "see_imp": can_see_imp(user, letter.designation),
         "edit": direction and state in LetterState.editable(),
-        "propose": direction and state in LetterState.editable(),
+        "propose": direction and running and state in LetterState.editable(),
         "withdraw": direction and state in {LetterState.PROPOSED, LetterState.ACCEPTED},
         # The RUPN answers for themself: the direction cannot accept in their place, nor they sign.
-        "accept": rupn and state == LetterState.PROPOSED,
+        "accept": rupn and running and state == LetterState.PROPOSED,
         "send_back": rupn and state == LetterState.PROPOSED,
-        "sign": direction and state == LetterState.ACCEPTED,
+        "sign": direction and running and state == LetterState.ACCEPTED,
         "record_presentations": direction and state == LetterState.SIGNED,
         "supersede": direction and state == LetterState.SIGNED,
     }

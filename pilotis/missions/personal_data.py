@@ -34,6 +34,8 @@ def letters(user) -> list[dict]:
         {
             _("établissement"): letter.school.name,
             _("année scolaire"): letter.designation.school_year,
+            _("du"): when(letter.period[0]),
+            _("au"): when(letter.period[1]),
             _("état"): letter.get_state_display(),
             _("missions"): [
                 f"{m.get_heading_display()} — {m.get_function_display()} — {m.text} ({m.get_priority_display()})"

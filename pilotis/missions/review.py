@@ -1,5 +1,5 @@
 """The end-of-year review of a letter: each indicator it names, at the start and at the end of the
-designation's period, as the school's self-assessments answered it."""
+letter's period, as the school's self-assessments answered it."""
 
 import datetime
 from dataclasses import dataclass
@@ -36,10 +36,14 @@ class ReviewRow:
 
 
 def review_period(letter) -> tuple[datetime.date, datetime.date]:
-    """From the designation's first day to its last, or to today while the year runs."""
+    """From the letter's first day to its last — or to the day the designation ended, if it ended
+    early — or to today while the year runs."""
+    first, last = letter.period
     designation = letter.designation
-    end = min(designation.ends_on, timezone.localdate())
-    return designation.starts_on, max(end, designation.starts_on)  # a year not begun yet: one day
+    if designation.ended_early:
+        last = min(last, designation.ends_on)
+    end = min(last, timezone.localdate())
+    return first, max(end, first)  # a year not begun yet: one day
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:

@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -71,6 +72,11 @@ def _designation_state(designation) -> dict:
     }
 
 
+def _require(allowed: bool):
+    if not allowed:
+        raise PermissionDenied
+
+
 def _notify(subject, template, recipients, context):
     recipients = [address for address in recipients if address]
     if recipients:
@@ -97,25 +103,31 @@ def designate(
 ) -> Designation:
     """Designates a member of the school as RUPN for the year (or invites one by e-mail); their role
     in the school becomes RUPN, which lets them fill in the self-assessment."""
+    _require(can_manage_mission(by, school))
     _check_period(school_year, starts_on, ends_on)
     _check_imp(imp_amount)
+    if user is None and not email:
+        raise ValidationError(_("Choisissez un membre de l'équipe ou donnez l'adresse d'une personne à inviter."))
     if user is None:
-        user, _created = accounts_services.get_or_invite_user(email=email, first_name=first_name, last_name=last_name)
-    membership = SchoolMembership.objects.filter(user=user, school=school).first()
+        # Not created here: invite_member creates the account itself, so that its e-mail carries the
+        # link to choose a password (an account it finds gets "sign in as usual").
+        user = get_user_model().objects.filter(email__iexact=email).first()
+    membership = SchoolMembership.objects.filter(user=user, school=school).first() if user else None
     if membership is not None and membership.role in SchoolRole.direction():
         raise ValidationError(_("Un membre de l'équipe de direction ne peut pas être désigné RUPN."))
-    if Designation.objects.filter(school=school, user=user, school_year=school_year).exists():
+    if user and Designation.objects.filter(school=school, user=user, school_year=school_year).exists():
         raise ValidationError(_("Cette personne est déjà désignée RUPN pour cette année scolaire."))
     if membership is None:
-        accounts_services.invite_member(
+        membership = accounts_services.invite_member(
             school,
-            email=user.email,
+            email=user.email if user else email,
             role=SchoolRole.RUPN,
             first_name=first_name,
             last_name=last_name,
             by=by,
             request=request,
         )
+        user = membership.user
     elif membership.role != SchoolRole.RUPN:
         accounts_services.change_member_role(membership, role=SchoolRole.RUPN, by=by, request=request)
     designation = Designation.objects.create(
@@ -148,8 +160,11 @@ def _locked_designation(designation) -> Designation:
 
 @transaction.atomic
 def change_designation(designation, *, starts_on, ends_on, imp_amount, by, request=None) -> Designation:
-    """Changes the period or the IMP; every change of the amount is journaled (scorecard check 19)."""
+    """Changes the period or the IMP; every change of the amount is journaled (scorecard check 19).
+    A letter not yet signed states the new terms; one the RUPN was asked to accept, or had accepted,
+    goes back to draft: the RUPN never agreed to these terms. A signed letter keeps its own."""
     designation = _locked_designation(designation)
+    _require(can_manage_mission(by, designation.school))
     _check_period(designation.school_year, starts_on, ends_on)
     _check_imp(imp_amount)
     before = _designation_state(designation)
@@ -170,11 +185,36 @@ def change_designation(designation, *, starts_on, ends_on, imp_amount, by, reque
             after={"imp": str(imp_amount)},
             request=request,
         )
-        # A letter not yet signed states the designation's amount; a signed one keeps what was signed.
-        MissionLetter.objects.filter(designation=designation, state__in=LetterState.open()).update(
-            imp_amount=imp_amount, revision=F("revision") + 1
-        )
+    if after != before or old_imp != imp_amount:
+        _letters_follow(designation, by=by, request=request)
     return designation
+
+
+def _letters_follow(designation, *, by, request):
+    """The designation's open letter takes its new terms; a proposed or accepted one goes back to draft."""
+    open_letters = MissionLetter.objects.select_for_update(of=("self",)).filter(
+        designation=designation, state__in=LetterState.open()
+    )
+    for letter in open_letters:
+        letter.designation = designation  # in hand: the audit row's label reads it
+        _take_terms(letter, designation)
+        fields = ["imp_amount", "starts_on", "ends_on"]
+        was = letter.state
+        if was in {LetterState.PROPOSED, LetterState.ACCEPTED}:
+            letter.state = LetterState.DRAFT
+            letter.accepted_at, letter.accepted_by, letter.accepted_by_label = None, None, ""
+            letter.designation_changed_at = timezone.now()
+            fields += ["state", "accepted_at", "accepted_by", "accepted_by_label", "designation_changed_at"]
+        _bump(letter, *fields)
+        if letter.state != was:
+            audit.record(
+                AuditAction.LETTER_WITHDRAWN,
+                actor=by,
+                obj=letter,
+                before={"state": was},
+                after={"state": letter.state, "reason": "designation_changed"},
+                request=request,
+            )
 
 
 @transaction.atomic
@@ -182,6 +222,7 @@ def end_designation(designation, *, on, by, request=None) -> Designation:
     """Ends a designation during the year. Once it has ended, the person goes back to being a member of
     the team, unless another designation of theirs in the school is still running."""
     designation = _locked_designation(designation)
+    _require(can_manage_mission(by, designation.school))
     if on < designation.starts_on or on > designation.ends_on:
         raise ValidationError(
             _("La date de fin doit être comprise entre le %(start)s et le %(end)s.")
@@ -237,6 +278,25 @@ def _bump(letter, *fields):
     letter.save(update_fields=["revision", "updated_at", *fields])
 
 
+def _take_terms(letter, designation):
+    """The IMP and the period the letter states: the designation's, while the letter is open."""
+    letter.imp_amount = designation.imp_amount
+    letter.starts_on, letter.ends_on = designation.starts_on, designation.ends_on
+
+
+def _require_running(letter):
+    """A designation ended during the year takes no more letter: nobody proposes, accepts or signs one."""
+    designation = letter.designation
+    if designation.ended_early:
+        raise ValidationError(
+            _(
+                "La désignation de %(name)s a pris fin le %(day)s : sa lettre de mission ne peut plus être "
+                "proposée, acceptée ni signée."
+            )
+            % {"name": designation.user_label, "day": designation.ends_on.strftime("%d/%m/%Y")}
+        )
+
+
 def _copy_content(source, target, *, version_id=None):
     """Copies a letter's missions, means and indicators (indicators carried to `version_id` by code)."""
     for field in (
@@ -280,6 +340,7 @@ def start_letter(designation, *, by, request=None) -> MissionLetter:
     """A new draft for the designation; it starts from the school's latest signed letter of an earlier
     year (that person's if there is one), so next year's letter begins as this year's."""
     designation = _locked_designation(designation)
+    _require(can_manage_mission(by, designation.school))
     existing = MissionLetter.objects.filter(designation=designation, state__in=LetterState.open()).first()
     if existing is not None:
         return existing
@@ -293,13 +354,9 @@ def start_letter(designation, *, by, request=None) -> MissionLetter:
         .select_related("designation")
     )
     source = previous.filter(designation__user=designation.user).first() or previous.first()
-    letter = MissionLetter.objects.create(
-        school=designation.school,
-        designation=designation,
-        imp_amount=designation.imp_amount,
-        started_from=source,
-        created_by=by,
-    )
+    letter = MissionLetter(school=designation.school, designation=designation, started_from=source, created_by=by)
+    _take_terms(letter, designation)
+    letter.save()
     if source is not None:
         _copy_content(source, letter, version_id=latest_referential_id(designation.school))
     return letter
@@ -309,18 +366,16 @@ def start_letter(designation, *, by, request=None) -> MissionLetter:
 def supersede_letter(letter, *, by, seen_revision=None, request=None) -> MissionLetter:
     """A signed letter never changes: a new draft takes it over, and replaces it once signed."""
     letter = _locked_letter(letter, seen_revision)
+    _require(can_manage_mission(by, letter.school))
     if letter.state != LetterState.SIGNED:
         raise ValidationError(_("Seule une lettre signée peut être remplacée."))
     if MissionLetter.objects.filter(designation=letter.designation, state__in=LetterState.open()).exists():
         raise ValidationError(_("Une nouvelle version de cette lettre est déjà en préparation."))
-    draft = MissionLetter.objects.create(
-        school=letter.school,
-        designation=letter.designation,
-        imp_amount=letter.designation.imp_amount,
-        supersedes=letter,
-        started_from=letter,
-        created_by=by,
+    draft = MissionLetter(
+        school=letter.school, designation=letter.designation, supersedes=letter, started_from=letter, created_by=by
     )
+    _take_terms(draft, letter.designation)
+    draft.save()
     _copy_content(letter, draft)
     return draft
 
@@ -329,6 +384,7 @@ def supersede_letter(letter, *, by, seen_revision=None, request=None) -> Mission
 def update_letter(letter, *, fields: dict, missions, indicators, seen_revision, by) -> MissionLetter:
     """Writes the letter's content: `missions` is a list of (catalogue entry, priority)."""
     letter = _locked_letter(letter, seen_revision)
+    _require(can_manage_mission(by, letter.school))
     if letter.state not in LetterState.editable():
         raise ValidationError(
             _("Cette lettre n'est plus modifiable dans son état actuel (%(state)s).")
@@ -336,8 +392,8 @@ def update_letter(letter, *, fields: dict, missions, indicators, seen_revision, 
         )
     for name, value in fields.items():
         setattr(letter, name, value)
-    letter.imp_amount = letter.designation.imp_amount
-    _bump(letter, *fields, "imp_amount")
+    _take_terms(letter, letter.designation)
+    _bump(letter, *fields, "imp_amount", "starts_on", "ends_on")
     letter.missions.all().delete()
     LetterMission.objects.bulk_create(
         LetterMission(
@@ -358,11 +414,6 @@ def update_letter(letter, *, fields: dict, missions, indicators, seen_revision, 
 # --- Letters: the workflow ------------------------------------------------------------------------
 
 
-def _require(allowed: bool):
-    if not allowed:
-        raise PermissionDenied
-
-
 def _letter_url(letter) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("missions:letter", args=[letter.school.uai, letter.pk])
 
@@ -373,12 +424,15 @@ def propose_letter(letter, *, by, seen_revision, request=None) -> MissionLetter:
     _require(can_manage_mission(by, letter.school))
     if letter.state not in LetterState.editable():
         raise ValidationError(_("Cette lettre a déjà été proposée."))
+    _require_running(letter)
     if not letter.missions.exists():
         raise ValidationError(_("Choisissez au moins une mission avant de proposer la lettre."))
     letter.state = LetterState.PROPOSED
     letter.proposed_at, letter.proposed_by = timezone.now(), by
-    letter.imp_amount = letter.designation.imp_amount
-    _bump(letter, "state", "proposed_at", "proposed_by", "imp_amount")
+    letter.designation_changed_at = None
+    # The terms the RUPN is asked to accept, kept from now on (a change of them sends the letter back).
+    _take_terms(letter, letter.designation)
+    _bump(letter, "state", "proposed_at", "proposed_by", "designation_changed_at", "imp_amount", "starts_on", "ends_on")
     audit.record(AuditAction.LETTER_PROPOSED, actor=by, obj=letter, after={"state": letter.state}, request=request)
     context = {"letter": letter, "by": by, "url": _letter_url(letter)}
     recipient = letter.designation.user.email
@@ -414,6 +468,7 @@ def accept_letter(letter, *, by, seen_revision, request=None) -> MissionLetter:
     _require(is_designated(by, letter.designation))
     if letter.state != LetterState.PROPOSED:
         raise ValidationError(_("Cette lettre n'attend pas votre acceptation."))
+    _require_running(letter)
     letter.state = LetterState.ACCEPTED
     letter.accepted_at, letter.accepted_by, letter.accepted_by_label = timezone.now(), by, str(by)[:200]
     letter.returned_comment = ""
@@ -459,9 +514,11 @@ def sign_letter(letter, *, by, seen_revision, request=None) -> MissionLetter:
     _require(can_manage_mission(by, letter.school))
     if letter.state != LetterState.ACCEPTED:
         raise ValidationError(_("La lettre doit avoir été acceptée par le RUPN avant d'être signée."))
+    _require_running(letter)
     letter.state = LetterState.SIGNED
     letter.signed_at, letter.signed_by, letter.signed_by_label = timezone.now(), by, str(by)[:200]
-    _bump(letter, "state", "signed_at", "signed_by", "signed_by_label")
+    letter.starts_on, letter.ends_on = letter.period  # a row written without its period keeps the one signed
+    _bump(letter, "state", "signed_at", "signed_by", "signed_by_label", "starts_on", "ends_on")
     if letter.supersedes_id:
         MissionLetter.objects.filter(pk=letter.supersedes_id, state=LetterState.SIGNED).update(
             state=LetterState.SUPERSEDED, revision=F("revision") + 1
@@ -470,7 +527,13 @@ def sign_letter(letter, *, by, seen_revision, request=None) -> MissionLetter:
         AuditAction.LETTER_SIGNED,
         actor=by,
         obj=letter,
-        after={"state": letter.state, "accepted_by": letter.accepted_by_label, "imp": str(letter.imp_amount)},
+        after={
+            "state": letter.state,
+            "accepted_by": letter.accepted_by_label,
+            "imp": str(letter.imp_amount),
+            "starts_on": letter.starts_on.isoformat(),
+            "ends_on": letter.ends_on.isoformat(),
+        },
         request=request,
     )
     return letter
@@ -479,7 +542,8 @@ def sign_letter(letter, *, by, seen_revision, request=None) -> MissionLetter:
 @transaction.atomic
 def record_presentations(letter, *, pedagogical_council_on, board_on, by, seen_revision, request=None):
     """The dates the signed letter was presented to the conseil pédagogique and to the conseil
-    d'administration: the only thing that may still be written on a signed letter."""
+    d'administration: the only thing that may still be written on a signed letter. A date may be
+    corrected, never cleared: the letter was presented."""
     letter = _locked_letter(letter, seen_revision)
     _require(can_manage_mission(by, letter.school))
     if letter.state != LetterState.SIGNED:
@@ -491,9 +555,23 @@ def record_presentations(letter, *, pedagogical_council_on, board_on, by, seen_r
                 _("Une présentation ne peut pas précéder la signature (%(day)s).")
                 % {"day": signed_on.strftime("%d/%m/%Y")}
             )
-    letter.presented_pedagogical_council_on = pedagogical_council_on
-    letter.presented_board_on = board_on
-    _bump(letter, "presented_pedagogical_council_on", "presented_board_on")
+    fields = {"presented_pedagogical_council_on": pedagogical_council_on, "presented_board_on": board_on}
+    before = {name: getattr(letter, name) for name in fields}
+    if any(before[name] is not None and fields[name] is None for name in fields):
+        raise ValidationError(_("Une date de présentation enregistrée peut être corrigée, mais pas effacée."))
+    if fields == before:
+        return letter
+    for name, value in fields.items():
+        setattr(letter, name, value)
+    _bump(letter, *fields)
+    audit.record(
+        AuditAction.LETTER_PRESENTED,
+        actor=by,
+        obj=letter,
+        before={name: day and day.isoformat() for name, day in before.items()},
+        after={name: day and day.isoformat() for name, day in fields.items()},
+        request=request,
+    )
     return letter
 
 

@@ -229,6 +229,7 @@ def _letter_page(request, school, letter, *, send_back_form=None, presentations_
         "school": school,
         "letter": letter,
         "designation": letter.designation,
+        "period": letter.period,
         "abilities": abilities,
         "missions": missions,
         "revision_form": RevisionForm(initial=revision),

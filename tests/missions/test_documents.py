@@ -2,9 +2,11 @@
 
 import datetime
 import io
+import re
 import zipfile
 
 import pytest
+from django.urls import reverse
 from odfdo import Document
 from pypdf import PdfReader
 
@@ -234,3 +236,97 @@ def test_the_file_name_names_the_school_the_year_and_the_letter_never_a_person(w
     name = letter_filename(signed_letter, "pdf")
     assert name == f"lettre-de-mission-{world.school_a.uai}-{PAST_YEAR}-{signed_letter.pk}.pdf"
     assert world.member_a.last_name not in name and world.chef_a.last_name not in name
+
+
+def odt_part(content: bytes, name: str) -> str:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return archive.read(name).decode()
+
+
+def test_odt_headings_carry_their_styles_and_the_annex_starts_a_page(signed_letter):
+    content = render_letter_odt(signed_letter, show_imp=True)
+    document = Document(io.BytesIO(content))
+    headings = document.body.get_elements("//text:h")
+    styles = {(h.get_attribute("text:outline-level"), h.style) for h in headings}
+    assert styles == {("1", "Pilotis_Heading_1"), ("2", "Pilotis_Heading_2"), ("1", "Pilotis_Annex")}
+    annex = [h for h in headings if h.style == "Pilotis_Annex"]
+    assert [flat(h.text_recursive) for h in annex] == ["Annexe — bilan de fin d’année"]
+    # Read on the file itself: every text:h of content.xml names its style, and the styles exist.
+    xml = odt_part(content, "content.xml")
+    assert xml.count("<text:h ") == len(headings) > 10
+    assert len(re.findall(r'<text:h [^>]*text:style-name="Pilotis_(?:Heading_1|Heading_2|Annex)"', xml)) == len(
+        headings
+    )
+    annex_style = document.get_style("paragraph", "Pilotis_Annex")
+    assert annex_style.get_element("style:paragraph-properties").get_attribute("fo:break-before") == "page"
+    assert annex_style.get_attribute("style:parent-style-name") == "Pilotis_Heading_1"
+    for name in ("Pilotis_Heading_1", "Pilotis_Heading_2"):
+        assert document.get_style("paragraph", name) is not None
+
+
+# --- The letter's period is its own --------------------------------------------------------------------
+
+
+def test_a_signed_letters_period_does_not_move_with_the_designation(world, signed_letter):
+    designation = signed_letter.designation
+    services.change_designation(
+        designation,
+        starts_on=FIRST_DAY + datetime.timedelta(days=30),
+        ends_on=designation.ends_on,
+        imp_amount=designation.imp_amount,
+        by=world.chef_a,
+    )
+    letter = type(signed_letter).objects.get(pk=signed_letter.pk)
+    text, _reader = pdf_text(render_letter_pdf(letter, show_imp=True))
+    body, _header = odt_texts(render_letter_odt(letter, show_imp=True))
+    for rendered in (text, body):
+        assert "du 1er septembre 2024 au 31 août 2025" in rendered
+        assert "1er octobre 2024" not in rendered
+
+
+def test_an_early_end_is_told_apart_from_the_letters_period(world, signed_letter):
+    services.end_designation(signed_letter.designation, on=datetime.date(2025, 3, 1), by=world.chef_a)
+    letter = type(signed_letter).objects.get(pk=signed_letter.pk)
+    context = letter_context(letter, show_imp=False)
+    assert context["designation"]["period"] == "du 1er septembre 2024 au 31 août 2025"
+    assert context["review"]["period"] == "du 1er septembre 2024 au 1er mars 2025"
+    text, _reader = pdf_text(render_letter_pdf(letter, show_imp=False))
+    assert "du 1er septembre 2024 au 31 août 2025" in text
+    assert "désignation terminée en cours d’année, le 1er mars 2025" in text
+    body, _header = odt_texts(render_letter_odt(letter, show_imp=False))
+    assert "du 1er septembre 2024 au 31 août 2025" in body
+    assert "La désignation a pris fin en cours d’année, le 1er mars 2025." in body
+
+
+# --- The files as served: the IMP only to those who may see it ------------------------------------------
+
+
+def served_texts(client, school, letter) -> tuple[str, str]:
+    """The PDF's text and the ODT's (body and page header), as downloaded."""
+    pdf = client.get(reverse("missions:letter_pdf", args=[school.uai, letter.pk]))
+    odt = client.get(reverse("missions:letter_odt", args=[school.uai, letter.pk]))
+    assert (pdf.status_code, odt.status_code) == (200, 200)
+    assert pdf["Content-Type"] == "application/pdf"
+    odt_xml = " ".join(odt_part(odt.content, name) for name in ("content.xml", "styles.xml"))
+    return pdf_text(pdf.content)[0], flat(re.sub(r"<[^>]+>", " ", odt_xml))
+
+
+@pytest.mark.parametrize(
+    ("persona", "visible"),
+    [
+        ("chef_a", True),
+        ("adjoint_a", True),
+        ("rupn_a", True),
+        ("dane", True),
+        ("member_a", False),
+        ("correspondant_40", False),
+    ],
+)
+def test_the_served_files_carry_the_imp_only_for_those_who_may_see_it(client_for, world, signed, persona, visible):
+    pdf, odt = served_texts(client_for(persona), world.school_a, signed)
+    for text in (pdf, odt):
+        assert world.school_a.name in text and str(world.rupn_a) in text
+        assert ("1 250 €" in text) is visible, persona
+        assert ("Indemnité pour mission particulière" in text) is visible, persona
+        if not visible:
+            assert not any(form in text for form in [*IMP_FORMS, "1250.00", "IMP"])

@@ -253,9 +253,8 @@ def test_a_departement_out_of_scope_is_ignored_and_said_so(client_for, world, ne
 
 def test_the_year_chooses_among_years_with_designations(client_for, world, net):
     previous = f"{int(YEAR[:4]) - 1}-{int(YEAR[:4])}"
-    designate(
-        world.school_b, UserFactory(username="ancien", first_name="Anne", last_name="Ancien"), world.dane, previous
-    )
+    chef_b = UserFactory(username="chef_b")  # the net's
+    designate(world.school_b, UserFactory(username="ancien", first_name="Anne", last_name="Ancien"), chef_b, previous)
     response = page(client_for, "dane", year=previous)
     assert response.context["year"] == previous
     rows = {school.uai: referents for school, referents in response.context["rows"]}
@@ -442,3 +441,42 @@ def test_query_count_does_not_grow_with_the_number_of_schools(client_for, world,
                 created_at=timezone.now() - datetime.timedelta(days=1),
             )
     assert _queries(client, url) == before
+
+
+# --- In force on the year's day of reference ---------------------------------------------------------
+
+
+def test_a_designation_whose_planned_end_has_passed_is_not_in_force(client_for, world, net):
+    """A past year is read on its last day: a designation planned to end before it no longer counts,
+    though it was never « ended early »."""
+    previous = f"{int(YEAR[:4]) - 1}-{int(YEAR[:4])}"
+    first, last = services.school_year_bounds(previous)
+    chef_two = UserFactory(username="chef_two")  # the net's
+    gone = services.designate(
+        net["two"],
+        user=UserFactory(username="parti_tot", first_name="Pia", last_name="Partie"),
+        school_year=previous,
+        starts_on=first,
+        ends_on=last - datetime.timedelta(days=60),
+        imp_amount=IMP,
+        by=chef_two,
+    )
+    signed(gone, chef_two)
+    stays = designate(
+        world.school_a, UserFactory(username="resta", first_name="Rémi", last_name="Resté"), world.chef_a, previous
+    )
+    assert not Designation.objects.get(pk=gone.pk).ended_early
+
+    def shown(**params):
+        return listed(page(client_for, "correspondant_40", year=previous, **params))
+
+    assert net["two"].uai in shown(state="no_rupn") and net["two"].uai not in shown(state="signed")
+    assert world.school_a.uai in shown(state="unsigned")
+    counts = {c.code: c for c in page(client_for, "correspondant_40", year=previous).context["counts"]}
+    assert (counts["040"].with_rupn, counts["040"].signed) == (1, 0)
+    rows = dict(page(client_for, "correspondant_40", year=previous).context["rows"])
+    (referent,) = rows[net["two"]]
+    assert not referent.in_force and referent.period.endswith("(terminée)")
+    assert [r.in_force for r in rows[world.school_a]] == [True]
+    cards = {card.email.value for card in vcards(export(client_for, "correspondant_40", "vcf", year=previous))}
+    assert cards == {stays.user.email}

@@ -226,3 +226,156 @@ def test_only_a_running_designation_offers_to_end_it(client_for, world, designat
     )
     url = reverse("missions:designation_change", args=[world.school_a.uai, later.pk])
     assert "Mettre fin à la désignation" not in client.get(url).content.decode()
+
+
+def test_inviting_a_rupn_by_email_through_the_form(client_for, world, mailoutbox, django_capture_on_commit_callbacks):
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from pilotis.accounts.enums import SchoolRole
+    from pilotis.accounts.models import SchoolMembership, User
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("chef_a").post(
+            reverse("missions:designate", args=[world.school_a.uai]),
+            {
+                "email": "Nora.Nouvelle@example.org",
+                "first_name": "Nora",
+                "last_name": "Nouvelle",
+                "school_year": YEAR,
+                "imp_amount": "1250.00",
+            },
+        )
+    assert response.status_code == 302
+    user = User.objects.get(email="nora.nouvelle@example.org")
+    assert (user.first_name, user.last_name, user.has_usable_password()) == ("Nora", "Nouvelle", False)
+    assert SchoolMembership.objects.get(user=user, school=world.school_a).role == SchoolRole.RUPN
+    designation = Designation.objects.get(user=user)
+    assert (designation.school, designation.school_year, designation.user_label) == (
+        world.school_a,
+        YEAR,
+        "Nora Nouvelle",
+    )
+    (mail,) = mailoutbox
+    assert mail.to == ["nora.nouvelle@example.org"] and world.school_a.name in mail.subject
+    # A new account: the e-mail gives the link to choose a password, not "sign in as usual".
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    assert "choisir votre mot de passe" in mail.body and "compte habituel" not in mail.body
+    assert reverse("accounts:password_reset_confirm", args=[uid, "token"]).removesuffix("token/") in mail.body
+
+
+def test_the_school_page_keeps_its_rupn_across_school_years(client_for, world, signed):
+    from tests.missions.conftest import NEXT_YEAR
+
+    previous = f"{int(YEAR[:4]) - 1}-{int(YEAR[:4])}"
+    designations = {}
+    for year, user in ((previous, world.member_a), (NEXT_YEAR, world.rupn_a)):
+        first, last = services.school_year_bounds(year)
+        designations[year] = services.designate(
+            world.school_a,
+            user=user,
+            school_year=year,
+            starts_on=first,
+            ends_on=last,
+            imp_amount=services.imp_rates()[0],
+            by=world.chef_a,
+        )
+    former = designations[previous]
+    for persona in ("chef_a", "member_a", "correspondant_40"):
+        response = client_for(persona).get(reverse("missions:school", args=[world.school_a.uai]))
+        html = response.content.decode()
+        years = [year for year, _designations in response.context["years"]]
+        assert years == [NEXT_YEAR, YEAR, previous], persona
+        positions = [html.index(f'id="annee-{year}"') for year in years]
+        assert positions == sorted(positions)
+        section = html[positions[2] :]
+        assert former.user_label in section and f"du {former.starts_on:%d/%m/%Y}" in section
+        this_year = html[positions[1] : positions[2]]
+        assert str(world.rupn_a) in this_year and "Signée" in this_year
+
+
+def test_the_rupn_is_told_why_an_accepted_letter_is_a_draft_again(client_for, world, draft):
+    letter = services.propose_letter(draft, by=world.chef_a, seen_revision=draft.revision)
+    letter = services.accept_letter(letter, by=world.rupn_a, seen_revision=letter.revision)
+    designation = letter.designation
+    services.change_designation(
+        designation,
+        starts_on=designation.starts_on,
+        ends_on=designation.ends_on,
+        imp_amount=services.imp_rates()[-1],
+        by=world.chef_a,
+    )
+    url = reverse("missions:letter", args=[world.school_a.uai, letter.pk])
+    for persona in ("rupn_a", "chef_a"):
+        html = client_for(persona).get(url).content.decode()
+        assert "renvoyée en brouillon : l’IMP ou la période a changé" in html, persona
+        assert "Signer la lettre" not in html and "Accepter la lettre de mission" not in html
+    letter = MissionLetter.objects.get(pk=letter.pk)
+    services.propose_letter(letter, by=world.chef_a, seen_revision=letter.revision)
+    assert "renvoyée en brouillon" not in client_for("rupn_a").get(url).content.decode()
+
+
+def test_the_letter_page_shows_its_own_period_and_an_early_end(client_for, world, signed):
+    import datetime
+
+    from django.utils.formats import date_format
+
+    services.end_designation(signed.designation, on=datetime.date.today(), by=world.chef_a)
+    html = client_for("member_a").get(reverse("missions:letter", args=[world.school_a.uai, signed.pk])).content
+    html = html.decode()
+    first, last = services.school_year_bounds(YEAR)
+    assert f"du {date_format(first, 'j F Y')} au {date_format(last, 'j F Y')}" in html
+    assert f"désignation terminée le {datetime.date.today():%d/%m/%Y}" in html
+
+
+def test_a_letter_of_an_ended_designation_offers_no_move(client_for, world, draft):
+    import datetime
+
+    services.end_designation(draft.designation, on=datetime.date.today(), by=world.chef_a)
+    html = client_for("chef_a").get(reverse("missions:letter", args=[world.school_a.uai, draft.pk])).content.decode()
+    assert "Proposer au RUPN" not in html
+    assert "ne peut plus être proposée, acceptée ni signée" in html
+    response = client_for("chef_a").post(
+        reverse("missions:letter_propose", args=[world.school_a.uai, draft.pk]),
+        {"seen_revision": draft.revision},
+        follow=True,
+    )
+    assert "a pris fin le" in response.content.decode()
+    assert MissionLetter.objects.get(pk=draft.pk).state == LetterState.DRAFT
+
+
+def heading_order(html: str) -> list[str]:
+    """The headings' labels in the order they first appear in the page."""
+    from django.utils.html import escape
+
+    from pilotis.missions.enums import MissionHeading
+
+    found = [(html.find(escape(str(heading.label))), str(heading.label)) for heading in MissionHeading]
+    assert all(position >= 0 for position, _label in found)
+    return [label for _position, label in sorted(found)]
+
+
+def test_the_letter_page_and_the_catalogue_follow_the_seeds_order_of_headings(client_for, world, draft):
+    from pilotis.missions.enums import MissionHeading
+
+    seed = [str(heading.label) for heading in MissionHeading]
+    assert sorted(MissionHeading.values) != list(MissionHeading.values)  # the codes' order would differ
+    # Chosen last heading first: the page must not merely follow the order of choice.
+    entries = [
+        CatalogueEntry.objects.filter(academy__isnull=True, heading=h).last() for h in list(MissionHeading)[::-1]
+    ]
+    letter = services.update_letter(
+        draft,
+        fields={},
+        missions=[(entry, "principale") for entry in entries],
+        indicators=[],
+        seen_revision=draft.revision,
+        by=world.chef_a,
+    )
+    client = client_for("chef_a")
+    page = client.get(reverse("missions:letter", args=[world.school_a.uai, letter.pk])).content.decode()
+    assert heading_order(page.split("<h2>Missions</h2>", 1)[1]) == seed
+    catalogue = client.get(reverse("missions:catalogue")).content.decode()
+    assert heading_order(catalogue.split("<tbody>", 1)[1]) == seed
+    rows = [entry.heading for entry in CatalogueEntry.objects.all()]
+    assert rows == sorted(rows, key=list(MissionHeading.values).index)
