@@ -286,7 +286,10 @@ def _take_terms(letter, designation):
 
 def _require_running(letter):
     """A designation ended during the year takes no more letter: nobody proposes, accepts or signs one."""
-    designation = letter.designation
+    _require_designation_running(letter.designation)
+
+
+def _require_designation_running(designation):
     if designation.ended_early:
         raise ValidationError(
             _(
@@ -344,6 +347,7 @@ def start_letter(designation, *, by, request=None) -> MissionLetter:
     existing = MissionLetter.objects.filter(designation=designation, state__in=LetterState.open()).first()
     if existing is not None:
         return existing
+    _require_designation_running(designation)  # a draft nobody could ever propose is no use
     previous = (
         MissionLetter.objects.filter(
             school=designation.school,
@@ -369,6 +373,7 @@ def supersede_letter(letter, *, by, seen_revision=None, request=None) -> Mission
     _require(can_manage_mission(by, letter.school))
     if letter.state != LetterState.SIGNED:
         raise ValidationError(_("Seule une lettre signée peut être remplacée."))
+    _require_running(letter)
     if MissionLetter.objects.filter(designation=letter.designation, state__in=LetterState.open()).exists():
         raise ValidationError(_("Une nouvelle version de cette lettre est déjà en préparation."))
     draft = MissionLetter(

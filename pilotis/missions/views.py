@@ -199,7 +199,11 @@ def designation_end(request, school, pk):
 @mission_manager
 def letter_start(request, school, pk):
     designation = _designation(request, school, pk)
-    letter = services.start_letter(designation, by=request.user, request=request)
+    try:
+        letter = services.start_letter(designation, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("missions:school", school.uai)
     return redirect("missions:letter_edit", school.uai, letter.pk)
 
 

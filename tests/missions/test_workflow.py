@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from pilotis.accounts.enums import SchoolRole
 from pilotis.accounts.models import SchoolMembership
@@ -361,6 +362,28 @@ def test_a_letter_of_an_ended_designation_cannot_be_signed(world, draft):
     with pytest.raises(ValidationError, match="a pris fin"):
         services.sign_letter(letter, by=world.chef_a, seen_revision=letter.revision)
     assert MissionLetter.objects.get(pk=letter.pk).state == LetterState.ACCEPTED
+
+
+def test_an_ended_designation_takes_no_new_letter(world, designation, client_for):
+    end_today(designation, world.chef_a)
+    with pytest.raises(ValidationError, match="a pris fin"):
+        services.start_letter(designation, by=world.chef_a)
+    assert not MissionLetter.objects.filter(designation=designation).exists()
+    # Through the page: told why, sent back to the school's mission page, nothing written.
+    url = reverse("missions:letter_start", args=[world.school_a.uai, designation.pk])
+    response = client_for("chef_a").post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("missions:school", args=[world.school_a.uai])
+    assert "a pris fin" in response.content.decode()
+    assert not MissionLetter.objects.filter(designation=designation).exists()
+
+
+def test_a_signed_letter_of_an_ended_designation_is_not_superseded(world, draft):
+    letter = accepted_letter(world, draft)
+    signed = services.sign_letter(letter, by=world.chef_a, seen_revision=letter.revision)
+    end_today(signed.designation, world.chef_a)
+    with pytest.raises(ValidationError, match="a pris fin"):
+        services.supersede_letter(signed, by=world.chef_a, seen_revision=signed.revision)
+    assert MissionLetter.objects.filter(designation=signed.designation).count() == 1
 
 
 # --- Forbidden moves ------------------------------------------------------------------------------
