@@ -62,7 +62,7 @@ def _answers(campaign_ids) -> str:
     return f"""
     asm AS (
         SELECT a.id, a.campaign_id, a.school_id, a.state
-        FROM p.assessments_assessment a JOIN territory t ON t.id = a.school_id
+        FROM p.assessments_assessment a JOIN territory t ON t.id = a.school_id AND t.is_open
         WHERE a.campaign_id IN ({_ids(campaign_ids)})
     ),
     ind AS (

@@ -27,10 +27,17 @@ from pathlib import Path
 from benchmarks import common, duck, loadtest
 
 DASHBOARDS = ("progress", "maturity", "indicators", "trends")
-# Pages timed beside the dashboards' first screens: (label, dashboard, query string). The heat map
-# sorted by a domain's level orders the whole territory by a value inside the assessments' JSON;
-# DuckDB's counterpart is the heat map's own figures.
-VARIANTS = (("maturity_by_level", "maturity", "?sort=-PIL"),)
+# Pages timed beside the dashboards' first screens: (label, page, query string, DuckDB workload
+# it is compared with). The heat map sorted by a domain's level orders the whole territory by a
+# value inside the assessments' JSON; filtered and searched, it counts what the filters keep
+# (a COUNT the plain map takes from the counters); DuckDB's counterpart is the heat map's own
+# figures. The reminders page counts the schools to remind and reads the history: the progress
+# figures, for DuckDB.
+VARIANTS = (
+    ("maturity_by_level", "maturity", "?sort=-PIL", "maturity"),
+    ("maturity_filtered", "maturity", "?kind=college&q=jean", "maturity"),
+    ("reminders", "reminders", "?target=not_validated", "progress"),
+)
 # Exports of the open campaign timed with the workers' peak memory: (dashboard, format). They
 # stream their rows from the database and compress an ODS row by row; a worker's peak memory
 # must stay bounded whatever the territory's size.
@@ -143,8 +150,8 @@ def time_dashboards(port: int, cookies, campaigns, *, warmup: int, runs: int, me
     from django.urls import NoReverseMatch, reverse
 
     rows = []
-    pages = [(name, name, "") for name in DASHBOARDS] + list(VARIANTS)
-    for label, name, query in pages:
+    pages = [(name, name, "", name) for name in DASHBOARDS] + list(VARIANTS)
+    for label, name, query, workload in pages:
         for campaign in campaigns:
             try:
                 path = reverse(f"steering:{name}", kwargs={"campaign": campaign.pk}) + query
@@ -155,11 +162,11 @@ def time_dashboards(port: int, cookies, campaigns, *, warmup: int, runs: int, me
             timing = loadtest.time_page(port, path, cookies, warmup=warmup, runs=runs, meter=meter)
             ok = timing["statuses"] == [200]
             print(
-                f"    {label:<11} {campaign.school_year}: {timing['median_ms']:8.1f} ms "
+                f"    {label:<17} {campaign.school_year}: {timing['median_ms']:8.1f} ms "
                 f"(server CPU {timing['server_cpu_ms']:.0f} ms, {timing['bytes']:,} bytes){'' if ok else f'  HTTP {timing["statuses"]}'}",
                 flush=True,
             )
-            rows.append({"dashboard": label, "duckdb": name, "year": campaign.school_year, "path": path, **timing})
+            rows.append({"dashboard": label, "duckdb": workload, "year": campaign.school_year, "path": path, **timing})
     for url_name, label in REFERENCE_PAGES:
         path = reverse(url_name)
         timing = loadtest.time_page(port, path, cookies, warmup=warmup, runs=runs, meter=meter)

@@ -157,22 +157,19 @@ def report(info: dict, generated: list[dict], results: list[dict], started: floa
         "|---:|---|---|---|---:|---:|---:|---:|---|---|",
     ]
     for r in results:
-        duck = {(d["dashboard"], d["year"]): d["median_ms"] for d in r["duckdb"]}
         same = _mark(not r["problems"])
         for d in r["dashboards"]:
             if d.get("reference"):
                 continue
             if d.get("missing"):
-                lines.append(f"| {r['schools']:,} | {r['db']} | {d['dashboard']} | — | missing | | | | | |")
+                lines.append(f"| {r['schools']:,} | {r['db']} | {d['dashboard']} | — | missing | | | | **no** | |")
                 continue
-            http = d["median_ms"] if d["statuses"] == [200] else None
-            theirs = duck.get((d.get("duckdb", d["dashboard"]), d["year"]))
-            ratio = http / theirs if http is not None and theirs else None
+            http, theirs, ratio = _dashboard_figures(r, d)
             status = "" if d["statuses"] == [200] else f" (HTTP {d['statuses']})"
             lines.append(
                 f"| {r['schools']:,} | {r['db']} | {d['dashboard']} | {d['year']} | {_ms(http)}{status} | "
                 f"{_ms(d.get('server_cpu_ms', 0) + d.get('db_cpu_ms', 0))} | {_ms(theirs)} | {'—' if ratio is None else f'{ratio:.3f}'} | "
-                f"{_mark(None if ratio is None else ratio < TARGET_RATIO)} | {same} |"
+                f"{_mark(ratio is not None and ratio < TARGET_RATIO)} | {same} |"
             )
     lines += _scaling(results)
     lines += _exports(results)
@@ -200,21 +197,82 @@ def report(info: dict, generated: list[dict], results: list[dict], started: floa
             # the neighbours' load, which moves requests/s from one run to the next.
             cpu = load["server_cpu_ms"] + load["db_cpu_ms"]
             cpu_share = bare_cpu / cpu if cpu else 0.0
-            met = None
-            if label == "autosave":
-                met = share >= TARGET_THROUGHPUT_SHARE and load["p99_ms"] < TARGET_P99_MS and not load["errors"]
+            met = _autosave_met(r) if label == "autosave" else None
             lines.append(
                 f"| {r['schools']:,} | {r['db']} | {label} | {load['rps']:.1f} | {_ms(load['p50_ms'])} | "
                 f"{_ms(load['p99_ms'])} | {_ms(load['max_ms'])} | {load['errors']} | {share:.0%} | {_mark(met)} | "
                 f"{load['server_cpu_ms']:.1f} + {load['db_cpu_ms']:.1f} | {cpu_share:.0%} | "
                 f"{load['load_average'][0]:.1f} → {load['load_average'][1]:.1f} |"
             )
-    problems = [f"- {r['schools']:,} {r['db']}: {p}" for r in results for p in r["problems"]]
-    problems += [f"- {what}: the measurement failed (see its output)" for what in info.get("failed", [])]
+    problems = [f"- {problem}" for problem in missed_targets(info, results)]
     if problems:
         lines += ["", "## Problems", "", *problems]
     lines.append("")
     return "\n".join(lines)
+
+
+# --- The targets, one verdict for the tables and the exit status ----------------------------
+
+
+def _dashboard_figures(r: dict, d: dict) -> tuple[float | None, float | None, float | None]:
+    """(HTTP ms, DuckDB ms, ratio) of a timed page; HTTP and ratio are None unless every
+    response was a 200 (an error page is fast, and proves nothing)."""
+    duck = {(x["dashboard"], x["year"]): x["median_ms"] for x in r["duckdb"]}
+    http = d["median_ms"] if d["statuses"] == [200] else None
+    theirs = duck.get((d.get("duckdb", d["dashboard"]), d["year"]))
+    ratio = http / theirs if http is not None and theirs else None
+    return http, theirs, ratio
+
+
+def _autosave_met(r: dict) -> bool:
+    load, bare = r["load"]["autosave"], r["load"]["bare"]
+    share = load["rps"] / bare["rps"] if bare["rps"] else 0.0
+    return share >= TARGET_THROUGHPUT_SHARE and load["p99_ms"] < TARGET_P99_MS and not load["errors"]
+
+
+def _export_met(e: dict) -> bool:
+    return e["statuses"] == [200] and e["peak_mb"] < TARGET_WORKER_MB
+
+
+def missed_targets(info: dict, results: list[dict]) -> list[str]:
+    """Every target missed, in words: a page that did not answer 200 misses its targets too."""
+    missed = [f"{what}: the measurement failed (see its output)" for what in info.get("failed", [])]
+    for r in results:
+        where = f"{r['schools']:,} {r['db']}"
+        missed += [f"{where}: {problem}" for problem in r["problems"]]
+        for d in r["dashboards"]:
+            if d.get("reference"):
+                continue
+            if d.get("missing"):
+                missed.append(f"{where}: {d['dashboard']}: the page does not exist")
+                continue
+            http, theirs, ratio = _dashboard_figures(r, d)
+            page = f"{where}: {d['dashboard']} {d['year']}"
+            if http is None:
+                missed.append(f"{page}: HTTP {d['statuses']}, not 200")
+            elif theirs is None:
+                missed.append(f"{page}: no DuckDB time to compare with")
+            elif ratio >= TARGET_RATIO:
+                missed.append(f"{page}: ratio {ratio:.3f}, not below {TARGET_RATIO:g}")
+        for e in r.get("exports", []):
+            if not _export_met(e):
+                status = "" if e["statuses"] == [200] else f"HTTP {e['statuses']}, "
+                missed.append(f"{where}: export {e['export']}: {status}workers' peak {e['peak_mb']:.0f} MB")
+        if "autosave" in r.get("load", {}) and not _autosave_met(r):
+            load = r["load"]["autosave"]
+            missed.append(
+                f"{where}: autosave: {load['rps']:.1f} req/s against {r['load']['bare']['rps']:.1f} for the bare "
+                f"view, p99 {load['p99_ms']:.0f} ms, {load['errors']} errors"
+            )
+    for db, page, year, times, factor in _scaling_rows(results):
+        if page == "school_list":
+            continue
+        if factor is None:
+            failed = ", ".join(f"{size:,}" for size, t in times if t is None)
+            missed.append(f"{db}: {page} {year}: no time at {failed} schools (HTTP error or missing)")
+        elif factor > TARGET_SCALING:
+            missed.append(f"{db}: {page} {year}: {factor:.1f} times the time at {times[0][0]:,} schools")
+    return missed
 
 
 def _exports(results: list[dict]) -> list[str]:
@@ -236,9 +294,32 @@ def _exports(results: list[dict]) -> list[str]:
         ok = e["statuses"] == [200]
         lines.append(
             f"| {r['schools']:,} | {r['db']} | {e['export']} | {_ms(e['median_ms']) if ok else f'HTTP {e["statuses"]}'} | "
-            f"{e['bytes']:,} | {e['peak_mb_before']:.0f} → {e['peak_mb']:.0f} | {_mark(ok and e['peak_mb'] < TARGET_WORKER_MB)} |"
+            f"{e['bytes']:,} | {e['peak_mb_before']:.0f} → {e['peak_mb']:.0f} | {_mark(_export_met(e))} |"
         )
     return lines
+
+
+def _scaling_rows(results: list[dict]) -> list[tuple]:
+    """(database, page, campaign, [(size, ms or None)], factor or None) for each page timed; a
+    size where the page did not answer 200 has no time, and the page no factor."""
+    sizes = sorted({r["schools"] for r in results})
+    if len(sizes) < 2:
+        return []
+    table = {}
+    for r in results:
+        for d in r["dashboards"]:
+            if d.get("missing"):
+                continue
+            ok = d["statuses"] == [200]
+            table[(r["db"], d["dashboard"], d["year"], r["schools"])] = d["median_ms"] if ok else None
+    keys = sorted({(db, page, year) for db, page, year, _s in table}, key=lambda k: (k[0], k[1] == "school_list", k))
+    rows = []
+    for db, page, year in keys:
+        times = [(s, table.get((db, page, year, s))) for s in sizes]
+        first, last = times[0][1], times[-1][1]
+        factor = last / first if first and all(t is not None for _s, t in times) else None
+        rows.append((db, page, year, times, factor))
+    return rows
 
 
 def _scaling(results: list[dict]) -> list[str]:
@@ -255,26 +336,19 @@ def _scaling(results: list[dict]) -> list[str]:
         "| database | page | campaign | " + " | ".join(f"{s:,}" for s in sizes) + " | × | met |",
         "|---|---|---|" + "---:|" * len(sizes) + "---:|---|",
     ]
-    table = {}
-    for r in results:
-        for d in r["dashboards"]:
-            if not d.get("missing") and d["statuses"] == [200]:
-                table[(r["db"], d["dashboard"], d["year"], r["schools"])] = d["median_ms"]
-    keys = sorted({(db, page, year) for db, page, year, _s in table}, key=lambda k: (k[0], k[1] == "school_list", k))
-    for db, page, year in keys:
-        times = [table.get((db, page, year, s)) for s in sizes]
-        factor = times[-1] / times[0] if times[0] and times[-1] else None
-        label = f"{page} (reference)" if page == "school_list" else page
+    for db, page, year, times, factor in _scaling_rows(results):
+        reference = page == "school_list"
+        label = f"{page} (reference)" if reference else page
         lines.append(
             f"| {db} | {label} | {year or '—'} | "
-            + " | ".join(_ms(t) for t in times)
+            + " | ".join("error" if t is None else _ms(t) for _s, t in times)
             + f" | {'—' if factor is None else f'{factor:.1f}'} | "
-            + f"{_mark(None if factor is None or page == 'school_list' else factor <= TARGET_SCALING)} |"
+            + f"{'—' if reference else _mark(factor is not None and factor <= TARGET_SCALING)} |"
         )
     return lines
 
 
-def main(argv=None) -> None:
+def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 10000, 60000])
     parser.add_argument("--db", nargs="+", choices=common.DATABASES, default=list(common.DATABASES))
@@ -292,6 +366,15 @@ def main(argv=None) -> None:
     print()
     print(text)
     print(f"Written to {common.RESULTS_DIR.relative_to(common.BASE_DIR) / (name + '.md')}")
+    # `make bench` fails when a target is missed: such a run must not read as a pass.
+    missed = missed_targets(info, results)
+    if not results:
+        print("No measurement succeeded.", file=sys.stderr)
+        return 1
+    if missed:
+        print(f"{len(missed)} target(s) missed: see « Problems » above.", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

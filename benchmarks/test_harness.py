@@ -45,3 +45,93 @@ def test_percentile_is_a_latency_some_request_had():
     assert _percentile(values, 99) == 99.0
     assert _percentile([7.0], 99) == 7.0
     assert _percentile([], 99) == 0.0
+
+
+def _result(schools, *, maturity_ms, statuses=(200,), duck_ms=100.0):
+    timing = {"median_ms": maturity_ms, "statuses": list(statuses), "server_cpu_ms": 1.0, "db_cpu_ms": 1.0}
+    load = {
+        "rps": 100.0,
+        "p50_ms": 10.0,
+        "p99_ms": 50.0,
+        "max_ms": 60.0,
+        "errors": 0,
+        "server_cpu_ms": 1.0,
+        "db_cpu_ms": 1.0,
+        "load_average": [0.1, 0.1],
+        "clients": 16,
+    }
+    return {
+        "schools": schools,
+        "db": "sqlite",
+        "answers": 0,
+        "workers": 4,
+        "duration": 1.0,
+        "problems": [],
+        "load_average": [0.1, 0.1],
+        "duckdb": [{"dashboard": "maturity", "year": "2026-2027", "median_ms": duck_ms}],
+        "dashboards": [{"dashboard": "maturity", "duckdb": "maturity", "year": "2026-2027", **timing}],
+        "exports": [],
+        "load": {"autosave": load, "bare": load},
+    }
+
+
+def _info():
+    return {
+        "host": "test",
+        "cpu": "cpu",
+        "cores": 2,
+        "memory_gib": 1,
+        "kernel": "k",
+        "load_before": 0.0,
+        "python": "3",
+        "sqlite": "3",
+        "postgres": "—",
+        "revision": "r",
+    }
+
+
+def test_every_target_met_reports_no_problem():
+    from benchmarks.run import missed_targets, report
+
+    results = [_result(1000, maturity_ms=10.0), _result(60000, maturity_ms=50.0)]
+    assert missed_targets(_info(), results) == []
+    assert "## Problems" not in report(_info(), [], results, 0.0)
+
+
+def test_a_page_that_does_not_answer_200_misses_its_targets():
+    """An error page is fast: it must read as a miss, in both tables and under « Problems »."""
+    from benchmarks.run import missed_targets, report
+
+    results = [_result(1000, maturity_ms=10.0), _result(60000, maturity_ms=5.0, statuses=(500,))]
+    missed = missed_targets(_info(), results)
+    assert any("HTTP [500], not 200" in line for line in missed)
+    assert any("no time at 60,000 schools" in line for line in missed)
+    text = report(_info(), [], results, 0.0)
+    dashboards = [line for line in text.splitlines() if line.startswith("| 60,000 | sqlite | maturity")]
+    assert dashboards and dashboards[0].count("**no**") == 1
+    scaling = [line for line in text.splitlines() if line.startswith("| sqlite | maturity |")]
+    assert scaling and "error" in scaling[0] and "**no**" in scaling[0]
+    assert "## Problems" in text
+
+
+def test_a_ratio_or_a_scaling_over_target_is_a_miss():
+    from benchmarks.run import missed_targets
+
+    slow = [_result(1000, maturity_ms=10.0), _result(60000, maturity_ms=150.0)]
+    missed = missed_targets(_info(), slow)
+    assert any("ratio 1.500" in line for line in missed)
+    assert any("15.0 times" in line for line in missed)
+
+
+def test_the_run_exits_non_zero_when_a_target_is_missed(monkeypatch, tmp_path):
+    from benchmarks import run
+
+    results = [_result(1000, maturity_ms=10.0), _result(60000, maturity_ms=5.0, statuses=(404,))]
+    monkeypatch.chdir(tmp_path)  # main() moves to the project's directory: back after the test
+    monkeypatch.setattr(run, "run", lambda sizes, dbs, extra: (_info(), [], results))
+    monkeypatch.setattr(run.common, "RESULTS_DIR", tmp_path)
+    monkeypatch.setattr(run.common, "BASE_DIR", tmp_path.parent)
+    assert run.main(["--sizes", "1000", "60000", "--db", "sqlite"]) == 1
+    results[1]["dashboards"][0]["statuses"] = [200]
+    results[1]["dashboards"][0]["median_ms"] = 20.0
+    assert run.main(["--sizes", "1000", "60000", "--db", "sqlite"]) == 0

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from pilotis.assessments.enums import AnswerStatus, AssessmentState
 from pilotis.core.exporters import Column, Exporter
-from pilotis.steering import figures
-from pilotis.steering.schools import referents_of, sorted_by, with_assessment
+from pilotis.steering import figures, services
+from pilotis.steering.schools import heat_map, referents_of, with_assessment
 
 CHUNK = 2000
 
@@ -54,7 +54,9 @@ def _stem(board, name):
 
 
 class ProgressExport(Exporter):
-    """Every school of the territory with its state: the reminder list of a correspondent."""
+    """Every school of the territory, whatever its state (the page lists one state at a time):
+    the reminder list of a correspondent. Columns: UAI, name, département, state, indicators
+    answered, RUPN, last activity, last reminder (as the page's lists show them)."""
 
     columns = [
         Column("uai", gettext_lazy("UAI")),
@@ -64,6 +66,7 @@ class ProgressExport(Exporter):
         Column("answered", gettext_lazy("Indicateurs renseignés")),
         Column("referents", gettext_lazy("RUPN"), "6cm"),
         Column("last_activity", gettext_lazy("Dernière activité"), "4cm"),
+        Column("reminded", gettext_lazy("Dernière relance"), "4cm"),
     ]
 
     def __init__(self, board):
@@ -77,7 +80,9 @@ class ProgressExport(Exporter):
             yield from self._chunk_rows(chunk)
 
     def _chunk_rows(self, chunk):
-        referents = referents_of(chunk)  # one query per chunk: memory stays flat at any scale
+        # Two queries per chunk: memory stays flat at any scale.
+        referents = referents_of(chunk)
+        reminded = services.last_reminders(self.board.campaign, chunk)
         for school in chunk:
             yield {
                 "uai": school.uai,
@@ -87,6 +92,7 @@ class ProgressExport(Exporter):
                 "answered": school.answered,
                 "referents": ", ".join(referents.get(school.pk, [])),
                 "last_activity": _local(school.last_activity) if school.answered else None,
+                "reminded": _local(reminded.get(school.pk)),
             }
 
 
@@ -107,11 +113,8 @@ class MaturityExport(Exporter):
         ]
 
     def rows(self):
-        schools = with_assessment(self.board.territory)
-        if self.board.form.is_bound:
-            schools = self.board.form.filter(schools)
-        schools = sorted_by(schools, self.board.param("sort", "name"), {d.code for d in self.domains})
-        for school in schools.iterator(chunk_size=2000):
+        schools, _sort = heat_map(self.board.territory, self.board.form, {d.code for d in self.domains})
+        for school in schools.iterator(chunk_size=CHUNK):
             row = {
                 "uai": school.uai,
                 "name": school.name,
@@ -122,6 +125,37 @@ class MaturityExport(Exporter):
             }
             for domain in self.domains:
                 row[domain.code] = (school.levels or {}).get(domain.code, 0) if school.answered else None
+            yield row
+
+
+class DistributionExport(Exporter):
+    """The maturity page's distribution of levels per domain. A file of its own: the exporter
+    writes one table per file (`core.exporters`), and a CSV holds one anyway."""
+
+    def __init__(self, board):
+        self.board = board
+        self.distribution = figures.level_distribution(board.territory)
+        self.levels = len(self.distribution[0].counts) if self.distribution else 0
+        self.title = _("Répartition %(year)s") % {"year": board.campaign.school_year}
+        self.filename = _stem(board, "repartition")
+        self.columns = [
+            Column("code", _("Code")),
+            Column("domain", _("Domaine"), "8cm"),
+            Column("started", _("Établissements ayant commencé")),
+        ]
+        for level in range(self.levels):
+            self.columns += [
+                Column(f"n{level}", _("Niveau %(n)d") % {"n": level}),
+                Column(f"p{level}", _("Niveau %(n)d (%%)") % {"n": level}),
+            ]
+        self.columns.append(Column("mean", _("Niveau moyen")))
+
+    def rows(self):
+        for d in self.distribution:
+            row = {"code": d.domain.code, "domain": d.domain.title, "started": d.started, "mean": _round(d.mean)}
+            for level, (count, part) in enumerate(zip(d.counts, d.shares, strict=True)):
+                row[f"n{level}"] = count
+                row[f"p{level}"] = _percent(part)
             yield row
 
 
@@ -166,54 +200,147 @@ class IndicatorsExport(Exporter):
             }
 
 
+# The four shares of an indicator: (key in forms and sorts, key in `IndicatorFigures.shares`, label).
+SHARES = [
+    ("done", str(AnswerStatus.DONE), gettext_lazy("part « Réalisé »")),
+    ("in_progress", str(AnswerStatus.IN_PROGRESS), gettext_lazy("part « En cours »")),
+    ("not_done", str(AnswerStatus.NOT_DONE), gettext_lazy("part « Non réalisé »")),
+    ("unanswered", "unanswered", gettext_lazy("part sans réponse")),
+]
+
+
+def _round(value):
+    return round(value, 2) if isinstance(value, float) else value
+
+
 @dataclass
 class TrendLine:
-    label: str
-    values: list  # one per campaign; None under the small-cell rule
+    label: str  # its full name (the export's first column)
+    # One per campaign: a count, a share in percent or a mean level; None under the small-cell
+    # rule, or where that campaign's referential has no such domain, level or indicator.
+    values: list
     unit: str  # "count", "percent" or "level"
     detail: str = ""
+    shares: list | None = None  # beside counts: each one's share in percent (None likewise)
+    short: str = ""  # its name under its section's heading, on the page
+    share: str = ""  # an indicator's line: which of `SHARES`
+
+
+@dataclass
+class TrendSection:
+    title: str
+    lines: list[TrendLine]
+    indicators: bool = False
+
+
+def _progress_section(summaries) -> TrendSection:
+    def line(label, key):
+        return TrendLine(
+            label,
+            [getattr(s.progress, key) for s in summaries],
+            "count",
+            shares=[_percent(s.progress.shares[key]) for s in summaries],
+        )
+
+    return TrendSection(
+        _("Avancement"),
+        [
+            line(_("Établissements non commencés"), "not_started"),
+            line(_("Établissements en cours de saisie"), "filling"),
+            line(_("Établissements ayant validé"), "validated"),
+            # The level distributions below are among these.
+            line(_("Établissements ayant commencé"), "started"),
+        ],
+    )
+
+
+def _domain_sections(summaries) -> list[TrendSection]:
+    # The latest campaign's domains in its order, then any only older ones had; by code, never
+    # by position (a new version may reorder them).
+    titles = {}
+    for summary in reversed(summaries):
+        for d in summary.distribution:
+            titles.setdefault(d.domain.code, d.domain.title)
+    levels = max((len(d.counts) for s in summaries for d in s.distribution), default=0)
+    by_code = [s.domains for s in summaries]
+    sections = []
+    for code, title in titles.items():
+        per_campaign = [domains.get(code) for domains in by_code]
+        lines = [
+            TrendLine(
+                _("Niveau moyen — %(domain)s") % {"domain": title},
+                [d.mean if d else None for d in per_campaign],
+                "level",
+                short=_("Niveau moyen"),
+            )
+        ]
+        for level in range(levels):
+            lines.append(
+                TrendLine(
+                    _("%(domain)s — niveau %(n)d") % {"domain": title, "n": level},
+                    [d.counts[level] if d and level < len(d.counts) else None for d in per_campaign],
+                    "count",
+                    shares=[_percent(d.shares[level]) if d and level < len(d.counts) else None for d in per_campaign],
+                    short=_("Niveau %(n)d") % {"n": level},
+                )
+            )
+        sections.append(TrendSection(title, lines))
+    return sections
+
+
+def _indicator_section(summaries) -> TrendSection:
+    statements = {}
+    for summary in reversed(summaries):
+        for code, f in summary.indicators.items():
+            statements.setdefault(code, f.indicator.statement)
+    lines = []
+    for code, statement in statements.items():
+        per_campaign = [s.indicators.get(code) for s in summaries]
+        for key, shares_key, label in SHARES:
+            lines.append(
+                TrendLine(
+                    _("%(code)s — %(share)s") % {"code": code, "share": label},
+                    [_percent(f.shares[shares_key]) if f else None for f in per_campaign],
+                    "percent",
+                    detail=statement,
+                    short=code,
+                    share=key,
+                )
+            )
+    return TrendSection(_("Indicateurs"), lines, indicators=True)
+
+
+def trend_sections(summaries) -> list[TrendSection]:
+    """The Évolution table: one line per figure, one column per campaign, in sections."""
+    return [_progress_section(summaries), *_domain_sections(summaries), _indicator_section(summaries)]
 
 
 def trend_lines(summaries) -> list[TrendLine]:
-    """The Évolution table: one line per figure, one column per campaign."""
-    lines = [
-        TrendLine(_("Établissements ayant commencé"), [s.progress.started for s in summaries], "count"),
-        TrendLine(_("Établissements ayant validé"), [s.progress.validated for s in summaries], "count"),
-    ]
-    if not summaries:
-        return lines
-    for index, distribution in enumerate(summaries[-1].distribution):
-        lines.append(
-            TrendLine(
-                _("Niveau moyen — %(domain)s") % {"domain": distribution.domain.title},
-                [s.distribution[index].mean if index < len(s.distribution) else None for s in summaries],
-                "level",
-            )
-        )
-    for code, current in summaries[-1].indicators.items():
-        values = []
-        for summary in summaries:
-            past = summary.indicators.get(code)
-            values.append(_percent(past.shares[AnswerStatus.DONE]) if past else None)
-        lines.append(
-            TrendLine(_("%(code)s — part « Réalisé »") % {"code": code}, values, "percent", current.indicator.statement)
-        )
-    return lines
+    return [line for section in trend_sections(summaries) for line in section.lines]
 
 
 class TrendsExport(Exporter):
+    """Every figure of the Évolution page, the four shares of each indicator included; a count's
+    share is the line below it."""
+
     def __init__(self, board):
         self.board = board
         self.summaries = figures.trends(board.territory)
         self.title = _("Évolution jusqu'à %(year)s") % {"year": board.campaign.school_year}
         self.filename = _stem(board, "evolution")
-        self.columns = [Column("label", _("Indicateur"), "10cm"), Column("detail", _("Intitulé"), "12cm")] + [
+        self.columns = [Column("label", _("Chiffre"), "10cm"), Column("detail", _("Intitulé"), "12cm")] + [
             Column(f"c{index}", s.campaign.school_year) for index, s in enumerate(self.summaries)
         ]
 
     def rows(self):
         for line in trend_lines(self.summaries):
-            row = {"label": line.label, "detail": line.detail}
-            for index, value in enumerate(line.values):
-                row[f"c{index}"] = round(value, 2) if isinstance(value, float) else value
-            yield row
+            yield self._row(line.label, line.detail, line.values)
+            if line.shares is not None:
+                yield self._row(_("%(figure)s — part (%%)") % {"figure": line.label}, line.detail, line.shares)
+
+    @staticmethod
+    def _row(label, detail, values):
+        row = {"label": label, "detail": detail}
+        for index, value in enumerate(values):
+            row[f"c{index}"] = _round(value)
+        return row

@@ -15,7 +15,7 @@ from pilotis.assessments.enums import AnswerStatus
 from pilotis.assessments.models import Campaign, CampaignTally, IndicatorTally, LevelTally
 from pilotis.assessments.synthesis import MIN_SCHOOLS_FOR_MEAN
 from pilotis.referential.cache import domains_of, indicators_of
-from pilotis.referential.models import Domain, Indicator
+from pilotis.referential.models import CodeMapping, Domain, Indicator, ReferentialVersion
 from pilotis.territories.models import School
 
 MIN_SCHOOLS = MIN_SCHOOLS_FOR_MEAN
@@ -71,6 +71,7 @@ class Progress:
             "not_started": share(self.not_started, self.schools),
             "filling": share(self.filling, self.schools),
             "validated": share(self.validated, self.schools),
+            "started": share(self.started, self.schools),
         }
 
 
@@ -95,6 +96,7 @@ class IndicatorFigures:
 
     @property
     def shares(self) -> dict[str, float | None]:
+        # Under the rule counts stay (the territory's own schools, which the user can list); shares go.
         return {
             str(AnswerStatus.DONE): share(self.done, self.schools),
             str(AnswerStatus.IN_PROGRESS): share(self.in_progress, self.schools),
@@ -163,29 +165,69 @@ class CampaignSummary:
     campaign: Campaign
     progress: Progress
     distribution: list[DomainDistribution]
-    indicators: dict[str, IndicatorFigures]  # by indicator code, to line up across versions
+    # By indicator code, in the latest campaign's referential (code maps followed), to line up
+    # across versions.
+    indicators: dict[str, IndicatorFigures]
+
+    @property
+    def domains(self) -> dict[str, DomainDistribution]:
+        """By domain code: the same domain may sit elsewhere in another version."""
+        return {d.domain.code: d for d in self.distribution}
+
+
+def code_translations(versions, target) -> dict[int, dict[str, str]]:
+    """For each version older than `target` in its line (`supersedes`), old indicator code → its
+    code in `target`, through the code maps of the versions between (absent: the code is kept).
+    A version outside the line gets no entry: its codes are matched as they are."""
+    if all(v.pk == target.pk for v in versions):
+        return {}
+    parent = dict(ReferentialVersion.objects.values_list("pk", "supersedes_id"))  # a handful of rows
+    line = [target.pk]
+    while parent.get(line[-1]) is not None and len(line) <= len(parent):
+        line.append(parent[line[-1]])
+    maps: dict[int, dict[str, str]] = defaultdict(dict)
+    for version_id, old, new in CodeMapping.objects.filter(version_id__in=line).values_list(
+        "version_id", "old_code", "new_code"
+    ):
+        maps[version_id][old] = new
+    out = {}
+    for version in versions:
+        if version.pk == target.pk or version.pk not in line or version.pk in out:
+            continue
+        newer = list(reversed(line[: line.index(version.pk)]))  # from the next version up to `target`
+        translation = {}
+        for code in indicators_of(version):
+            name = code
+            for step in newer:
+                name = maps[step].get(name, name)
+            if name != code:
+                translation[code] = name
+        out[version.pk] = translation
+    return out
 
 
 def trends(territory: Territory) -> list[CampaignSummary]:
     """The territory's figures in each campaign of the académie up to this one, oldest first."""
-    campaigns = (
+    campaigns = list(
         Campaign.objects.filter(
             academy_id=territory.campaign.academy_id, school_year__lte=territory.campaign.school_year
         )
         .select_related("referential")
         .order_by("school_year")
     )
+    translations = code_translations([c.referential for c in campaigns], territory.campaign.referential)
     summaries = []
     for campaign in campaigns:
         # The current number of schools stands for past years too: the directory keeps no history.
         past = territory.for_campaign(campaign)
         done = progress(past)
+        rename = translations.get(campaign.referential_id, {})
         summaries.append(
             CampaignSummary(
                 campaign,
                 done,
                 level_distribution(past, started=done.started),
-                {f.indicator.code: f for f in indicators(past)},
+                {rename.get(f.indicator.code, f.indicator.code): f for f in indicators(past)},
             )
         )
     return summaries

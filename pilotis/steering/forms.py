@@ -78,6 +78,20 @@ class IndicatorsForm(BoardForm):
     sort = forms.ChoiceField(label=_("Trier par"), choices=INDICATOR_SORTS, required=False)
 
 
+TREND_SHARES = [
+    ("done", _("« Réalisé »")),
+    ("in_progress", _("« En cours »")),
+    ("not_done", _("« Non réalisé »")),
+    ("unanswered", _("Sans réponse")),
+]
+
+
+class TrendsForm(BoardForm):
+    # The page shows one of the four shares per indicator (81 × 4 lines would drown the table);
+    # the export has them all.
+    share = forms.ChoiceField(label=_("Part affichée par indicateur"), choices=TREND_SHARES, required=False)
+
+
 class ReminderForm(BoardForm):
     target = forms.ChoiceField(
         label=_("Qui relancer ?"),

@@ -46,7 +46,8 @@ def forget(user) -> None:
     email = user.email.lower()
     for reminder in Reminder.objects.filter(recipients__icontains=email):
         addresses = [a.strip() for a in reminder.recipients.split(",") if a.strip()]
-        kept = [a for a in addresses if a.lower() != email]
-        if len(kept) < len(addresses):
-            # Never empty: the school was reached when the e-mail left, and stays counted so.
-            Reminder.objects.filter(pk=reminder.pk).update(recipients=", ".join(kept) or str(ANONYMOUS_LABEL))
+        # The address gives way to the label, not to nothing: the school was reached when the
+        # e-mail left, and the history still counts every person it was written to.
+        kept = [str(ANONYMOUS_LABEL) if a.lower() == email else a for a in addresses]
+        if kept != addresses:
+            Reminder.objects.filter(pk=reminder.pk).update(recipients=", ".join(kept))

@@ -47,6 +47,17 @@ def in_state(schools, state: str, campaign):
     return schools.exclude(Exists(started))
 
 
+def heat_map(territory, form, domain_codes):
+    """The heat map's schools, filtered and sorted as the page lists them, for the page and its
+    export alike: (schools, sort). A form that does not validate filters nothing (the page says
+    its filters were ignored); `form.filter` alone would answer no school at all then."""
+    schools = with_assessment(territory)
+    if form.narrows():
+        schools = form.filter(schools)
+    sort = (form.cleaned_data.get("sort") if form.is_valid() else "") or "name"
+    return sorted_by(schools, sort, domain_codes), sort
+
+
 def by_level(sort: str, domain_codes) -> bool:
     return sort.lstrip("-") in domain_codes
 

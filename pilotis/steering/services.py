@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import mailers
 from django.core.mail.message import EmailMessage
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q, Sum, Value, Window
+from django.db.models.functions import Coalesce, Length, Replace, RowNumber
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -133,21 +134,54 @@ def last_reminders(campaign, schools) -> dict[int, object]:
     )
 
 
-def history(campaign, territory):
+HISTORY_BATCHES = 20
+WRITTEN_TO_SHOWN = 50  # schools named per batch: the page must not grow with the territory
+
+
+def history(campaign, territory) -> list[ReminderBatch]:
     """The campaign's reminders, each counted within the viewer's départements only: a
     correspondent sees the DANE's reminders to their schools, never the number sent elsewhere.
     `done`: schools processed; of those, `sent` got an e-mail and `unreachable` had nobody to
-    write to (no direction or RUPN account with an e-mail address)."""
+    write to (no direction or RUPN account with an e-mail address); `recipients`: the addresses
+    written to. `written_to`: the first schools e-mailed, by name, with their addresses."""
     mine = Q(reminders__school__department_id__in=territory.department_ids)
     done = mine & Q(reminders__sent_at__isnull=False)
-    return (
+    sent = done & ~Q(reminders__recipients="")
+    # `recipients` is the addresses joined by ", ": one more than its commas.
+    addresses = Length("reminders__recipients") - Length(Replace("reminders__recipients", Value(","), Value(""))) + 1
+    batches = list(
         ReminderBatch.objects.filter(campaign=campaign)
+        .select_related("department")
         .annotate(
             in_scope=Count("reminders", filter=mine),
             done=Count("reminders", filter=done),
-            sent=Count("reminders", filter=done & ~Q(reminders__recipients="")),
+            sent=Count("reminders", filter=sent),
             unreachable=Count("reminders", filter=done & Q(reminders__recipients="")),
+            recipients=Coalesce(Sum(addresses, filter=sent), 0),
         )
         .filter(in_scope__gt=0)
-        .order_by("-requested_at", "-pk")[:20]
+        .order_by("-requested_at", "-pk")[:HISTORY_BATCHES]
     )
+    written_to = _written_to([batch.pk for batch in batches], territory)
+    for batch in batches:
+        batch.written_to = written_to.get(batch.pk, [])
+    return batches
+
+
+def _written_to(batch_ids, territory) -> dict[int, list[tuple[str, str, str]]]:
+    """Per batch, (name, UAI, addresses) of its first `WRITTEN_TO_SHOWN` schools e-mailed within
+    the viewer's départements, by name: one query for the whole history."""
+    rank = Window(RowNumber(), partition_by=F("batch_id"), order_by=[F("school__name").asc(), F("pk").asc()])
+    out: dict[int, list[tuple[str, str, str]]] = {}
+    for batch_id, name, uai, recipients in (
+        Reminder.objects.filter(
+            batch_id__in=batch_ids, school__department_id__in=territory.department_ids, sent_at__isnull=False
+        )
+        .exclude(recipients="")
+        .annotate(rank=rank)
+        .filter(rank__lte=WRITTEN_TO_SHOWN)
+        .order_by("batch_id", "school__name", "pk")
+        .values_list("batch_id", "school__name", "school__uai", "recipients")
+    ):
+        out.setdefault(batch_id, []).append((name, uai, recipients))
+    return out

@@ -6,6 +6,8 @@ the URL says). The figures come from `figures` (counters), the lists from `schoo
 joined query per page).
 """
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -22,15 +24,15 @@ from pilotis.referential.cache import domains_of
 from pilotis.steering import exports, figures, services
 from pilotis.steering.forms import (
     PROGRESS_STATES,
-    BoardForm,
     IndicatorsForm,
     MaturityForm,
     ProgressForm,
     ReminderForm,
+    TrendsForm,
 )
 from pilotis.steering.models import ReminderTarget
 from pilotis.steering.perms import campaigns_for, can_steer, departments_for, follows_academy
-from pilotis.steering.schools import SortedIdsFirst, by_level, in_state, referents_of, sorted_by, with_assessment
+from pilotis.steering.schools import SortedIdsFirst, by_level, heat_map, in_state, referents_of, with_assessment
 
 PAGE_SIZE = 50
 GUARD = "steering:read"
@@ -136,16 +138,13 @@ def progress(request, campaign):
 def maturity(request, campaign):
     board = Board(request, campaign, MaturityForm)
     domains = board.domains
-    schools = with_assessment(board.territory)
+    codes = {d.code for d in domains}
+    schools, sort = heat_map(board.territory, board.form, codes)  # the export's list too
     # The page count: the territory's, unless a filter narrows it; counted on the schools alone
     # then (a COUNT over the joined, annotated list costs four times as much).
     count = board.territory.school_count
-    if board.form.is_bound and board.form.narrows():
-        schools = board.form.filter(schools)
+    if board.form.narrows():
         count = board.form.filter(board.territory.schools()).count()
-    sort = board.param("sort", "name")
-    codes = {d.code for d in domains}
-    schools = sorted_by(schools, sort, codes)
     page = _page(request, SortedIdsFirst(schools) if by_level(sort, codes) else schools, count=count)
     rows = [
         (school, [(school.levels or {}).get(d.code) if school.answered else None for d in domains])
@@ -175,20 +174,37 @@ def indicators(request, campaign):
 @require_GET
 @guarded(GUARD, can_steer)
 def trends(request, campaign):
-    board = Board(request, campaign, BoardForm)
+    board = Board(request, campaign, TrendsForm)
     summaries = figures.trends(board.territory)
+    share = board.param("share", "done")
+    sections = [
+        replace(section, lines=[line for line in section.lines if line.share == share])
+        if section.indicators
+        else section
+        for section in exports.trend_sections(summaries)
+    ]
+    lines = [line for section in sections for line in section.lines]
     return render(
         request,
         "steering/trends.html",
-        board.context("trends", summaries=summaries, lines=exports.trend_lines(summaries)),
+        board.context(
+            "trends",
+            summaries=summaries,
+            sections=sections,
+            lines=lines,
+            share=share,
+            share_label=next(label for key, _key, label in exports.SHARES if key == share),
+        ),
     )
 
 
 EXPORTS = {
     "progress": (ProgressForm, exports.ProgressExport),
     "maturity": (MaturityForm, exports.MaturityExport),
+    # The maturity page's second table: its own file (`exports.DistributionExport` says why).
+    "distribution": (MaturityForm, exports.DistributionExport),
     "indicators": (IndicatorsForm, exports.IndicatorsExport),
-    "trends": (BoardForm, exports.TrendsExport),
+    "trends": (TrendsForm, exports.TrendsExport),
 }
 
 

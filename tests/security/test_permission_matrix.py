@@ -413,6 +413,24 @@ MATRIX = {
 
 CELLS = [(view, persona) for view in MATRIX for persona in PERSONAS]
 
+# Steering cells beyond the one row per view above: every board × format of the export, and the
+# reminders page read (GET) as well as posted. label -> (view, method, args builder, {persona: status})
+STEERING_BOARDS = ["progress", "maturity", "distribution", "indicators", "trends"]
+STEERING_EXTRA = {
+    **{
+        f"steering:export:{board}.{fmt}": (
+            "steering:export",
+            "get",
+            lambda w, board=board, fmt=fmt: [open_campaign(w).pk, board, fmt],
+            statuses(404, s200=BORDEAUX_STEERING),
+        )
+        for board in STEERING_BOARDS
+        for fmt in ("csv", "ods")
+    },
+    "steering:reminders:get": ("steering:reminders", "get", bordeaux_campaign, statuses(404, s200=BORDEAUX_STEERING)),
+}
+STEERING_CELLS = [(label, persona) for label in STEERING_EXTRA for persona in PERSONAS]
+
 
 def test_every_view_has_a_row():
     """A new view without a rule in this table fails here."""
@@ -444,5 +462,19 @@ def test_matrix_cell(client_for, world, view, persona):
     if response.status_code in (403, 404):
         assert _snapshot() == before, "a refused request changed data"
         # The foreign school's name never leaks into the refusal page.
+        assert world.school_a.name not in response.content.decode()
+        assert AuditEvent.objects.filter(action="access_denied").exists()
+
+
+@pytest.mark.parametrize(("label", "persona"), STEERING_CELLS, ids=[f"{v}-{p}" for v, p in STEERING_CELLS])
+def test_steering_cell(client_for, world, label, persona):
+    view, method, args, expected = STEERING_EXTRA[label]
+    client = client_for(persona)
+    url = reverse(view, args=args(world))
+    before = _snapshot()
+    response = client.get(url) if method == "get" else client.post(url)
+    assert response.status_code == expected[persona], (label, persona, response.status_code)
+    assert _snapshot() == before, "a read changed data"
+    if response.status_code == 404:
         assert world.school_a.name not in response.content.decode()
         assert AuditEvent.objects.filter(action="access_denied").exists()

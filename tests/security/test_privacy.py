@@ -1,25 +1,45 @@
 """Check 22: signed-in pages are `Cache-Control: private, no-store`; no e-mail or name in any URL."""
 
+import datetime
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils.cache import get_max_age
 
 from pilotis.accounts.models import SchoolMembership, TerritoryRole
+from pilotis.assessments import services as assessment_services
+from pilotis.referential.loader import load_referential
+from pilotis.referential.models import ReferentialVersion
 from tests.factories import MembershipFactory
 from tests.security.helpers import page_urls, route_url, signed_in
 from tests.urlconf import iter_routes
 
 PERSONAS = ["chef_a", "member_a", "dane", "correspondant_40", "nobody", "admin"]
+STEERING = {"dane", "correspondant_40", "admin"}
+MINI = Path(__file__).parents[1] / "referential" / "data" / "mini.yaml"
 
 
-def signed_in_pages(world, client):
+def signed_in_pages(world, client, values=None):
     for name, pattern in iter_routes():
         if name.startswith("admin:") or name == "accounts:logout":
             continue
-        url = route_url(name, pattern, {"uai": world.school_a.uai})
+        url = route_url(name, pattern, {"uai": world.school_a.uai, **(values or {})})
         yield name, url, client.get(url)
+
+
+def bordeaux_campaign(world):
+    """A campaign of school A's académie: the steering pages then answer 200, not 404."""
+    load_referential(MINI)
+    return assessment_services.open_campaign(
+        academy=world.bordeaux,
+        school_year="2026-2027",
+        referential=ReferentialVersion.objects.get(version="test-1"),
+        opens_on=datetime.date(2026, 9, 1),
+        closes_on=datetime.date(2027, 6, 30),
+        by=world.dane,
+    )
 
 
 def assert_private(response, where):
@@ -31,12 +51,27 @@ def assert_private(response, where):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_signed_in_answer_is_private_and_not_stored(world, persona):
+    campaign = bordeaux_campaign(world)
     client = signed_in(world.persona(persona))
     statuses = set()
-    for name, url, response in signed_in_pages(world, client):
+    steering = {}
+    for name, url, response in signed_in_pages(world, client, {"campaign": campaign.pk}):
         statuses.add(response.status_code)
         assert_private(response, (name, url, response.status_code))
+        if name.startswith("steering:") and name != "steering:index":
+            steering[name] = response.status_code
     assert 200 in statuses
+    # The walk reaches the real steering pages of those who follow the territory.
+    assert set(steering.values()) == ({200} if persona in STEERING else {404}), steering
+
+
+@pytest.mark.parametrize("board", ["progress", "maturity", "distribution", "indicators", "trends"])
+@pytest.mark.parametrize("fmt", ["csv", "ods"])
+def test_every_steering_export_is_private_and_not_stored(world, board, fmt):
+    campaign = bordeaux_campaign(world)
+    response = signed_in(world.dane).get(reverse("steering:export", args=[campaign.pk, board, fmt]))
+    assert response.status_code == 200
+    assert_private(response, (board, fmt))
 
 
 def test_refusals_and_redirects_are_private_too(world):

@@ -141,8 +141,78 @@ def test_an_invalid_filter_is_said_on_its_page_only(client_for, world, filled):
         reverse("steering:export", args=[filled.pk, "maturity", "csv"]), {"department": world.pyrenees.pk}
     )
     assert export.status_code == 200
+    assert len(_csv_rows(export)) == 1 + 7  # the Landes' seven schools, as on the page
     # Neither the page nor the export leaves the warning behind for the next page.
     assert warning not in client.get(reverse("steering:maturity", args=[filled.pk])).content.decode()
+
+
+@pytest.mark.parametrize("invalid", ["department", "sort"])
+def test_an_invalid_filter_is_ignored_by_the_export_as_by_the_page(client_for, world, filled, invalid):
+    """The export lists what the page lists: the whole territory, not nothing."""
+    client = client_for("correspondant_40")
+    params = {"department": world.pyrenees.pk} if invalid == "department" else {"sort": "bogus", "kind": "lycee_gt"}
+    page = client.get(reverse("steering:maturity", args=[filled.pk]), params)
+    assert page.context["notices"] and page.context["page_obj"].paginator.count == 7
+    rows = _csv_rows(client.get(reverse("steering:export", args=[filled.pk, "maturity", "csv"]), params))
+    assert len(rows) == 1 + 7
+    assert [row[0] for row in rows[1:]] == [school.uai for school, _levels in page.context["rows"]]
+
+
+def test_a_valid_filter_narrows_the_export_as_the_page(client_for, world, filled):
+    client = client_for("dane")
+    params = {"kind": "lycee_gt", "sort": "-PIL"}
+    page = client.get(reverse("steering:maturity", args=[filled.pk]), params)
+    rows = _csv_rows(client.get(reverse("steering:export", args=[filled.pk, "maturity", "csv"]), params))
+    assert [row[0] for row in rows[1:]] == [school.uai for school, _levels in page.context["rows"]]
+    assert [row[0] for row in rows[1:]] == [world.school_b.uai]
+
+
+def test_sector_filter(client_for, world, filled):
+    private = SchoolFactory(name="Collège Saint-Joseph", department=world.landes, sector="prive")
+    response = get(client_for, "dane", "maturity", filled, sector="prive")
+    assert [school.pk for school, _ in response.context["rows"]] == [private.pk]
+    assert response.context["page_obj"].paginator.count == 1
+    public = get(client_for, "dane", "maturity", filled, sector="public")
+    assert private.pk not in {school.pk for school, _ in public.context["rows"]}
+    assert public.context["page_obj"].paginator.count == 8
+    export = _csv_rows(
+        client_for("dane").get(reverse("steering:export", args=[filled.pk, "maturity", "csv"]), {"sector": "prive"})
+    )
+    assert [(row[0], row[4]) for row in export[1:]] == [(private.uai, "Privé sous contrat")]
+
+
+def test_small_cell_rule_on_the_progress_tiles(client_for, world, filled):
+    # One school in the Pyrénées-Atlantiques: its count, no share.
+    response = get(client_for, "correspondant_64", "progress", filled)
+    assert response.context["progress"].schools == 1
+    assert set(response.context["progress"].shares.values()) == {None}
+    tiles = response.content.decode().split("fr-grid-row--gutters fr-mb-3w")[1].split("<table")[0]
+    assert "%" not in tiles and tiles.count("(—)") == 3
+    # Seven in the Landes: shares.
+    landes = get(client_for, "correspondant_40", "progress", filled)
+    assert landes.context["progress"].shares["validated"] == pytest.approx(1 / 7)
+    assert "14,3 %" in landes.content.decode()
+
+
+def test_small_cell_rule_on_the_level_distribution(client_for, world, filled, landes_schools):
+    answer_all(filled, world.school_b, world.rupn_b, level_one_done)
+    response = get(client_for, "correspondant_64", "maturity", filled)
+    pil = next(d for d in response.context["distribution"] if d.domain.code == "PIL")
+    assert (pil.started, pil.counts) == (1, [0, 1, 0, 0])  # counts stay
+    assert pil.mean is None and set(pil.shares) == {None}
+    table = response.content.decode().split("<tbody>")[1].split("</tbody>")[0]
+    assert "%" not in table and "—" in table
+    # The rule counts the schools that started (the shares' denominator), not the territory's:
+    # three of the seven Landes schools, no share; five, shares and means.
+    landes = get(client_for, "correspondant_40", "maturity", filled).context["distribution"]
+    assert all(d.started == 3 and d.mean is None and set(d.shares) == {None} for d in landes)
+    for school in landes_schools[2:4]:
+        answer_all(filled, school, world.chef_a, level_one_done)
+    landes = get(client_for, "correspondant_40", "maturity", filled)
+    pil = next(d for d in landes.context["distribution"] if d.domain.code == "PIL")
+    assert (pil.started, pil.counts) == (5, [2, 3, 0, 0])
+    assert pil.mean == pytest.approx(0.6) and pil.shares[1] == pytest.approx(0.6)
+    assert "60,0 %" in landes.content.decode()
 
 
 def test_priority_education_filter(client_for, world, filled):
@@ -210,7 +280,18 @@ def _queries(client, url):
 
 
 @pytest.mark.parametrize(
-    "board, query", [("progress", ""), ("maturity", ""), ("maturity", "?sort=-PIL"), ("indicators", ""), ("trends", "")]
+    "board, query",
+    [
+        ("progress", ""),
+        ("progress", "?state=filling"),
+        ("maturity", ""),
+        ("maturity", "?sort=-PIL"),
+        ("maturity", "?kind=college&sector=public&q=coll"),
+        ("indicators", ""),
+        ("trends", ""),
+        ("trends", "?share=not_done"),
+        ("reminders", ""),
+    ],
 )
 def test_query_count_does_not_grow_with_the_number_of_schools(client_for, world, filled, board, query):
     client = client_for("dane")

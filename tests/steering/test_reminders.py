@@ -3,6 +3,8 @@
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pilotis.assessments import services as assessment_services
@@ -10,8 +12,10 @@ from pilotis.assessments.enums import AnswerStatus
 from pilotis.core.models import AuditEvent
 from pilotis.referential.models import Indicator
 from pilotis.steering import services
+from pilotis.steering.figures import Territory
 from pilotis.steering.models import Reminder, ReminderBatch
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, SchoolFactory, UserFactory
+from tests.steering.conftest import answer_all, level_one_done
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +112,80 @@ def test_no_reminder_on_a_closed_campaign(client_for, world, campaign):
     response = client_for("dane").post(url(campaign), {"target": "not_started"}, follow=True)
     assert "La campagne est close" in response.content.decode()
     assert not ReminderBatch.objects.exists()
+
+
+def test_not_validated_leaves_out_the_validated_schools(client_for, world, campaign, landes_schools):
+    """« Not validated » is every school but the validated ones: started or not."""
+    answer_all(campaign, world.school_a, world.rupn_a, level_one_done, validate_by=world.chef_a)
+    pil = Indicator.objects.get(version=campaign.referential, code="PIL.1.01")
+    assessment_services.save_answer(
+        campaign, landes_schools[0], pil, status=AnswerStatus.DONE, comment="", by=world.chef_a
+    )
+    territory = Territory.of(campaign, [world.landes])
+    not_validated = set(services.schools_to_remind(territory, "not_validated").values_list("pk", flat=True))
+    assert not_validated == {school.pk for school in landes_schools}  # filling in or not started
+    not_started = set(services.schools_to_remind(territory, "not_started").values_list("pk", flat=True))
+    assert not_started == {school.pk for school in landes_schools[1:]}
+
+    page = client_for("correspondant_40").get(url(campaign), {"target": "not_validated"})
+    assert page.context["to_remind"] == 6
+    client_for("correspondant_40").post(url(campaign), {"target": "not_validated"})
+    reminded = set(Reminder.objects.values_list("school_id", flat=True))
+    assert reminded == not_validated and world.school_a.pk not in reminded
+
+
+def test_the_history_says_how_many_were_written_to_and_who(client_for, world, campaign, landes_schools):
+    chef_b = MembershipFactory(user=UserFactory(username="chef_b"), school=world.school_b, role="chef").user
+    territory = Territory.of(campaign, [world.landes, world.pyrenees, world.gironde])
+    batch = services.request_reminders(territory, target="not_started", department=None, by=world.dane)
+    services.send_batch(batch.pk)
+    response = client_for("dane").get(url(campaign))
+    (shown,) = response.context["history"]
+    # Two e-mails: school A's direction and RUPN (three people), school B's chef and RUPN.
+    assert (shown.sent, shown.recipients) == (2, 5)
+    by_school = {name: recipients for name, _uai, recipients in shown.written_to}
+    assert set(by_school) == {world.school_a.name, world.school_b.name}
+    assert sorted(by_school[world.school_b.name].split(", ")) == sorted([chef_b.email, world.rupn_b.email])
+    text = " ".join(response.content.decode().split())
+    assert "5 destinataires (direction et RUPN)" in text
+    assert "<details" in text and chef_b.email in text
+
+
+def test_the_history_names_the_first_schools_only(client_for, world, campaign, landes_schools, monkeypatch):
+    """A batch may hold a whole académie: the page names the first schools, and says so."""
+    monkeypatch.setattr(services, "WRITTEN_TO_SHOWN", 1)
+    for n, school in enumerate(landes_schools[:3]):
+        MembershipFactory(user=UserFactory(username=f"rupn_l{n}"), school=school, role="rupn")
+    batch = services.request_reminders(
+        Territory.of(campaign, [world.landes]), target="not_started", department=world.landes, by=world.dane
+    )
+    services.send_batch(batch.pk)
+    response = client_for("correspondant_40").get(url(campaign))
+    (shown,) = response.context["history"]
+    assert shown.sent == 4 and [name for name, _uai, _to in shown.written_to] == [world.school_a.name]
+    assert "Les 1 premiers établissements par ordre alphabétique, sur 4." in response.content.decode()
+
+
+def test_the_reminders_page_costs_the_same_queries_for_more_schools_and_reminders(
+    client_for, world, campaign, landes_schools
+):
+    def remind():
+        territory = Territory.of(campaign, [world.landes, world.pyrenees, world.gironde])
+        batch = services.request_reminders(territory, target="not_started", department=None, by=world.dane)
+        services.send_batch(batch.pk)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url(campaign)).status_code == 200
+        return len(captured)
+
+    client = client_for("dane")
+    remind()
+    client.get(url(campaign))  # warm the per-process caches
+    before = queries()
+    for n in range(30):
+        school = SchoolFactory(name=f"Lycée supplémentaire {n}", department=world.gironde)
+        MembershipFactory(user=UserFactory(username=f"rupn_g{n}"), school=school, role="rupn")
+    remind()
+    remind()
+    assert queries() == before
