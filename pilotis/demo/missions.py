@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pilotis.accounts.enums import SchoolRole
 from pilotis.accounts.models import SchoolMembership, User
@@ -136,7 +137,10 @@ def load_missions(users, college, lycee, stdout) -> None:
         ends_on=last,
         imp_amount=Decimal("2500.00"),
     )
-    stdout.write(f"  Mission du RUPN : lettres {last_year} (signée) et {year} (proposée) au collège")
+    stdout.write(
+        _("  Mission du RUPN : lettres %(last)s (signée) et %(this)s (proposée) au collège")
+        % {"last": last_year, "this": year}
+    )
 
 
 def spread_network(schools, *, year, seed=4) -> int:
@@ -179,6 +183,8 @@ def spread_network(schools, *, year, seed=4) -> int:
             school_id=d.school_id,
             designation=d,
             imp_amount=d.imp_amount,
+            starts_on=d.starts_on,
+            ends_on=d.ends_on,
             state=rng.choices([LetterState.SIGNED, LetterState.PROPOSED, LetterState.DRAFT], [0.65, 0.2, 0.15])[0],
             means_time="Une heure hebdomadaire",
             accepted_by_label=d.user_label,

@@ -16,6 +16,11 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_filter = ["academy"]
     search_fields = ["name", "code"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A département does not change académie (the annuaire import refuses it too): its schools'
+        # campaigns, roles and figures are the académie's. Reorganising académies is a migration.
+        return ["academy"] if obj is not None else []
+
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):

@@ -2,14 +2,15 @@
 
 The file is read twice and never held in memory:
 
-1. validation: every line is parsed and checked; only the UAIs seen (with their line number)
-   and the rejected lines are kept;
+1. validation: every line is parsed and checked; only the UAIs seen (with their line number),
+   the académie of each département and the rejected lines are kept;
 2. writing, when no line was rejected (or `accept_partial`): the file is read again and the
    schools are upserted by UAI in batches, all inside ONE transaction, so that an interrupted
    import (even `kill -9`) leaves either every row or none.
 
-Lines that cannot be trusted (spreadsheet damage, bad UAI, duplicates…) are reported with their
-physical line number (the header is line 1) and never guessed.
+Lines that cannot be trusted (spreadsheet damage, bad UAI, duplicates, a département put in
+another académie…) are reported with their physical line number (the header is line 1) and
+never guessed.
 """
 
 import csv
@@ -24,6 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -40,14 +43,28 @@ BATCH_SIZE = 1000
 MAX_REJECTED_KEPT = 1000
 DELIMITER = ";"
 
+# No physical line of the export comes near this; a longer one is not the export (or has lost
+# its line ends), and is refused before it is held in memory.
+MAX_LINE_BYTES = 1 << 20
+
 DEPARTMENT_CODE_RE = re.compile(r"^(?:[0-9]{3}|0[0-9][AB])$")
-ACADEMY_CODE_RE = re.compile(r"^[0-9]{1,3}$")
+# Every académie code of the real exports has two digits, overseas included (28 La Réunion, 43
+# Mayotte, 44 Saint-Pierre-et-Miquelon): "4" is "04" that went through a spreadsheet.
+ACADEMY_CODE_RE = re.compile(r"^[0-9]{2}$")
+# What a person types after --academy: "4" is as clear as "04" there.
+ACADEMY_OPTION_RE = re.compile(r"^[0-9]{1,2}$")
 NATURE_CODE_RE = re.compile(r"^[0-9]{3}$")
 POSTAL_CODE_RE = re.compile(r"^[0-9]{5}$")
 # INSEE commune code: 5 characters, Corsica's start with 2A / 2B.
 COMMUNE_CODE_RE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
 ISO_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 CONTROL_CHAR_RE = re.compile(r"[\x00-\x1f\x7f]")
+# Telephone, once spaces and dots are removed: a French number (0 + 9 digits, or +33 + 9 digits),
+# or another country code (the collectivités d'outre-mer: +687, +689, +508, +681). A number that
+# lost its leading zero (558123456) or turned into 5,58E+08 matches none of them.
+PHONE_SEPARATORS_RE = re.compile(r"[\s.]")
+PHONE_RE = re.compile(r"^(?:0[1-9][0-9]{8}|\+33[1-9][0-9]{8}|\+(?!33)[1-9][0-9]{5,13})$")
+validate_email = EmailValidator()
 
 # Canonical column → normalised header names it may have (see `normalise_header`). The 2023
 # layout writes "Code postal", the current one "Code_postal", the portal's API lower case: all
@@ -112,7 +129,16 @@ TYPE_KINDS = {
     "ecole": SchoolKind.ECOLE,
 }
 SECTORS = {"public": Sector.PUBLIC, "prive": Sector.PRIVATE}
-PRIORITY = {"REP": PriorityEducation.REP, "REP+": PriorityEducation.REP_PLUS}
+# Appartenance_Education_Prioritaire: the real exports write "", "REP" or "REP+".
+PRIORITY = {"": PriorityEducation.NONE, "REP": PriorityEducation.REP, "REP+": PriorityEducation.REP_PLUS}
+# The kinds a known nature code may give under each Type_etablissement: a "Collège" line whose
+# nature says lycée is a contradiction of the file, not a lycée.
+TYPE_NATURE_KINDS = {
+    "college": {SchoolKind.COLLEGE},
+    "lycee": {SchoolKind.LYCEE_GT, SchoolKind.LYCEE_POLY, SchoolKind.LYCEE_PRO},
+    "erea": {SchoolKind.EREA},
+    "ecole": set(),
+}
 
 # School fields written by the import, compared before saving (department apart).
 SCHOOL_FIELDS = (
@@ -296,10 +322,33 @@ def _open(path: Path):
         ) from None
 
 
+def _cr_line_ends_error() -> AnnuaireFormatError:
+    return AnnuaireFormatError(
+        _(
+            "Les fins de ligne du fichier ne sont pas reconnues (retour chariot seul, format « CSV "
+            "Macintosh ») : réenregistrez-le au format « CSV UTF-8 » ou téléchargez de nouveau l'export "
+            "de l'annuaire."
+        )
+    )
+
+
+def _has_bare_cr(text: str) -> bool:
+    """A carriage return that does not end the line (old Mac line ends, or one inside a value)."""
+    return "\r" in text.rstrip("\r\n")
+
+
 def _decoded_lines(handle, bar) -> Iterator[str]:
     """The file's lines as text, the BOM removed; a byte that is not UTF-8 stops everything."""
-    for number, raw in enumerate(handle, start=1):
+    for number, raw in enumerate(iter(lambda: handle.readline(MAX_LINE_BYTES), b""), start=1):
         bar.update(len(raw))
+        if len(raw) == MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            # A file whose lines end with CR alone reads as one endless line.
+            if b"\r" in raw:
+                raise _cr_line_ends_error()
+            raise AnnuaireFormatError(
+                _("La ligne %(line)d dépasse 1 Mo : ce fichier n'est pas l'export CSV de l'annuaire.")
+                % {"line": number}
+            )
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -339,7 +388,17 @@ def _read_header(lines: Iterator[str]) -> tuple[list[str], str]:
         if not any(line.strip() for line in lines):
             raise AnnuaireFormatError(_("Le fichier est vide."))
         raise AnnuaireFormatError(_("La première ligne du fichier doit être l'en-tête des colonnes ; elle est vide."))
-    return next(csv.reader([first], delimiter=DELIMITER)), first
+    if _has_bare_cr(first):
+        raise _cr_line_ends_error()
+    try:
+        return next(csv.reader([first], delimiter=DELIMITER)), first
+    except csv.Error:
+        raise AnnuaireFormatError(
+            _(
+                "La première ligne du fichier n'est pas un en-tête CSV lisible : ce fichier n'est pas l'export "
+                "CSV de l'annuaire."
+            )
+        ) from None
 
 
 def _check_header(header: list[str], raw_header: str) -> dict[str, int]:
@@ -430,7 +489,11 @@ def _parse(row: list[str], idx: dict[str, int], type_key: str) -> _Line:
         raise _LineRejected(_("code académie manquant"))
     if not ACADEMY_CODE_RE.match(academy_code):
         raise _LineRejected(
-            _("code académie « %(code)s » invalide : 1 à 3 chiffres attendus") % {"code": _shown(academy_code)}
+            _(
+                "code académie « %(code)s » invalide : 2 chiffres attendus (04, 14), le fichier a-t-il été "
+                "ouvert dans un tableur ?"
+            )
+            % {"code": _shown(academy_code)}
         )
     academy_name = cell["academy_name"]
     if not academy_name:
@@ -485,13 +548,41 @@ def _parse(row: list[str], idx: dict[str, int], type_key: str) -> _Line:
             _("état « %(value)s » inconnu (OUVERT, A FERMER ou FERME)") % {"value": _shown(cell["state"])}
         )
 
+    priority = PRIORITY.get(cell["priority"].upper())
+    if priority is None:
+        raise _LineRejected(
+            _("éducation prioritaire « %(value)s » inconnue (REP, REP+ ou vide)") % {"value": _shown(cell["priority"])}
+        )
+    email = cell["email"]
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise _LineRejected(_("courriel « %(value)s » invalide") % {"value": _shown(email)}) from None
+    phone = cell["phone"]
+    if phone and not PHONE_RE.match(PHONE_SEPARATORS_RE.sub("", phone)):
+        raise _LineRejected(
+            _(
+                "téléphone « %(value)s » invalide : 10 chiffres commençant par 0 (ou +33…) attendus, le "
+                "fichier a-t-il été ouvert dans un tableur ?"
+            )
+            % {"value": _shown(phone)}
+        )
+
     parent_uai = cell["parent_uai"]
     if parent_uai and not (UAI_RE.match(parent_uai) and parent_uai[7] == uai_check_letter(parent_uai[:7])):
         raise _LineRejected(
             _("UAI de l'établissement de rattachement « %(uai)s » invalide") % {"uai": _shown(parent_uai)}
         )
 
-    kind = NATURE_KINDS.get(nature_code) or TYPE_KINDS[type_key]
+    kind = NATURE_KINDS.get(nature_code)
+    if kind is None:
+        kind = TYPE_KINDS[type_key]
+    elif kind not in TYPE_NATURE_KINDS[type_key]:
+        raise _LineRejected(
+            _("code nature %(code)s (%(kind)s) incompatible avec le type « %(type)s »")
+            % {"code": nature_code, "kind": kind.label, "type": _shown(cell["type"])}
+        )
     warning = ""
     if not name:
         # The real national file has such a line (a collège of the Hérault). The school exists
@@ -503,13 +594,13 @@ def _parse(row: list[str], idx: dict[str, int], type_key: str) -> _Line:
         "search_text": School.build_search_text(name, cell["commune"], uai),
         "kind": kind.value,
         "sector": sector.value,
-        "priority_education": PRIORITY.get(cell["priority"].upper(), PriorityEducation.NONE).value,
+        "priority_education": priority.value,
         "commune": cell["commune"],
         "commune_code": commune_code,
         "postal_code": postal_code,
         "address": cell["address"],
-        "email": cell["email"],
-        "phone": cell["phone"],
+        "email": email,
+        "phone": phone,
         "nature_code": nature_code,
         "parent_uai": parent_uai,
         "is_open": is_open,
@@ -524,7 +615,7 @@ def _parse(row: list[str], idx: dict[str, int], type_key: str) -> _Line:
 
 @dataclass(frozen=True)
 class _Scope:
-    academies: frozenset  # int values: "04" and "4" are the same académie
+    academies: frozenset  # two-digit codes: "--academy 4" means "04"
     departments: frozenset
 
     def excludes(self, row: list[str], idx: dict[str, int]) -> bool:
@@ -535,7 +626,7 @@ class _Scope:
         """
         if self.academies:
             code = row[idx["academy_code"]].strip()
-            if ACADEMY_CODE_RE.match(code) and int(code) not in self.academies:
+            if ACADEMY_CODE_RE.match(code) and code not in self.academies:
                 return True
         if self.departments:
             code = row[idx["department_code"]].strip()
@@ -547,11 +638,11 @@ class _Scope:
 def _scope(academies, departments) -> _Scope:
     academy_codes = set()
     for code in _split_codes(academies):
-        if not ACADEMY_CODE_RE.match(code):
+        if not ACADEMY_OPTION_RE.match(code):
             raise AnnuaireOptionError(
                 _("Code académie invalide : « %(code)s » (ex. 04 pour Bordeaux).") % {"code": code}
             )
-        academy_codes.add(int(code))
+        academy_codes.add(code.zfill(2))
     department_codes = set()
     for code in _split_codes(departments):
         code = code.upper().zfill(3)
@@ -565,6 +656,39 @@ def _split_codes(codes) -> list[str]:
     if isinstance(codes, str):
         codes = [codes]
     return [part.strip() for code in codes or () for part in str(code).split(",") if part.strip()]
+
+
+class _Remembered:
+    """An iterator of lines that remembers the last one given, to explain the csv module's errors."""
+
+    def __init__(self, lines: Iterator[str]):
+        self.lines = lines
+        self.last = ""
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        self.last = next(self.lines)
+        return self.last
+
+
+def _uai_of(text: str) -> str:
+    """The UAI a line the csv module cannot read starts with, if it does (for the report)."""
+    first = text.split(DELIMITER, 1)[0].strip().strip('"')
+    return first if UAI_RE.match(first) else ""
+
+
+def _unreadable_reason(text: str) -> str:
+    """Why the csv module refused a line, in French (its own message is English and technical)."""
+    if _has_bare_cr(text):
+        return _(
+            "retour chariot isolé dans la ligne (fins de ligne « CSV Macintosh » ?) : réenregistrez le "
+            "fichier au format « CSV UTF-8 »"
+        )
+    if len(text) > csv.field_size_limit():
+        return _("valeur de plus de %(n)d caractères") % {"n": csv.field_size_limit()}
+    return _("ligne illisible au format CSV (guillemet mal placé ?)")
 
 
 # Keys of `ImportReport.skipped` besides the Type_etablissement labels.
@@ -593,7 +717,7 @@ def _events(path: Path, scope: _Scope, include_ecoles: bool, bar_label: str, pro
             leave=False,
         ) as bar,
     ):
-        lines = _decoded_lines(handle, bar)
+        lines = _Remembered(_decoded_lines(handle, bar))
         header, raw_header = _read_header(lines)
         idx = _check_header(header, raw_header)
         width = len(header)
@@ -606,11 +730,12 @@ def _events(path: Path, scope: _Scope, include_ecoles: bool, bar_label: str, pro
                 row = next(reader)
             except StopIteration:
                 return
-            except csv.Error as error:
-                raise AnnuaireFormatError(
-                    _("Le fichier CSV est illisible à la ligne %(line)d : %(error)s.")
-                    % {"line": offset + reader.line_num, "error": error}
-                ) from None
+            except csv.Error:
+                # The reader starts afresh on the next line: only this one is lost.
+                line = offset + previous + 1
+                previous = reader.line_num
+                yield ("reject", line, _uai_of(lines.last), _unreadable_reason(lines.last))
+                continue
             line = offset + previous + 1
             previous = reader.line_num
             if not any(value.strip() for value in row):
@@ -674,11 +799,16 @@ class _Territories:
                 department.save()
             self.departments[department.code] = department
             self.report.departments_created += 1
-        elif department.name != line.department_name or department.academy.code != academy.code:
+        elif department.academy.code != academy.code:
+            # Pass 1 refused every line that said so: the database changed between the passes.
+            raise AnnuaireImportError(
+                _("Le département %(code)s a changé d'académie pendant l'import : relancez l'import.")
+                % {"code": department.code}
+            )
+        elif department.name != line.department_name:
             department.name = line.department_name
-            department.academy = academy
             if not self.dry_run:
-                department.save(update_fields=["name", "academy"])
+                department.save(update_fields=["name"])
         return department
 
 
@@ -751,38 +881,80 @@ class _Plan:
 
     def __init__(self, report: ImportReport):
         self.report = report
-        self.first: dict[str, tuple[int, bool, bool]] = {}  # uai → (line, multi-site, annex)
-        self.main_site: dict[str, tuple[int, bool]] = {}  # multi-site uai → (line, annex)
-        self.duplicates: set[str] = set()
+        # What pass 1 keeps grows with the file, so it is kept small: a UAI is keyed by its 7 digits
+        # (its letter follows from them, and was checked), with the line of its first occurrence.
+        self.first: dict[int, int] = {}
+        self.multi_first: dict[int, bool] = {}  # multi-site UAI → its first line is an annex
+        self.main_site: dict[int, tuple[int, bool]] = {}  # multi-site UAI → (line, annex)
+        self.duplicates: set[int] = set()
         self.expected = 0  # lines pass 2 must write
 
     def add(self, line: int, parsed: _Line) -> None:
         uai, annex = parsed.uai, "annexe" in parsed.values["name"].lower()
-        if uai in self.duplicates:
-            self.report.reject(line, uai, _("UAI en double (déjà ligne %(line)d)") % {"line": self.first[uai][0]})
+        key = int(uai[:7])
+        if key in self.duplicates:
+            self.report.reject(line, uai, _("UAI en double (déjà ligne %(line)d)") % {"line": self.first[key]})
             return
-        if uai not in self.first:
-            self.first[uai] = (line, parsed.multi_site, annex)
+        first_line = self.first.get(key)
+        if first_line is None:
+            self.first[key] = line
+            if parsed.multi_site:
+                self.multi_first[key] = annex
             self.expected += 1
             return
-        first_line, first_multi, first_annex = self.first[uai]
-        if first_multi and parsed.multi_site:
+        if key in self.multi_first and parsed.multi_site:
             self.report.skipped[_(SECONDARY_SITE)] += 1
-            main = self.main_site.setdefault(uai, (first_line, first_annex))
+            main = self.main_site.setdefault(key, (first_line, self.multi_first[key]))
             if main[1] and not annex:
-                self.main_site[uai] = (line, annex)
+                self.main_site[key] = (line, annex)
             return
         self.report.reject(line, uai, _("UAI en double (déjà ligne %(line)d)") % {"line": first_line})
         self.report.reject(first_line, uai, _("UAI en double (aussi ligne %(line)d)") % {"line": line})
-        self.duplicates.add(uai)
-        self.main_site.pop(uai, None)
+        self.duplicates.add(key)
+        self.main_site.pop(key, None)
         self.expected -= 1
 
     def keeps(self, line: int, uai: str) -> bool:
-        if uai in self.duplicates:
+        """Whether pass 2 writes this line: only the line planned for its UAI, never one that pass
+        1 rejected after parsing (see `_DepartmentAcademies`)."""
+        key = int(uai[:7])
+        if key in self.duplicates:
             return False
-        main = self.main_site.get(uai)
-        return main is None or main[0] == line
+        main = self.main_site.get(key)
+        if main is not None:
+            return main[0] == line
+        return self.first.get(key) == line
+
+
+class _DepartmentAcademies:
+    """Pass 1: the académie of each département, as the database says, else the file's first line.
+
+    The annuaire does not move a département to another académie: a line that does so contradicts
+    the rest (a damaged code, a line pasted from another file) and is rejected rather than
+    carrying the whole département, its schools and its campaigns' figures along. A real
+    re-attachment is made once in the admin, then the import agrees with it.
+    """
+
+    def __init__(self):
+        self.known: dict[str, tuple[str, int | None]] = {
+            code: (academy, None) for code, academy in Department.objects.values_list("code", "academy__code")
+        }
+
+    def contradiction(self, line: int, parsed: _Line) -> str:
+        """The reason to reject the line, or ""."""
+        known = self.known.setdefault(parsed.department_code, (parsed.academy_code, line))
+        academy, first_line = known
+        if academy == parsed.academy_code:
+            return ""
+        if first_line is None:
+            return _(
+                "académie %(academy)s contradictoire : le département %(department)s relève de l'académie "
+                "%(known)s dans Pilotis (un changement d'académie se fait dans l'administration)"
+            ) % {"academy": parsed.academy_code, "department": parsed.department_code, "known": academy}
+        return _(
+            "académie %(academy)s contradictoire : la ligne %(line)d rattache le département %(department)s "
+            "à l'académie %(known)s"
+        ) % {"academy": parsed.academy_code, "line": first_line, "department": parsed.department_code, "known": academy}
 
 
 # --- Entry point ---------------------------------------------------------------------------
@@ -811,12 +983,15 @@ def import_annuaire(
 
     # Pass 1: validation. Keeps only the in-scope UAIs with their line, and the rejections.
     plan = _Plan(report)
+    attachments = _DepartmentAcademies()
     for event in _events(path, scope, include_ecoles, _("Vérification"), progress):
         report.lines += 1
         if event[0] == "skip":
             report.skipped[event[1]] += 1
         elif event[0] == "reject":
             report.reject(*event[1:])
+        elif contradiction := attachments.contradiction(event[1], event[2]):
+            report.reject(event[1], event[2].uai, contradiction)
         else:
             plan.add(event[1], event[2])
             if event[2].warning:

@@ -12,6 +12,7 @@ import io
 import os
 import subprocess
 import sys
+import tracemalloc
 from collections import Counter
 from pathlib import Path
 
@@ -23,7 +24,14 @@ from django.test.utils import CaptureQueriesContext
 
 from pilotis.core.enums import AuditAction
 from pilotis.core.models import AuditEvent
-from pilotis.territories.importers import AnnuaireFormatError, AnnuaireOptionError, ImportReport, import_annuaire
+from pilotis.territories import importers
+from pilotis.territories.importers import (
+    AnnuaireFormatError,
+    AnnuaireImportError,
+    AnnuaireOptionError,
+    ImportReport,
+    import_annuaire,
+)
 from pilotis.territories.models import Academy, Department, School
 from tests.factories import SchoolFactory
 
@@ -337,7 +345,17 @@ def test_an_import_is_audited():
     assert event.after["file"] == "annuaire-2023-sample.csv"
 
 
-def test_service_function_and_report():
+class Terminal(io.StringIO):
+    """A standard error that says it is a terminal: tqdm draws its bar on nothing else."""
+
+    def isatty(self):
+        return True
+
+
+def test_service_function_and_report(monkeypatch):
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+
     report = import_annuaire(SAMPLE_2023, include_ecoles=True, progress=True)
 
     assert isinstance(report, ImportReport)
@@ -345,9 +363,25 @@ def test_service_function_and_report():
     assert report.skipped["Médico-social"] == 1
     assert report.skipped_count == 6
     assert report.written is True
+    # One bar per pass, in bytes of the file.
+    size = f"{SAMPLE_2023.stat().st_size / 1000:.1f}k"
+    assert "Vérification:   0%|" in terminal.getvalue()
+    assert "Écriture:   0%|" in terminal.getvalue()
+    assert f"/{size} [" in terminal.getvalue()
 
+    terminal.seek(0)
+    terminal.truncate()
     again = import_annuaire(SAMPLE_2023, include_ecoles=True)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 13)
+    assert terminal.getvalue() == ""  # no bar unless asked for
+
+
+def test_the_command_shows_a_progress_bar(monkeypatch):
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    run(SAMPLE)
+    assert "Vérification:" in terminal.getvalue()
+    assert "Écriture:" in terminal.getvalue()
 
 
 def test_header_names_are_normalised(tmp_path):
@@ -498,6 +532,67 @@ def test_service_raises_a_format_error(tmp_path):
         import_annuaire(path)
 
 
+CR_LINE_ENDS = (
+    "Les fins de ligne du fichier ne sont pas reconnues (retour chariot seul, format « CSV Macintosh ») : "
+    "réenregistrez-le au format « CSV UTF-8 » ou téléchargez de nouveau l'export de l'annuaire."
+)
+
+
+def test_mac_line_ends(tmp_path, untouched):
+    """Excel's "CSV (Macintosh)" ends lines with CR alone: one sentence, no traceback."""
+    header, rows = read_rows(SAMPLE)
+    message, _ = run_failing(write_rows(tmp_path / "mac.csv", header, rows, line_end="\r"))
+    assert message == CR_LINE_ENDS
+
+    # Larger than a line may be: refused as soon as the limit is read, not held in memory.
+    big = write_rows(tmp_path / "mac-big.csv", header, rows * 300, line_end="\r")
+    assert big.stat().st_size > importers.MAX_LINE_BYTES
+    with pytest.raises(AnnuaireFormatError) as error:
+        import_annuaire(big)
+    assert str(error.value) == CR_LINE_ENDS
+
+
+def test_a_line_longer_than_any_of_the_export(tmp_path, untouched):
+    path = tmp_path / "long.csv"
+    path.write_bytes(SAMPLE.read_bytes() + b"x" * (importers.MAX_LINE_BYTES + 10))
+    message, _ = run_failing(path)
+    assert message == "La ligne 16 dépasse 1 Mo : ce fichier n'est pas l'export CSV de l'annuaire."
+
+
+def test_unreadable_header(tmp_path, untouched):
+    header, rows = read_rows(SAMPLE)
+    header[1] = "N" * 200_000  # past the csv module's field limit
+    message, _ = run_failing(write_rows(tmp_path / "header.csv", header, rows))
+    assert message == (
+        "La première ligne du fichier n'est pas un en-tête CSV lisible : ce fichier n'est pas l'export CSV de "
+        "l'annuaire."
+    )
+
+
+def test_a_bare_carriage_return_in_a_line(tmp_path):
+    """The csv module refuses the line in English; the report says why in French, and goes on."""
+    lines = SAMPLE.read_bytes().split(b"\r\n")
+    lines[2] = lines[2].replace(b"MAINE DE BIRAN", b"MAINE\rDE BIRAN")  # line 3, unquoted
+    path = tmp_path / "cr-in-line.csv"
+    path.write_bytes(b"\r\n".join(lines))
+
+    message, output = run_failing(path)
+
+    assert message.startswith("1 ligne rejetée")
+    assert summary(output)["Lignes lues"] == 14
+    assert (
+        "  ligne 3 (0240005A) : retour chariot isolé dans la ligne (fins de ligne « CSV Macintosh » ?) : "
+        "réenregistrez le fichier au format « CSV UTF-8 »"
+    ) in output
+    assert "new-line" not in output and "newline" not in output
+    assert not School.objects.exists()
+
+    # The lines after it are read as usual.
+    report = import_annuaire(path, accept_partial=True)
+    assert (report.created, report.rejected_count) == (13, 1)
+    assert not School.objects.filter(uai="0240005A").exists()
+
+
 # --- Lines that cannot be trusted: rejected with their line number, nothing written ----------
 
 
@@ -523,7 +618,10 @@ def test_spreadsheet_damage_is_reported_not_guessed(tmp_path, untouched):
         "ligne 3 (0240005A) : code département « 35 » invalide : 3 caractères attendus (035, 02A), le fichier "
         "a-t-il été ouvert dans un tableur ?"
     ) in output
-    assert "ligne 5 (0330008E) : code académie « 1,40E+01 » invalide : 1 à 3 chiffres attendus" in output
+    assert (
+        "ligne 5 (0330008E) : code académie « 1,40E+01 » invalide : 2 chiffres attendus (04, 14), le fichier a-t-il "
+        "été ouvert dans un tableur ?"
+    ) in output
     assert "ligne 6 (0331488N) : date de mise à jour « 27/05/2026 » invalide : format AAAA-MM-JJ attendu" in output
 
 
@@ -540,6 +638,36 @@ def test_spreadsheet_damage_is_reported_not_guessed(tmp_path, untouched):
         ("Code_departement", "", "code département manquant"),
         ("Code_departement", "4,00E+01", "code département « 4,00E+01 » invalide"),
         ("Code_academie", "4.0", "code académie « 4.0 » invalide"),
+        # "04" through a spreadsheet: it would have made a fake académie "4" and moved the Landes there.
+        (
+            "Code_academie",
+            "4",
+            "code académie « 4 » invalide : 2 chiffres attendus (04, 14), le fichier a-t-il été ouvert dans un tableur ?",
+        ),
+        ("Code_academie", "004", "code académie « 004 » invalide"),
+        ("Mail", "pas-une-adresse", "courriel « pas-une-adresse » invalide"),
+        ("Mail", "ce.0400003L@ac-bordeaux", "courriel « ce.0400003L@ac-bordeaux » invalide"),
+        (
+            "Telephone",
+            "558123456",  # 05 58 12 34 56 without its leading zero
+            "téléphone « 558123456 » invalide : 10 chiffres commençant par 0 (ou +33…) attendus, le fichier a-t-il "
+            "été ouvert dans un tableur ?",
+        ),
+        ("Telephone", "5,58E+08", "téléphone « 5,58E+08 » invalide"),
+        ("Telephone", "05 58 12 34", "téléphone « 05 58 12 34 » invalide"),
+        ("Telephone", "+33 5 58 12 34", "téléphone « +33 5 58 12 34 » invalide"),
+        (
+            "Appartenance_Education_Prioritaire",
+            "REP++",
+            "éducation prioritaire « REP++ » inconnue (REP, REP+ ou vide)",
+        ),
+        ("Appartenance_Education_Prioritaire", "ECLAIR", "éducation prioritaire « ECLAIR » inconnue"),
+        (
+            "code_nature",
+            "300",  # a "Collège" line whose nature says lycée
+            "code nature 300 (Lycée général et technologique) incompatible avec le type « Collège »",
+        ),
+        ("code_nature", "370", "code nature 370 (EREA) incompatible avec le type « Collège »"),
         ("code_nature", "34", "code nature « 34 » invalide : 3 chiffres attendus"),
         ("Code_postal", "4330", "code postal « 4330 » invalide : 5 chiffres attendus"),
         ("Code_postal", "9" * 5000, f"code postal « {'9' * 39}… » invalide"),  # echoed values are cut short
@@ -566,6 +694,97 @@ def test_untrusted_value_rejects_the_line(tmp_path, untouched, column, value, re
     assert len(rejected) == 1
     assert rejected[0].startswith(f"  ligne {line} ")
     assert reason in rejected[0]
+
+
+def test_a_value_past_the_csv_module_s_limit(tmp_path, untouched):
+    lines = SAMPLE.read_bytes().split(b"\r\n")
+    lines[4] = lines[4].replace(b"Audenge", b"A" * 200_000)  # line 5
+    path = tmp_path / "huge-value.csv"
+    path.write_bytes(b"\r\n".join(lines))
+
+    report = import_annuaire(path)
+
+    assert report.rejected == [(5, "0330008E", "valeur de plus de 131072 caractères")]
+
+
+def test_a_lycee_line_whose_nature_says_college(tmp_path, untouched):
+    line = line_of("0240005A")
+    report = import_annuaire(damaged_copy(tmp_path, {line: {"code_nature": "340"}}))
+    assert report.rejected == [(line, "0240005A", "code nature 340 (Collège) incompatible avec le type « Lycée »")]
+
+
+def test_real_shapes_of_contact_values_are_accepted(tmp_path):
+    """The shapes the real exports hold (grouped by two or not, dotted, +33, an overseas code)."""
+    values = {
+        "0240001W": ("05 53 23 31 13", "ce.0240001W@ac-bordeaux.fr", "REP"),
+        "0240005A": ("0553233113", "lycee.maine-de-biran@wanadoo.fr", "REP+"),
+        "6200006M": ("04.95.20.50.73", "", ""),
+        "0330008E": ("+33 5 56 26 73 02", "", "REP"),
+        "9710015P": ("+590 590 23 45 67", "", ""),
+        "0331488N": ("+687 27 12 34", "secretariat@st-elme.fr", ""),  # Nouvelle-Calédonie's shape
+    }
+    changes = {
+        line_of(uai): {"Telephone": phone, "Mail": mail, "Appartenance_Education_Prioritaire": priority}
+        for uai, (phone, mail, priority) in values.items()
+    }
+    report = import_annuaire(damaged_copy(tmp_path, changes))
+
+    assert (report.created, report.rejected) == (14, [])
+    stored = {s.uai: (s.phone, s.email, s.priority_education) for s in School.objects.filter(uai__in=values)}
+    priorities = {"": "", "REP": "rep", "REP+": "rep_plus"}
+    assert stored == {uai: (phone, mail, priorities[p]) for uai, (phone, mail, p) in values.items()}
+
+
+def test_a_line_moving_its_department_to_another_academy(tmp_path, untouched):
+    """Line 13 puts the Pyrénées-Atlantiques in Bordeaux; line 14 may not move them to Rennes."""
+    path = damaged_copy(tmp_path, {14: {"Code_academie": "14", "Libelle_academie": "Rennes"}})
+
+    report = import_annuaire(path)
+
+    assert report.rejected == [
+        (14, "0640003F", "académie 14 contradictoire : la ligne 13 rattache le département 064 à l'académie 04")
+    ]
+    assert report.written is False
+
+
+DEPARTMENT_STAYS = (
+    "académie 14 contradictoire : le département 040 relève de l'académie 04 dans Pilotis (un changement "
+    "d'académie se fait dans l'administration)"
+)
+
+
+def test_the_import_never_moves_a_known_department_to_another_academy(tmp_path, untouched):
+    # The Landes are in Bordeaux in the database (see `untouched`); the file says Rennes.
+    landes = {"Code_academie": "14", "Libelle_academie": "Rennes"}
+    path = damaged_copy(tmp_path, {9: landes, 10: landes})
+
+    message, output = run_failing(path)
+
+    assert message.startswith("2 lignes rejetées")
+    assert f"  ligne 9 (0400002K) : {DEPARTMENT_STAYS}" in output
+    assert f"  ligne 10 (0400003L) : {DEPARTMENT_STAYS}" in output
+
+
+def test_accept_partial_leaves_a_department_in_its_academy(tmp_path):
+    run(SAMPLE)
+    landes = {"Code_academie": "14", "Libelle_academie": "Rennes"}
+    path = damaged_copy(tmp_path, {9: landes, 10: landes | {"Nom_etablissement": "Collège d'Amou"}})
+
+    output = run(path, "--accept-partial")
+
+    assert (summary(output)["Rejetés"], summary(output)["Inchangés"], summary(output)["Mis à jour"]) == (2, 12, 0)
+    assert Department.objects.get(code="040").academy.code == "04"
+    assert Academy.objects.get(code="14").name == "Rennes"
+    assert School.objects.get(uai="0400003L").name == "Collège du Pays des Luys"
+
+
+def test_a_department_moved_between_the_two_passes_stops_the_import(tmp_path, monkeypatch, untouched):
+    """Pass 2 never moves a département either: if the database changed after pass 1, it stops."""
+    monkeypatch.setattr(importers._DepartmentAcademies, "contradiction", lambda self, line, parsed: "")
+    path = damaged_copy(tmp_path, {10: {"Code_academie": "14", "Libelle_academie": "Rennes"}})
+
+    with pytest.raises(AnnuaireImportError, match="Le département 040 a changé d'académie pendant l'import"):
+        import_annuaire(path)
 
 
 def test_control_characters_are_not_echoed(tmp_path, untouched):
@@ -671,7 +890,15 @@ def test_command_exits_with_status_1_and_no_traceback(tmp_path):
     header, rows = read_rows(SAMPLE)
     latin1 = write_rows(tmp_path / "latin1.csv", header, rows, encoding="latin-1")
     damaged = damaged_copy(tmp_path, {3: {"Code_departement": "35"}})
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'throwaway.sqlite3'}"}
+    # Pass 1 reads the départements already known (a line may not move one to another académie).
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=True,
+        timeout=120,
+    )
 
     for path, expected in [
         (latin1, "CommandError: Le fichier n'est pas encodé en UTF-8"),
@@ -710,3 +937,39 @@ def test_full_national_file():
 
     again = import_annuaire(NATIONAL)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 11248)
+
+
+def _import_peak(path: Path) -> int:
+    """The peak of Python memory while `path` is imported into a database without schools."""
+    School.objects.all().delete()
+    tracemalloc.start()
+    try:
+        report = import_annuaire(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert report.written and report.rejected_count == 0
+    return peak
+
+
+@pytest.mark.slow
+def test_the_import_streams(tmp_path):
+    """Four times the lines, nowhere near four times the memory: the rows are never held.
+
+    What grows is pass 1's entry per UAI (its duplicate check), about 130 bytes a line, where a
+    line of the file is 365 bytes and a row held as parsed several kilobytes.
+    """
+    lines = NATIONAL.read_bytes().split(b"\r\n")
+    small, large = 1000, 4000
+    paths = {}
+    for count in (small, large):
+        paths[count] = tmp_path / f"first-{count}.csv"
+        paths[count].write_bytes(b"\r\n".join(lines[: count + 1]) + b"\r\n")
+    _import_peak(SAMPLE)  # module imports, translations and caches are not the file's
+
+    small_peak = _import_peak(paths[small])
+    large_peak = _import_peak(paths[large])
+
+    assert School.objects.count() == large
+    assert large_peak < 1.5 * small_peak, (small_peak, large_peak)
+    assert (large_peak - small_peak) / (large - small) < 256, (small_peak, large_peak)

@@ -5,6 +5,7 @@ duplicates nothing: schools are upserted by UAI, accounts and roles by their nat
 """
 
 import datetime
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -12,6 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pilotis.accounts.enums import SchoolRole, TerritoryRoleKind
 from pilotis.accounts.models import SchoolMembership, TerritoryRole, User
@@ -31,40 +34,63 @@ DEMO_PASSWORD = "demo"  # noqa: S105 — demo accounts only, printed on purpose
 DEFAULT_FILE = Path(settings.BASE_DIR) / "data" / "etablissements-second-degre-france.csv"
 DEMO_DOMAIN = "demo.pilotis.example.org"
 DONE, IN_PROGRESS, NOT_DONE = AnswerStatus.DONE, AnswerStatus.IN_PROGRESS, AnswerStatus.NOT_DONE
+# Where the demo's own e-mails go while it loads (see `_demo_mail_in_memory`).
+MEMORY_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # username, first name, last name, what
 PEOPLE = [
-    ("direction", "Claire", "Dubosc", "Cheffe d'établissement du collège des Landes"),
-    ("rupn", "Julien", "Larrieu", "RUPN du collège des Landes"),
-    ("enseignant", "Sophie", "Lafitte", "Enseignante, membre de l'équipe du collège des Landes"),
-    ("rupn64", "Mikel", "Etcheverry", "RUPN d'un lycée des Pyrénées-Atlantiques"),
-    ("correspondant40", "Sébastien", "Lochet", "Correspondant DANE des Landes (40)"),
-    ("correspondant64", "Michel", "Dezest", "Correspondant DANE des Pyrénées-Atlantiques (64)"),
-    ("dane", "Nathalie", "Garros", "DANE de l'académie de Bordeaux"),
-    ("admin", "Admin", "Pilotis", "Administrateur (superutilisateur)"),
+    ("direction", "Claire", "Dubosc", gettext_lazy("Cheffe d'établissement du collège des Landes")),
+    ("rupn", "Julien", "Larrieu", gettext_lazy("RUPN du collège des Landes")),
+    ("enseignant", "Sophie", "Lafitte", gettext_lazy("Enseignante, membre de l'équipe du collège des Landes")),
+    ("rupn64", "Mikel", "Etcheverry", gettext_lazy("RUPN d'un lycée des Pyrénées-Atlantiques")),
+    ("correspondant40", "Sébastien", "Lochet", gettext_lazy("Correspondant DANE des Landes (40)")),
+    ("correspondant64", "Michel", "Dezest", gettext_lazy("Correspondant DANE des Pyrénées-Atlantiques (64)")),
+    ("dane", "Nathalie", "Garros", gettext_lazy("DANE de l'académie de Bordeaux")),
+    ("admin", "Admin", "Pilotis", gettext_lazy("Administrateur (superutilisateur)")),
 ]
 
 
+@contextmanager
+def _demo_mail_in_memory():
+    """The demo's story sends e-mails (a lettre de mission proposed, accepted, signed) to made-up
+    people: kept in memory rather than sent, so that the console backend of development does not
+    print them over the demo accounts."""
+    previous = settings.MAILERS
+    settings.MAILERS = {**previous, "default": {"BACKEND": MEMORY_EMAIL_BACKEND}}
+    try:
+        yield
+    finally:
+        settings.MAILERS = previous
+
+
 class Command(BaseCommand):
-    help = "Charge l'académie de Bordeaux (annuaire réel) et les comptes de démonstration (mot de passe « demo »)."
+    help = gettext_lazy(
+        "Charge l'académie de Bordeaux (annuaire réel) et les comptes de démonstration (mot de passe « demo »)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--file", default=str(DEFAULT_FILE), help="Fichier de l'annuaire (CSV national).")
+        parser.add_argument("--file", default=str(DEFAULT_FILE), help=_("Fichier de l'annuaire (CSV national)."))
 
     def handle(self, *args, **options):
-        call_command("load_referential", stdout=self.stdout)
         path = Path(options["file"])
         if not path.exists():
-            raise CommandError(f"Fichier de l'annuaire introuvable : {path}")
-        try:
-            report = import_annuaire(path, academies=["04"], progress=options["verbosity"] > 0)
-        except AnnuaireImportError as exc:
-            raise CommandError(str(exc)) from exc
-        for line in report.summary():
-            self.stdout.write(line)
-        if report.rejected:
-            raise CommandError("Le fichier de l'annuaire contient des lignes rejetées : rien n'a été importé.")
-        self._load_people()
+            raise CommandError(_("Fichier de l'annuaire introuvable : %(path)s") % {"path": path})
+        with _demo_mail_in_memory():
+            call_command("load_referential", stdout=self.stdout)
+            try:
+                report = import_annuaire(path, academies=["04"], progress=options["verbosity"] > 0)
+            except AnnuaireImportError as exc:
+                raise CommandError(str(exc)) from exc
+            for line in report.summary():
+                self.stdout.write(line)
+            if report.rejected:
+                raise CommandError(_("Le fichier de l'annuaire contient des lignes rejetées : rien n'a été importé."))
+            users = self._load_people()
+        # Last, so that the accounts are what the console shows when the server starts.
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(_("Comptes de démonstration (mot de passe : demo)")))
+        for username, _first, _last, what in PEOPLE:
+            self.stdout.write(f"  {username:<16} {users[username].email:<44} {what}")
 
     def _load_campaigns(self, users, college, lycee):
         """Last year's campaign, closed, with the collège's validated answers; this year's, open and empty."""
@@ -142,8 +168,14 @@ class Command(BaseCommand):
         for campaign, spread in plan:
             if not Assessment.objects.filter(campaign=campaign).exclude(school__in=[college, lycee]).exists():
                 count = fill_campaign(campaign, others, by=users["dane"], **spread)
-                self.stdout.write(f"  Campagne {campaign.school_year} : réponses de {count} autres établissements")
-        self.stdout.write(f"  Campagnes SCHÉMATIC : {two_years_ago} et {last_year} (closes), {this_year} (ouverte)")
+                self.stdout.write(
+                    _("  Campagne %(year)s : réponses de %(count)d autres établissements")
+                    % {"year": campaign.school_year, "count": count}
+                )
+        self.stdout.write(
+            _("  Campagnes SCHÉMATIC : %(older)s et %(last)s (closes), %(this)s (ouverte)")
+            % {"older": two_years_ago, "last": last_year, "this": this_year}
+        )
 
     @transaction.atomic
     def _load_people(self):
@@ -160,11 +192,11 @@ class Command(BaseCommand):
         )
         if college is None or lycee is None:
             raise CommandError(
-                "Le fichier ne contient pas les établissements attendus des Landes et des Pyrénées-Atlantiques."
+                _("Le fichier ne contient pas les établissements attendus des Landes et des Pyrénées-Atlantiques.")
             )
         users = {}
         for username, first, last, _what in PEOPLE:
-            user, _ = User.objects.get_or_create(
+            user, _created = User.objects.get_or_create(
                 username=username,
                 defaults={"first_name": first, "last_name": last, "email": f"{username}@{DEMO_DOMAIN}"},
             )
@@ -190,10 +222,6 @@ class Command(BaseCommand):
             user=users["dane"], academy=bordeaux, defaults={"kind": TerritoryRoleKind.DANE}
         )
 
-        self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Comptes de démonstration (mot de passe : demo)"))
-        for username, _first, _last, what in PEOPLE:
-            self.stdout.write(f"  {username:<16} {users[username].email:<44} {what}")
         self._load_campaigns(users, college, lycee)
         load_missions(users, college, lycee, self.stdout)
         others = School.objects.filter(department__academy=bordeaux, is_open=True).exclude(
@@ -201,6 +229,11 @@ class Command(BaseCommand):
         )
         if not Designation.objects.filter(school__in=others).exists():
             count = spread_network(others.order_by("uai"), year=current_school_year())
-            self.stdout.write(f"  Réseau des RUPN : {count} autres établissements ont un RUPN désigné")
-        self.stdout.write(f"  Collège des Landes : {college.name} ({college.uai})")
-        self.stdout.write(f"  Lycée des Pyrénées-Atlantiques : {lycee.name} ({lycee.uai})")
+            self.stdout.write(
+                _("  Réseau des RUPN : %(count)d autres établissements ont un RUPN désigné") % {"count": count}
+            )
+        self.stdout.write(_("  Collège des Landes : %(name)s (%(uai)s)") % {"name": college.name, "uai": college.uai})
+        self.stdout.write(
+            _("  Lycée des Pyrénées-Atlantiques : %(name)s (%(uai)s)") % {"name": lycee.name, "uai": lycee.uai}
+        )
+        return users

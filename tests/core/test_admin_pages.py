@@ -1,0 +1,79 @@
+"""The Django admin works for the administrator (issue 2): every registered model's list, add and
+change pages answer, as the superuser, on a database where every one of them has a row."""
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+from dsfr.models import DsfrConfig
+
+from pilotis.core.audit import record
+from pilotis.core.enums import AuditAction
+from pilotis.steering.tasks import send_reminders
+
+# Read-only on purpose: the add page is refused (403); lists and rows are still shown.
+READ_ONLY = {
+    "axes.AccessAttempt",  # written by the sign-in lockout only
+    "axes.AccessFailureLog",
+    "axes.AccessLog",
+    "django_tasks_database.DBTaskResult",  # written by the task queue only
+    "core.AuditEvent",  # the journal is append-only
+    "referential.ReferentialVersion",  # loaded from versioned files (`load_referential`)
+    "referential.Indicator",
+}
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def every_model_has_a_row(world):
+    """The personas give the territories and people; the rest is made here, one row each."""
+    call_command("load_referential", verbosity=0)
+    record(AuditAction.IMPORT, actor=None, label="import_annuaire", after={"created": 0})
+    send_reminders.enqueue(0)
+    Group.objects.create(name="Relecteurs")
+    DsfrConfig.objects.create()
+    attempt = {"user_agent": "Firefox", "ip_address": "192.0.2.1", "username": "chef_a", "http_accept": "*/*"}
+    AccessAttempt.objects.create(**attempt, path_info="/compte/connexion/", failures_since_start=1)
+    AccessFailureLog.objects.create(**attempt, path_info="/compte/connexion/")
+    AccessLog.objects.create(**attempt, path_info="/compte/connexion/")
+
+
+def registered():
+    return sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+def test_every_admin_page_answers(client_for, every_model_has_a_row):
+    client = client_for("admin")
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert {model._meta.label for model in registered()} >= READ_ONLY
+
+    wrong = []
+    for model in registered():
+        label, info = model._meta.label, (model._meta.app_label, model._meta.model_name)
+        row = model._default_manager.order_by("pk").first()
+        assert row is not None, f"{label}: give it a row in `every_model_has_a_row`"
+        expected = {
+            reverse("admin:{}_{}_changelist".format(*info)): 200,
+            reverse("admin:{}_{}_add".format(*info)): 403 if label in READ_ONLY else 200,
+            reverse("admin:{}_{}_change".format(*info), args=[row.pk]): 200,
+        }
+        for url, status in expected.items():
+            found = client.get(url).status_code
+            if found != status:
+                wrong.append(f"{url}: {found} instead of {status}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_department_does_not_change_academie_in_the_admin(client_for, world):
+    """Its schools' campaigns and figures are its académie's: the admin shows the académie only."""
+    client = client_for("admin")
+    url = reverse("admin:territories_department_change", args=[world.landes.pk])
+    form = client.get(url).context["adminform"].form
+    assert "academy" not in form.fields
+    response = client.post(url, {"code": world.landes.code, "name": "Landes", "academy": world.rennes.pk})
+    assert response.status_code == 302
+    world.landes.refresh_from_db()
+    assert (world.landes.name, world.landes.academy) == ("Landes", world.bordeaux)
