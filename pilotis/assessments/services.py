@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,7 +50,19 @@ def open_campaign(*, academy, school_year, referential, opens_on, closes_on, by,
         # From now on the version's content may not change (the loader refuses it).
         referential.locked_at = timezone.now()
         referential.save(update_fields=["locked_at"])
-    audit.record(AuditAction.CAMPAIGN_OPENED, actor=by, obj=campaign, after={"year": school_year}, request=request)
+    audit.record(
+        AuditAction.CAMPAIGN_OPENED,
+        actor=by,
+        obj=campaign,
+        after={
+            "year": school_year,
+            "referential": referential.version,
+            "opens_on": opens_on.isoformat(),
+            "closes_on": closes_on.isoformat(),
+            "state": campaign.state,
+        },
+        request=request,
+    )
     return campaign
 
 
@@ -57,10 +70,18 @@ def open_campaign(*, academy, school_year, referential, opens_on, closes_on, by,
 def close_campaign(campaign, *, by, request=None) -> Campaign:
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.state != CampaignState.CLOSED:
+        before = campaign.state
         campaign.state = CampaignState.CLOSED
         campaign.closed_at = timezone.now()
         campaign.save(update_fields=["state", "closed_at"])
-        audit.record(AuditAction.CAMPAIGN_CLOSED, actor=by, obj=campaign, request=request)
+        audit.record(
+            AuditAction.CAMPAIGN_CLOSED,
+            actor=by,
+            obj=campaign,
+            before={"state": before},
+            after={"state": campaign.state},
+            request=request,
+        )
     return campaign
 
 
@@ -252,7 +273,7 @@ def validate_assessment(assessment, *, by, request=None) -> Assessment:
         actor=by,
         obj=assessment,
         before={"state": AssessmentState.DRAFT},
-        after={"state": AssessmentState.VALIDATED},
+        after={"state": AssessmentState.VALIDATED, "validated_by": assessment.validated_by_label},
         request=request,
     )
     return assessment
@@ -287,11 +308,16 @@ def reopen_assessment(assessment, *, by, request=None) -> Assessment:
 
 
 def previous_assessment(campaign, school) -> Assessment | None:
-    """The school's latest assessment of an earlier campaign (validated ones first)."""
+    """The school's assessment of its latest earlier school year. Should it have two that year (a
+    school that changed académie has one per académie's campaign), the validated one first."""
     return (
         Assessment.objects.filter(school=school, campaign__school_year__lt=campaign.school_year)
         .select_related("campaign__referential")
-        .order_by("-campaign__school_year")
+        .order_by(
+            "-campaign__school_year",
+            Case(When(state=AssessmentState.VALIDATED, then=Value(0)), default=Value(1)),
+            "-last_activity_at",
+        )
         .first()
     )
 

@@ -56,6 +56,7 @@ class Series:
     label: str
     levels: dict  # domain code -> level (a float for a mean)
     schools: int = 0  # how many schools a mean is over (0 for one school)
+    kind: str = ""  # "previous", "department" or "academy"
 
 
 def mean_levels(campaign, domain_codes, department_ids=None) -> Series | None:
@@ -82,15 +83,20 @@ def comparisons(campaign, school, assessment, domain_codes):
             Series(
                 _("Campagne %(year)s") % {"year": previous.campaign.school_year},
                 {code: previous.domain_levels.get(code, 0) for code in domain_codes},
+                kind="previous",
             )
         )
-    for label, departments in [
-        (_("Moyenne du département (%(name)s)") % {"name": school.department.name}, [school.department_id]),
-        (_("Moyenne de l'académie (%(name)s)") % {"name": campaign.academy.name}, None),
+    for kind, label, departments in [
+        (
+            "department",
+            _("Moyenne du département (%(name)s)") % {"name": school.department.name},
+            [school.department_id],
+        ),
+        ("academy", _("Moyenne de l'académie (%(name)s)") % {"name": campaign.academy.name}, None),
     ]:
         mean = mean_levels(campaign, domain_codes, departments)
         if mean is not None:
-            mean.label = label
+            mean.label, mean.kind = label, kind
             series.append(mean)
     return series
 
@@ -116,4 +122,14 @@ def synthesis_data(campaign, school, assessment) -> dict:
         ),
     )
     rows = [{"summary": s, "comparisons": [o.levels[s.domain.code] for o in others]} for s in summaries]
-    return {"summaries": summaries, "others": others, "rows": rows, "chart": mark_safe(chart)}  # noqa: S308 — built from escaped parts
+    # The note about the small-cell rule is for the means not shown, whatever else is.
+    shown = {o.kind for o in others}
+    missing_means = [kind for kind in ("department", "academy") if kind not in shown]
+    return {
+        "summaries": summaries,
+        "others": others,
+        "rows": rows,
+        "missing_means": missing_means,
+        "min_schools": MIN_SCHOOLS_FOR_MEAN,
+        "chart": mark_safe(chart),  # noqa: S308 — built from escaped parts
+    }

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pilotis.assessments import services
@@ -19,6 +20,9 @@ from pilotis.referential.cache import indicators_of
 from pilotis.referential.models import Indicator
 from pilotis.territories.guards import school_view
 from pilotis.territories.models import Academy
+
+# The domain tab's radios: the three answers, then a way back to none (the service takes "").
+STATUS_CHOICES = [*AnswerStatus.choices, ("", gettext_lazy("Pas encore de réponse"))]
 
 
 class Context:
@@ -56,7 +60,7 @@ class Context:
             "assessment": self.assessment,
             "abilities": self.abilities,
             "domains": lambda: self.domains,  # templates call it only where they use it
-            "status_choices": AnswerStatus.choices,
+            "status_choices": STATUS_CHOICES,
             **extra,
         }
 

@@ -14,6 +14,13 @@ class ReferentialVersionAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # A version a campaign uses is frozen: deleting it (and its domains and indicators with
+        # it) would change it as surely as editing it. The bulk action asks again per object.
+        if obj is not None and obj.is_locked:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
@@ -26,3 +33,9 @@ class IndicatorAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # An indicator of a frozen version stays: without answers yet, nothing else protects it.
+        if obj is not None and obj.version.is_locked:
+            return False
+        return super().has_delete_permission(request, obj)

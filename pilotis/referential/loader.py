@@ -8,7 +8,7 @@ uses is frozen: loading a different content under its name is refused.
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -134,13 +134,31 @@ class _Checker:
                 )
 
 
+@dataclass
+class _Places:
+    """Where the keys checked against the database (after validation) stand in the file: kept
+    apart from the content, whose checksum must not move when a comment or blank line does."""
+
+    version: int = 1
+    supersedes: int = 1
+    code_map: dict = field(default_factory=dict)  # old code → line
+
+
 def validate(path: Path) -> dict:
     """The file's content as plain data, or ReferentialError listing every problem."""
+    return _validate(path)[0]
+
+
+def _validate(path: Path) -> tuple[dict, _Places]:
     data = _parse(path)
     check = _Checker(path.name)
     top = check.mapping(data, 1, _("racine"))
     if top is None:
         raise ReferentialError(check.problems)
+    places = _Places(
+        version=top.key_lines.get("version", top.line),
+        supersedes=top.key_lines.get("supersedes", top.line),
+    )
     check.known_keys(top, {"version", "title", "description", "supersedes", "code_map", "levels", "domains"}, "racine")
     version = top.get("version")
     if isinstance(version, (int, float)):
@@ -269,20 +287,34 @@ def validate(path: Path) -> dict:
             top.key_lines.get("code_map", top.line), "code_map", _("une table ancien code : nouveau code est attendue")
         )
     else:
+        targets: dict[str, tuple[str, int]] = {}  # new code → the first old code sent to it, and its line
         for old, new in code_map.items():
+            line = code_map.key_lines[old]
+            places.code_map[str(old)] = line
             if new not in codes:
+                check.fail(line, "code_map", _("« %(new)s » n'est pas un indicateur de cette version") % {"new": new})
+            elif new in targets:
+                # Two old answers for one new indicator: which one to carry over could only be a guess.
+                first, first_line = targets[new]
                 check.fail(
-                    code_map.key_lines[old],
+                    line,
                     "code_map",
-                    _("« %(new)s » n'est pas un indicateur de cette version") % {"new": new},
+                    _("« %(old)s » et « %(first)s » (ligne %(line)d) vont tous deux vers « %(new)s »")
+                    % {"old": old, "first": first, "line": first_line, "new": new},
                 )
+            else:
+                targets[new] = (str(old), line)
             result["code_map"][str(old)] = str(new)
         if code_map and result["supersedes"] is None:
-            check.fail(code_map.line, "code_map", _("une correspondance de codes suppose « supersedes »"))
+            check.fail(
+                top.key_lines.get("code_map", code_map.line),
+                "code_map",
+                _("une correspondance de codes suppose « supersedes »"),
+            )
 
     if check.problems:
         raise ReferentialError(check.problems)
-    return result
+    return result, places
 
 
 def checksum(content: dict) -> str:
@@ -292,27 +324,29 @@ def checksum(content: dict) -> str:
 @transaction.atomic
 def load_referential(path: Path) -> LoadResult:
     path = Path(path)
-    content = validate(path)
+    content, places = _validate(path)
+    check = _Checker(path.name)  # what only the database can tell, named by line as well
     digest = checksum(content)
     previous = None
     if content["supersedes"]:
         previous = ReferentialVersion.objects.filter(version=content["supersedes"]).first()
         if previous is None:
-            raise ReferentialError(
-                [
-                    _("%(file)s : la version remplacée « %(v)s » n'est pas chargée : chargez-la d'abord")
-                    % {"file": path.name, "v": content["supersedes"]}
-                ]
+            check.fail(
+                places.supersedes,
+                "supersedes",
+                _("la version remplacée « %(v)s » n'est pas chargée : chargez-la d'abord")
+                % {"v": content["supersedes"]},
             )
+            raise ReferentialError(check.problems)
         old_codes = set(previous.indicators.values_list("code", flat=True))
-        unknown = sorted(set(content["code_map"]) - old_codes)
-        if unknown:
-            raise ReferentialError(
-                [
-                    _("%(file)s, code_map : codes absents de la version %(v)s : %(codes)s")
-                    % {"file": path.name, "v": previous.version, "codes": ", ".join(unknown)}
-                ]
+        for old in sorted(set(content["code_map"]) - old_codes, key=places.code_map.get):
+            check.fail(
+                places.code_map[old],
+                "code_map",
+                _("« %(old)s » n'est pas un indicateur de la version %(v)s") % {"old": old, "v": previous.version},
             )
+        if check.problems:
+            raise ReferentialError(check.problems)
     existing = ReferentialVersion.objects.select_for_update().filter(version=content["version"]).first()
     n_indicators = sum(len(d["indicators"]) for d in content["domains"])
     result = LoadResult(content["version"], "created", n_indicators, len(content["domains"]))
@@ -321,15 +355,16 @@ def load_referential(path: Path) -> LoadResult:
             result.outcome = "unchanged"
             return result
         if existing.is_locked:
-            raise ReferentialError(
-                [
-                    _(
-                        "%(file)s : la version %(v)s est utilisée par une campagne et ne peut plus changer ; "
-                        'publiez une nouvelle version qui la remplace (supersedes: "%(v)s").'
-                    )
-                    % {"file": path.name, "v": existing.version}
-                ]
+            check.fail(
+                places.version,
+                "version",
+                _(
+                    "la version %(v)s est utilisée par une campagne et ne peut plus changer ; "
+                    'publiez une nouvelle version qui la remplace (supersedes: "%(v)s").'
+                )
+                % {"v": existing.version},
             )
+            raise ReferentialError(check.problems)
         # Not used yet: its content is replaced as a whole.
         existing.levels.all().delete()
         existing.indicators.all().delete()

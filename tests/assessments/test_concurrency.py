@@ -1,8 +1,10 @@
 """Check 7 with real concurrent requests: a gunicorn server (4 processes × 4 threads) on its own
 database — a SQLite file in WAL mode, or a throwaway PostgreSQL database when the suite runs on
-PostgreSQL — and 20 clients hitting the autosave at the same moment.
+PostgreSQL — and 20 clients hitting the autosave at the same moment, or a validation racing a
+batch of autosaves (on a school of its own, so that the tests do not depend on their order).
 """
 
+import datetime
 import json
 import os
 import re
@@ -21,6 +23,7 @@ from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
 YEAR = "2026-2027"
+UAI, RACE_UAI = "0400003L", "0400004M"
 PASSWORD = "une phrase de passe assez longue"
 
 SETUP = f"""
@@ -34,21 +37,30 @@ call_command("load_referential", verbosity=0)
 academy = Academy.objects.create(code="04", name="Bordeaux")
 department = Department.objects.create(code="040", name="Landes", academy=academy)
 school = School.objects.create(uai="0400003L", name="Collège du Pays des Luys", kind="college", sector="public", department=department)
+race = School.objects.create(uai={RACE_UAI!r}, name="Collège de la course", kind="college", sector="public", department=department)
 for username, role in [("rupn", "rupn"), ("chef", "chef")]:
     user = User.objects.create_user(username, f"{{username}}@example.org", {PASSWORD!r})
     SchoolMembership.objects.create(user=user, school=school, role=role)
+    SchoolMembership.objects.create(user=user, school=race, role=role)
 services.open_campaign(academy=academy, school_year={YEAR!r}, referential=ReferentialVersion.objects.get(version="2021"),
     opens_on=datetime.date(2026, 9, 1), closes_on=datetime.date(2027, 6, 30), by=None)
 """
 
 REPORT = """
 import json
-from pilotis.assessments.models import Answer, AnswerChange
+from pilotis.assessments.models import Answer, AnswerChange, Assessment
+school = "SCHOOL_UAI"
 print(json.dumps({
-    "answers": {a.indicator.code: [a.status, a.revision] for a in Answer.objects.select_related("indicator")},
-    "changes": {c: AnswerChange.objects.filter(answer__indicator__code=c).count()
-                for c in Answer.objects.values_list("indicator__code", flat=True)},
-}))
+    "answers": {a.indicator.code: [a.status, a.revision]
+                for a in Answer.objects.filter(assessment__school__uai=school).select_related("indicator")},
+    "changes": {c: AnswerChange.objects.filter(answer__assessment__school__uai=school, answer__indicator__code=c).count()
+                for c in Answer.objects.filter(assessment__school__uai=school).values_list("indicator__code", flat=True)},
+    # Each indicator's history in the order it was written: status after, revision seen, when.
+    "history": {c: list(AnswerChange.objects.filter(answer__assessment__school__uai=school, answer__indicator__code=c)
+                        .order_by("id").values_list("status_after", "based_on_revision", "changed_at"))
+                for c in Answer.objects.filter(assessment__school__uai=school).values_list("indicator__code", flat=True)},
+    "assessment": list(Assessment.objects.filter(school__uai=school).values_list("state", "validated_at")),
+}, default=str))
 """
 
 
@@ -102,9 +114,14 @@ def server(tmp_path_factory):
             pytest.fail("the server did not start: " + (tmp / "server.log").read_text())
         time.sleep(0.2)
 
-    def report():
+    def report(uai=UAI):
         out = subprocess.run(
-            [*manage, "shell", "-c", REPORT], cwd=BASE_DIR, env=env, check=True, capture_output=True, text=True
+            [*manage, "shell", "-c", REPORT.replace("SCHOOL_UAI", uai)],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -141,9 +158,9 @@ def clone(session, token):
     return copy, token
 
 
-def save(base, session, token, code, status, seen):
+def save(base, session, token, code, status, seen, uai=UAI):
     return session.post(
-        f"{base}/etablissements/0400003L/schematic/{YEAR}/indicateurs/{code}/reponse/",
+        f"{base}/etablissements/{uai}/schematic/{YEAR}/indicateurs/{code}/reponse/",
         data={"status": status, "comment": "", "seen_revision": seen, "csrfmiddlewaretoken": token},
         headers={"HX-Request": "true", "Referer": base + "/"},
         timeout=60,
@@ -193,9 +210,68 @@ def test_two_stale_saves_of_one_indicator_keep_the_later_and_both_histories(serv
         ]
     )
     assert (first.status_code, second.status_code) == (200, 200)
+    # The one saved second was told that someone else had changed the indicator meanwhile…
+    told = [("entre-temps" in r.text) for r in (first, second)]
+    assert sorted(told) == [False, True], [r.text for r in (first, second)]
+    earlier, later = ("non_realise", "en_cours") if told[0] else ("en_cours", "non_realise")
     state = server["report"]()
-    status, revision = state["answers"]["FOR.1.01"]
-    assert revision == 2 and status in ("en_cours", "non_realise")
+    # … and that later save is the one stored, over the earlier one.
+    assert state["answers"]["FOR.1.01"] == [later, 2]
+    # Both are in the history, in the order written: the earlier saved on the revision it saw
+    # (none yet), the later marked as based on that same revision, which was no longer current.
+    assert [(status, seen) for status, seen, _at in state["history"]["FOR.1.01"]] == [(earlier, 0), (later, 0)]
     assert state["changes"]["FOR.1.01"] == 2
-    # The one saved second was told that someone else had changed the indicator meanwhile.
-    assert sum("avait modifié cet indicateur entre-temps" in r.text for r in (first, second)) == 1
+
+
+def validate(base, session, token, uai):
+    return session.post(
+        f"{base}/etablissements/{uai}/schematic/{YEAR}/valider/",
+        data={"csrfmiddlewaretoken": token},
+        headers={"Referer": base + "/"},
+        allow_redirects=False,
+        timeout=60,
+    )
+
+
+RACE_CODES = [f"INF.{level}.{rank:02d}" for level in (1, 2, 3) for rank in range(1, 7)]
+
+
+def test_a_validation_racing_autosaves_leaves_nothing_written_after_it(server):
+    """Each autosave either lands before the validation (and is counted in what was validated) or
+    is refused with 409: none is written into the validated assessment."""
+    base = server["url"]
+    rupn, chef = signed_in(base, "rupn"), signed_in(base, "chef")
+    # Something to validate.
+    assert save(base, *clone(*rupn), "PIL.1.01", "realise", "0", uai=RACE_UAI).status_code == 200
+    savers = [clone(*(rupn if i % 2 else chef)) for i in range(len(RACE_CODES))]
+    calls = [lambda: validate(base, *clone(*chef), RACE_UAI)] + [
+        lambda s=s, t=t, c=c: save(base, s, t, c, "en_cours", "0", uai=RACE_UAI)
+        for (s, t), c in zip(savers, RACE_CODES, strict=True)
+    ]
+    validation, *saves = run_together(calls)
+    assert validation.status_code == 302, validation.text[:300]
+    assert {r.status_code for r in saves} <= {200, 409}, [r.text[:300] for r in saves if r.status_code >= 400]
+
+    # One more, after the race: refused, whatever the race gave.
+    late = save(base, *clone(*rupn), "INF.1.01", "realise", "1", uai=RACE_UAI)
+    assert late.status_code == 409 and "validé entre-temps" in late.text
+
+    state = server["report"](RACE_UAI)
+    [(assessment_state, validated_at)] = state["assessment"]
+    assert assessment_state == "validated"
+    validated_at = datetime.datetime.fromisoformat(validated_at)
+    for code, response in zip(RACE_CODES, saves, strict=True):
+        history = state["history"].get(code, [])
+        if response.status_code == 200:
+            # Recorded, and before the validation.
+            assert [status for status, _seen, _at in history] == ["en_cours"], (code, history)
+            assert datetime.datetime.fromisoformat(history[0][2]) < validated_at, (code, history, validated_at)
+        else:
+            assert "validé entre-temps" in response.text, (code, response.text[:300])
+            assert history == [], (code, history)
+    # Nothing at all was written after the validation, on any indicator.
+    written = [
+        (code, datetime.datetime.fromisoformat(at)) for code, rows in state["history"].items() for *_, at in rows
+    ]
+    assert len(written) == 1 + sum(r.status_code == 200 for r in saves)
+    assert [(code, at) for code, at in written if at >= validated_at] == []

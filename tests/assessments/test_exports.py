@@ -2,10 +2,13 @@
 
 import csv
 import io
+import re
 import zipfile
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 from odfdo import Document
@@ -100,6 +103,38 @@ def pdf_text(content: bytes) -> tuple[str, PdfReader]:
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split()), reader
 
 
+CODE = re.compile(r"\b([A-Z]{2,10}\.\d\.\d{2}) ")
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+def pdf_rows(text: str) -> dict[str, str]:
+    """The domain tables' rows: each indicator's code → the text after it, up to the next code."""
+    parts = CODE.split(text)
+    return dict(zip(parts[1::2], (part.strip() for part in parts[2::2]), strict=True))
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def french_date(moment) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year}"
+
+
 def test_pdf_of_a_validated_assessment(client_for, world, campaign, referential, filled):
     services.validate_assessment(filled, by=world.chef_a)
     response = client_for("correspondant_40").get(url("export_pdf", world))
@@ -125,6 +160,27 @@ def test_pdf_of_a_validated_assessment(client_for, world, campaign, referential,
     ]:
         assert expected in text, expected
     assert "document de travail" not in text
+    # The cover says who validated, and when.
+    filled.refresh_from_db()
+    assert f"Validé par {world.chef_a.get_full_name()} le {french_date(filled.validated_at)}" in text
+    # Every indicator has its row, once, in the referential's order; each answered one shows its
+    # statement, then its answer, then its comment (Pilotage, Formation and Infrastructure).
+    rows = pdf_rows(text)
+    ordered = referential.indicators.order_by("domain__position", "level", "position")
+    assert list(rows) == [i.code for i in ordered]
+    answers = Answer.objects.filter(assessment=filled).select_related("indicator")
+    assert {a.indicator.domain.code for a in answers} == {"PIL", "FOR", "INF"}
+    for answer in answers:
+        label = {"realise": "Réalisé", "en_cours": "En cours de réalisation", "non_realise": "Non réalisé"}
+        expected = words(f"{answer.indicator.statement} {label[answer.status]} {answer.comment}")
+        assert rows[answer.indicator.code].startswith(expected), (answer.indicator.code, rows[answer.indicator.code])
+    assert rows["PIL.1.01"].startswith(words(f"{statement} Réalisé Volet numérique voté en conseil"))
+    assert rows["FOR.1.01"].endswith("En cours de réalisation Plan de formation en cours ; voir la DANE")
+    assert rows["INF.1.01"].startswith(
+        words(referential.indicators.get(code="INF.1.01").statement) + ' Non réalisé =HYPERLINK("http://x")'
+    )
+    # An indicator left unanswered says so in its own row.
+    assert rows["PIL.2.01"].startswith(words(referential.indicators.get(code="PIL.2.01").statement) + " Non renseigné")
     # Fonts embedded from local files: nothing was fetched.
     fonts = {str(font.get("/BaseFont")) for page in reader.pages for font in page["/Resources"]["/Font"].values()}
     assert any("Marianne" in font for font in fonts)
@@ -136,11 +192,109 @@ def test_pdf_of_a_draft_says_it_is_a_working_document(client_for, world, campaig
     assert "Validé par" not in text
 
 
-def test_pdf_without_any_answer_yet(client_for, world, campaign):
+def test_pdf_without_any_answer_yet(client_for, world, campaign, referential):
     response = client_for("member_a").get(url("export_pdf", world))
     assert response.status_code == 200
     text, reader = pdf_text(response.content)
     assert len(reader.pages) >= 3 and world.school_a.name in text
+    rows = pdf_rows(text)
+    assert len(rows) == INDICATORS
+    for indicator in referential.indicators.all():
+        assert rows[indicator.code].startswith(words(indicator.statement) + " Non renseigné"), indicator.code
+    # No answer anywhere: the answers' words appear only in the synthesis' caption.
+    assert text.count("Réalisé") == text.count("« Réalisé »")
+
+
+def laid_out_report(campaign, school, assessment):
+    """The report's layout as WeasyPrint computes it (same template, fonts and fetcher as the PDF)."""
+    from weasyprint import HTML
+
+    from pilotis.assessments.exports import report_context
+    from pilotis.core.pdf import font_faces, local_fetcher
+
+    faces = font_faces()
+    html = render_to_string(
+        "assessments/pdf/report.html", {**report_context(campaign, school, assessment), "font_faces": faces}
+    )
+    return HTML(string=html, url_fetcher=local_fetcher({f["url"] for f in faces})).render()
+
+
+def boxes_past_the_margin(document):
+    """(page, text) of every box whose right edge goes past the page's right margin."""
+    found = []
+    for number, page in enumerate(document.pages, start=1):
+        root = page._page_box
+        limit = root.margin_width() - root.margin_right + 0.5  # in CSS px; half a pixel for rounding
+
+        def walk(box, number=number, limit=limit):
+            right = box.position_x + box.margin_width() - box.margin_right
+            if getattr(box, "element_tag", "") not in ("html", "body") and right > limit:
+                found.append((number, getattr(box, "text", None) or box.element_tag))
+            for child in getattr(box, "children", ()):
+                walk(child)
+
+        for child in root.children:  # the page's content, not its margin boxes
+            if type(child).__name__ not in ("MarginBox",):
+                walk(child)
+    return found
+
+
+def test_the_synthesis_fits_the_page_with_a_previous_campaign_and_both_means(world, compared, referential):
+    """Four comparison columns (previous campaign, the two means) and their long headers: the
+    table must still fit A4, its caption on the same page."""
+    for indicator in referential.indicators.filter(level=1):
+        services.save_answer(compared, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
+    assessment = Assessment.objects.get(campaign=compared, school=world.school_a)
+    document = laid_out_report(compared, world.school_a, assessment)
+    assert boxes_past_the_margin(document) == []
+    text, _reader = pdf_text(document.write_pdf())
+    for header in [
+        "Campagne 2025-2026",
+        "Moyenne du département (Landes) (5 établissements)",
+        "Moyenne de l'académie (Bordeaux) (5 établissements)",
+    ]:
+        assert header in text, header
+    # Both means shown: no note about the small-cell rule.
+    assert "apparaissent dès que" not in text and "apparaît dès que" not in text
+    synthesis = next(page for page in document.pages if "Synthèse" in page_text(page))
+    assert "Niveau atteint par domaine, et points de comparaison" in page_text(synthesis)
+    assert "Avancement de chaque niveau, par domaine" in page_text(synthesis)
+
+
+def page_text(page) -> str:
+    texts = []
+
+    def walk(box):
+        if getattr(box, "text", None):
+            texts.append(box.text)
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    walk(page._page_box)
+    return words(" ".join(texts))
+
+
+def test_a_caption_is_never_left_alone_at_the_foot_of_a_page():
+    """Whatever the page holds before a table, its caption goes with it (its first rows at least):
+    the report's style sheet alone, a filler growing until only the caption would fit."""
+    from weasyprint import HTML
+
+    styles = render_to_string("assessments/pdf/_report.css", {"font_faces": [], "assessment": None})
+    rows = "".join(f"<tr><td>r{n}</td><td>x</td></tr>" for n in range(8))
+    seen_moved = False
+    for filler in range(225, 260, 3):  # mm, on a page of 259 mm inside its margins
+        html = (
+            f"<html><head><style>{styles}</style></head><body><section class='cover'></section>"
+            f"<section><p style='height:{filler}mm;margin:0'>filler</p>"
+            f"<table class='data'><caption>Légende</caption><thead><tr><th>a</th><th>b</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></section></body></html>"
+        )
+        pages = [page_text(page) for page in HTML(string=html).render().pages[1:]]
+        for text in pages:
+            if "Légende" in text:
+                assert "r0" in text, (filler, pages)
+        seen_moved |= "Légende" not in pages[0]
+    assert seen_moved  # control: the filler did push the table to the next page
 
 
 def test_ods_has_one_row_per_indicator_and_no_formula(client_for, world, campaign, referential, filled):

@@ -130,3 +130,39 @@ def test_a_new_campaign_starts_from_the_previous_answers(campaign, world, refere
     assert new.started_from.campaign == campaign
     with pytest.raises(ValidationError):
         services.start_from_previous(next_year, world.school_a, by=world.rupn_a)
+
+
+def test_previous_assessment_is_the_latest_years_validated_one_first(world, referential, indicator):
+    """A school that changed académie has two assessments of one year (one per campaign): the
+    validated one is the one to start from and to compare with, even if the other moved later."""
+    from tests.assessments.conftest import open_year
+
+    older = open_year(world, referential, "2024-2025")
+    services.save_answer(older, world.school_a, indicator, status=DONE, comment="", by=world.rupn_a)
+    services.validate_assessment(Assessment.objects.get(campaign=older), by=world.chef_a)
+    bordeaux = open_year(world, referential, "2025-2026")
+    rennes = services.open_campaign(
+        academy=world.rennes,
+        school_year="2025-2026",
+        referential=referential,
+        opens_on=datetime.date(2025, 9, 1),
+        closes_on=datetime.date(2026, 6, 30),
+        by=world.dane_rennes,
+    )
+    # The draft is created first and touched last: neither its row's age nor its activity wins.
+    services.save_answer(rennes, world.school_a, indicator, status=IN_PROGRESS, comment="", by=world.rupn_a)
+    services.save_answer(bordeaux, world.school_a, indicator, status=DONE, comment="", by=world.rupn_a)
+    validated = services.validate_assessment(Assessment.objects.get(campaign=bordeaux), by=world.chef_a)
+    other = Indicator.objects.get(version=referential, code="INF.1.01")
+    services.save_answer(rennes, world.school_a, other, status=IN_PROGRESS, comment="", by=world.rupn_a)
+    draft = Assessment.objects.get(campaign=rennes)
+    assert draft.pk < validated.pk and draft.last_activity_at > validated.last_activity_at
+    current = open_year(world, referential, "2026-2027")
+
+    assert services.previous_assessment(current, world.school_a) == validated
+    # Validated first within the latest year only: none validated there, the latest year still
+    # wins over an earlier validated one, and the most recently active of its two is taken.
+    services.reopen_assessment(validated, by=world.chef_a)
+    third = Indicator.objects.get(version=referential, code="FOR.1.01")  # a new answer: the activity moves
+    services.save_answer(rennes, world.school_a, third, status=DONE, comment="", by=world.rupn_a)
+    assert services.previous_assessment(current, world.school_a) == draft

@@ -1,4 +1,7 @@
 import datetime
+import html
+import re
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -8,6 +11,7 @@ from django.urls import reverse
 from pilotis.assessments import services
 from pilotis.assessments.enums import AnswerStatus
 from pilotis.assessments.models import Answer, AnswerChange, Assessment
+from tests.assessments.conftest import validated_schools
 
 YEAR = "2026-2027"
 
@@ -198,3 +202,160 @@ def test_last_activity_moves_with_the_figures_or_once_a_minute(client_for, world
     # A minute later, any change is activity again.
     Assessment.objects.update(last_activity_at=second - datetime.timedelta(seconds=61))
     assert post("PIL.1.02", "non_realise") > second - datetime.timedelta(seconds=61)
+
+
+# --- Tableau synthétique ---------------------------------------------------------------------------
+
+
+class _Tables(HTMLParser):
+    """Every <table> of a page as (caption, rows of cell texts), header rows included."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._cell, self._row = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append(["", []])
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th", "caption"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "caption":
+            self.tables[-1][0] = " ".join("".join(self._cell).split())
+            self._cell = None
+        elif tag in ("td", "th"):
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr":
+            self.tables[-1][1].append(self._row)
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def tables(page: str) -> dict[str, list[list[str]]]:
+    parser = _Tables()
+    parser.feed(page)
+    return dict(parser.tables)
+
+
+def test_synthesis_compares_with_the_previous_campaign_and_both_means(client_for, world, compared, referential):
+    pil = referential.indicators.filter(domain__code="PIL")
+    for indicator in pil.filter(level=1):
+        services.save_answer(compared, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
+    for code, status in [("PIL.2.01", "realise"), ("PIL.2.02", "realise"), ("PIL.2.03", "en_cours")]:
+        services.save_answer(compared, world.school_a, pil.get(code=code), status=status, comment="", by=world.rupn_a)
+    page = html.unescape(client_for("correspondant_40").get(url("synthesis", world)).content.decode())
+
+    # The radar: an SVG image named for assistive technologies, one outline per series.
+    svg = re.search(r'<svg [^>]*role="img"[^>]*>.*?</svg>', page, re.S)
+    assert svg, page
+    chart = svg.group(0)
+    assert 'aria-labelledby="radar-title radar-desc"' in chart
+    assert '<title id="radar-title">Niveau atteint par domaine</title>' in chart
+    series = [
+        "Collège Alpha des Landes, 2026-2027",
+        "Campagne 2025-2026",
+        "Moyenne du département (Landes)",
+        "Moyenne de l'académie (Bordeaux)",
+    ]
+    assert re.findall(r'<text x="64"[^>]*>([^<]+)</text>', chart) == series  # the legend
+    assert chart.count("<polygon") == 3 + len(series)  # three rings, then the series
+
+    # The same figures in the table beside it.
+    levels = tables(page)["Niveau atteint par domaine, et points de comparaison"]
+    assert levels[0] == [
+        "Domaine",
+        "Établissement",
+        "Campagne 2025-2026",
+        "Moyenne du département (Landes) (5 établissements)",
+        "Moyenne de l'académie (Bordeaux) (5 établissements)",
+    ]
+    assert levels[1:] == [
+        ["Pilotage, impulsion et organisation", "1 / 3", "1,0", "1,0", "1,0"],
+        ["Pratiques éducatives et pédagogiques", "0 / 3", "0,0", "1,0", "1,0"],
+        ["Formation", "0 / 3", "1,0", "1,0", "1,0"],
+        ["Ressources", "0 / 3", "0,0", "1,0", "1,0"],
+        ["Infrastructure réseau – équipement", "0 / 3", "0,0", "1,0", "1,0"],
+    ]
+    # Each level's share of « Réalisé » / « En cours de réalisation ».
+    shares = tables(page)["Avancement de chaque niveau, par domaine"]
+    assert shares[1] == [
+        "Pilotage, impulsion et organisation",
+        "100 % / 0 % (6 + 0 sur 6)",
+        "67 % / 33 % (2 + 1 sur 3)",
+        "0 % / 0 % (0 + 0 sur 4)",
+    ]
+    # Both means are there: no note about the small-cell rule.
+    assert "dès que 5 établissements" not in page
+
+
+def test_the_means_note_is_about_the_means_missing(client_for, world, campaign, previous_year):
+    client = client_for("chef_a")
+    # A previous campaign, no mean yet: the note is still due.
+    page = html.unescape(client.get(url("synthesis", world)).content.decode())
+    assert "Campagne 2025-2026" in tables(page)["Niveau atteint par domaine, et points de comparaison"][0]
+    assert (
+        "Les moyennes du département et de l’académie apparaissent dès que 5 établissements au moins ont validé" in page
+    )
+    # Five validated in the académie but two only in the Landes: the académie's mean, and a note
+    # about the département's alone.
+    validated_schools(campaign, world, world.landes, 2)
+    validated_schools(campaign, world, world.pyrenees, 3)
+    page = html.unescape(client.get(url("synthesis", world)).content.decode())
+    header = tables(page)["Niveau atteint par domaine, et points de comparaison"][0]
+    assert header[2:] == ["Campagne 2025-2026", "Moyenne de l'académie (Bordeaux) (5 établissements)"]
+    assert "La moyenne du département apparaît dès que 5 établissements au moins du département" in page
+    assert "Les moyennes du département et de l’académie" not in page
+
+
+# --- The domain tab's form -------------------------------------------------------------------------
+
+
+def test_an_answer_can_be_set_back_to_none_without_javascript(client_for, world, campaign, indicator):
+    client = client_for("rupn_a")
+    page = client.get(url("domain", world, "PIL")).content.decode()
+    # Not answered yet: the explicit choice "none yet" is the one checked.
+    assert (
+        '<input type="radio" id="r-PIL.1.01-vide" name="status" value="" checked>'
+        '\n                      <label class="fr-label" for="r-PIL.1.01-vide">Pas encore de réponse</label>'
+    ) in page
+    client.post(url("answer_save", world, "PIL.1.01"), {"status": "realise", "comment": "", "seen_revision": "0"})
+    page = client.get(url("domain", world, "PIL")).content.decode()
+    assert 'id="r-PIL.1.01-realise" name="status" value="realise" checked' in page
+    assert 'id="r-PIL.1.01-vide" name="status" value="" checked' not in page
+
+    # The form's own post, as a browser without JavaScript sends it.
+    response = client.post(url("answer_save", world, "PIL.1.01"), {"status": "", "comment": "", "seen_revision": "1"})
+    assert response.status_code == 302 and response["Location"].endswith("/domaines/PIL/#i-PIL.1.01")
+    answer = Answer.objects.get()
+    assert (answer.status, answer.revision) == ("", 2)
+    assert Assessment.objects.get().answered_count == 0
+    assert list(AnswerChange.objects.order_by("id").values_list("status_before", "status_after")) == [
+        ("", "realise"),
+        ("realise", ""),
+    ]
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="r-PIL.1.01-vide" name="status" value="" checked' in page
+    assert "Enregistré." in page
+
+
+@pytest.mark.parametrize("persona", ["rupn_a", "chef_a", "adjoint_a"])
+def test_fillers_get_a_save_button_per_indicator(client_for, world, campaign, referential, persona):
+    page = client_for(persona).get(url("domain", world, "PIL")).content.decode()
+    indicators = referential.indicators.filter(domain__code="PIL").count()
+    assert page.count('<button type="submit" class="fr-btn fr-btn--sm fr-btn--secondary">Enregistrer</button>') == (
+        indicators
+    )
+    assert "Consultation seule" not in page and " disabled" not in page
+
+
+@pytest.mark.parametrize("persona", ["member_a", "correspondant_40", "dane"])
+def test_readers_get_no_save_button(client_for, world, campaign, persona):
+    page = client_for(persona).get(url("domain", world, "PIL")).content.decode()
+    assert "Enregistrer</button>" not in page
+    assert "Consultation seule" in page

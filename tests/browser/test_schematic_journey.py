@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from pilotis.core.school_years import current_school_year
+from pilotis.referential.models import Indicator
 from tests.browser.conftest import COLLEGE_UAI
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -84,4 +85,21 @@ def test_rupn_answers_direction_validates_and_the_pdf_holds_the_answers(site, de
     assert "Intégration du numérique au projet d'établissement" in text
     assert COMMENT in text
     assert "En cours de réalisation" in text
+    # Row by row: each answered indicator's statement, then the answer chosen, then its comment;
+    # an indicator left alone says so.
+    rows = pdf_rows(text)
+    statements = {
+        code: " ".join(statement.split())
+        for code, statement in Indicator.objects.filter(version__version="2021").values_list("code", "statement")
+    }
+    assert rows["PIL.1.01"] == f"{statements['PIL.1.01']} Réalisé"
+    assert rows["PIL.1.02"] == f"{statements['PIL.1.02']} En cours de réalisation {COMMENT}"
+    assert rows["INF.1.01"] == f"{statements['INF.1.01']} Réalisé"
+    assert rows["PIL.1.03"].startswith(f"{statements['PIL.1.03']} Non renseigné")
     site.assert_clean()
+
+
+def pdf_rows(text):
+    """The report's domain tables: each indicator's code → the text of the rest of its row."""
+    parts = re.split(r"\b([A-Z]{2,10}\.\d\.\d{2}) ", text)
+    return {code: rest.strip() for code, rest in zip(parts[1::2], parts[2::2], strict=True)}

@@ -1,3 +1,4 @@
+import datetime
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,8 @@ def test_a_version_used_by_a_campaign_is_frozen(tmp_path):
     with pytest.raises(ReferentialError) as exc:
         load_referential(changed)
     assert "utilisée par une campagne" in str(exc.value)
+    # Where to look: the file's `version` line.
+    assert str(exc.value).startswith("ref.yaml, ligne 1, version : la version test-1 est utilisée")
     assert Indicator.objects.get(code="PIL.1.02").statement == "Existence d'une charte d'usages"
     # The same content under the same name is still accepted (nothing to change).
     assert load_referential(MINI).outcome == "unchanged"
@@ -127,3 +130,154 @@ def test_bundled_referential_loads():
     call_command("load_referential", verbosity=0)
     version = ReferentialVersion.objects.get(version="2021")
     assert list(version.domains.values_list("code", flat=True)) == ["PIL", "PED", "FOR", "RES", "INF"]
+
+
+# --- A version superseding the bundled 2021 one, with a code map ----------------------------------
+
+NEXT = Path(__file__).parent / "data" / "supersedes-2021.yaml"
+
+
+def line_of(text, needle):
+    """The line (from 1) where `needle` first appears: what an error message must name."""
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def load_next(tmp_path, old=None, new=None):
+    """The test version superseding 2021, edited by a replacement, as `supersedes-2021.yaml`."""
+    text = NEXT.read_text(encoding="utf-8")
+    if old is not None:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = write(tmp_path, text, NEXT.name)
+    return text, path
+
+
+def refused(path):
+    with pytest.raises(ReferentialError) as exc:
+        load_referential(path)
+    return exc.value.problems
+
+
+def test_start_from_previous_carries_answers_through_the_code_map(world):
+    from pilotis.assessments import services
+    from pilotis.assessments.models import Assessment
+
+    call_command("load_referential", verbosity=0)
+    v2021 = ReferentialVersion.objects.get(version="2021")
+    year1 = services.open_campaign(
+        academy=world.bordeaux,
+        school_year="2026-2027",
+        referential=v2021,
+        opens_on=datetime.date(2026, 9, 1),
+        closes_on=datetime.date(2027, 6, 30),
+        by=world.dane,
+    )
+    given = {  # 2021 code: (status, comment); each distinct, so that a swap would show
+        "PIL.1.01": ("realise", "projet voté"),
+        "PIL.1.02": ("en_cours", "charte en rédaction"),
+        "PIL.1.03": ("realise", "RUPN désigné"),
+        "PIL.1.06": ("non_realise", "CARTOUN pas encore présenté"),
+        "PED.1.01": ("realise", "domaine absent de la nouvelle version"),
+        "INF.1.01": ("en_cours", "fibre commandée"),
+    }
+    for code, (status, comment) in given.items():
+        indicator = Indicator.objects.get(version=v2021, code=code)
+        services.save_answer(year1, world.school_a, indicator, status=status, comment=comment, by=world.rupn_a)
+    services.close_campaign(year1, by=world.dane)
+
+    assert load_referential(NEXT).outcome == "created"
+    newer = ReferentialVersion.objects.get(version="2027-essai")
+    assert newer.supersedes == v2021
+    year2 = services.open_campaign(
+        academy=world.bordeaux,
+        school_year="2027-2028",
+        referential=newer,
+        opens_on=datetime.date(2027, 9, 1),
+        closes_on=datetime.date(2028, 6, 30),
+        by=world.dane,
+    )
+
+    assert services.start_from_previous(year2, world.school_a, by=world.rupn_a) == 5
+    carried = Assessment.objects.get(campaign=year2, school=world.school_a)
+    assert {
+        a.indicator.code: (a.indicator.version.version, a.status, a.comment)
+        for a in carried.answers.select_related("indicator__version")
+    } == {
+        "PIL.1.01": ("2027-essai", "realise", "projet voté"),  # same code, kept
+        "PIL.1.03": ("2027-essai", "en_cours", "charte en rédaction"),  # was PIL.1.02
+        "PIL.2.02": ("2027-essai", "realise", "RUPN désigné"),  # was PIL.1.03, now level 2
+        "PIL.1.02": ("2027-essai", "non_realise", "CARTOUN pas encore présenté"),  # was PIL.1.06
+        "INF.1.01": ("2027-essai", "en_cours", "fibre commandée"),  # same code, kept
+    }
+    assert carried.started_from.campaign == year1
+
+
+def test_a_code_map_entry_for_a_code_the_old_version_lacks_names_its_line(tmp_path):
+    call_command("load_referential", verbosity=0)
+    text, path = load_next(tmp_path, "  PIL.1.03: PIL.2.02\n", "  PIL.1.03: PIL.2.02\n  PIL.9.99: PIL.2.01\n")
+    assert refused(path) == [
+        f"supersedes-2021.yaml, ligne {line_of(text, 'PIL.9.99')}, code_map : "
+        "« PIL.9.99 » n'est pas un indicateur de la version 2021"
+    ]
+    assert not ReferentialVersion.objects.filter(version="2027-essai").exists()
+
+
+def test_a_code_map_target_missing_from_the_new_version_names_its_line(tmp_path):
+    call_command("load_referential", verbosity=0)
+    text, path = load_next(tmp_path, "PIL.1.06: PIL.1.02", "PIL.1.06: PIL.1.09")
+    assert refused(path) == [
+        f"supersedes-2021.yaml, ligne {line_of(text, 'PIL.1.06:')}, code_map : "
+        "« PIL.1.09 » n'est pas un indicateur de cette version"
+    ]
+    assert not ReferentialVersion.objects.filter(version="2027-essai").exists()
+
+
+def test_a_code_map_needs_supersedes(tmp_path):
+    call_command("load_referential", verbosity=0)
+    text, path = load_next(tmp_path, 'supersedes: "2021"', "supersedes: null")
+    assert refused(path) == [
+        f"supersedes-2021.yaml, ligne {line_of(text, 'code_map:')}, code_map : "
+        "une correspondance de codes suppose « supersedes »"
+    ]
+
+
+def test_two_old_codes_may_not_go_to_one_new_code(tmp_path):
+    call_command("load_referential", verbosity=0)
+    text, path = load_next(tmp_path, "  PIL.1.03: PIL.2.02\n", "  PIL.1.03: PIL.2.02\n  PIL.1.04: PIL.1.02\n")
+    assert refused(path) == [
+        f"supersedes-2021.yaml, ligne {line_of(text, 'PIL.1.04:')}, code_map : « PIL.1.04 » et « PIL.1.06 » "
+        f"(ligne {line_of(text, 'PIL.1.06:')}) vont tous deux vers « PIL.1.02 »"
+    ]
+    assert not ReferentialVersion.objects.filter(version="2027-essai").exists()
+
+
+def test_a_superseded_version_not_loaded_names_the_supersedes_line(tmp_path):
+    text, path = load_next(tmp_path)
+    assert refused(path) == [
+        f"supersedes-2021.yaml, ligne {line_of(text, 'supersedes:')}, supersedes : "
+        "la version remplacée « 2021 » n'est pas chargée : chargez-la d'abord"
+    ]
+    assert ReferentialVersion.objects.count() == 0
+
+
+def test_a_locked_version_refused_names_the_version_line(tmp_path):
+    call_command("load_referential", verbosity=0)
+    load_referential(NEXT)
+    ReferentialVersion.objects.filter(version="2027-essai").update(locked_at=timezone.now())
+    text, path = load_next(tmp_path, "Un RUPN désigné", "Un RUPN nommé")
+    assert refused(path) == [
+        f"supersedes-2021.yaml, ligne {line_of(text, 'version:')}, version : la version 2027-essai est utilisée "
+        "par une campagne et ne peut plus changer ; publiez une nouvelle version qui la remplace "
+        '(supersedes: "2027-essai").'
+    ]
+    assert Indicator.objects.get(version__version="2027-essai", code="PIL.2.02").statement.startswith("Un RUPN désigné")
+
+
+def test_moving_comments_and_blank_lines_keeps_the_checksum(tmp_path):
+    """Line numbers are kept beside the content, never in it: a file whose comments moved is the
+    same version, which a campaign may be using."""
+    call_command("load_referential", verbosity=0)
+    load_referential(NEXT)
+    ReferentialVersion.objects.filter(version="2027-essai").update(locked_at=timezone.now())
+    _text, path = load_next(tmp_path, "# A later version", "\n\n# Moved down.\n# A later version")
+    assert load_referential(path).outcome == "unchanged"

@@ -1,19 +1,57 @@
 """Check 16: a POST without CSRF token is refused; a GET never changes the database."""
 
+import datetime
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from pilotis.accounts.models import SchoolMembership, TerritoryRole
+from pilotis.assessments import services
+from pilotis.assessments.models import Assessment, Campaign
+from pilotis.referential.models import Indicator, ReferentialVersion
 from tests.factories import MembershipFactory
 from tests.security.helpers import db_snapshot, route_url, signed_in
 from tests.urlconf import iter_routes
 
 PROFILE = "/compte/"
+YEAR = "2026-2027"  # tests.urlconf's sample year: the URLconf walk below lands on this campaign
+
+
+def _open(world, referential, year):
+    return services.open_campaign(
+        academy=world.bordeaux,
+        school_year=year,
+        referential=referential,
+        opens_on=datetime.date(int(year[:4]), 9, 1),
+        closes_on=datetime.date(int(year[:4]) + 1, 6, 30),
+        by=world.dane,
+    )
+
+
+def schematic(world, *, validated=False, answered=True):
+    """School A in SCHÉMATIC: last year's campaign closed with answers, this year's open — with
+    answers (validated if asked) or none yet — so that every SCHÉMATIC view runs its real code."""
+    call_command("load_referential", verbosity=0)
+    referential = ReferentialVersion.objects.get(version="2021")
+    last_year = _open(world, referential, "2025-2026")
+    for code in ("PIL.1.01", "FOR.1.01"):
+        indicator = Indicator.objects.get(version=referential, code=code)
+        services.save_answer(last_year, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
+    services.close_campaign(last_year, by=world.dane)
+    campaign = _open(world, referential, YEAR)
+    if answered:
+        for code, status in [("PIL.1.01", "realise"), ("PIL.1.02", "en_cours"), ("INF.1.01", "non_realise")]:
+            indicator = Indicator.objects.get(version=referential, code=code)
+            services.save_answer(campaign, world.school_a, indicator, status=status, comment="Vu", by=world.rupn_a)
+    if validated:
+        services.validate_assessment(Assessment.objects.get(campaign=campaign), by=world.chef_a)
+    return campaign
 
 
 def csrf_client(user):
@@ -56,6 +94,35 @@ def _posts(world):
     }
 
 
+# SCHÉMATIC's writes: (persona, the state they need, URL name and arguments, data).
+SCHEMATIC_POSTS = {
+    "answer_save": ("rupn_a", {}, ("answer_save", "PIL.1.03"), {"status": "realise", "comment": "Fait"}),
+    "assessment_validate": ("chef_a", {}, ("validate",), {}),
+    "assessment_reopen": ("chef_a", {"validated": True}, ("reopen",), {}),
+    "start_from_previous": ("rupn_a", {"answered": False}, ("start_from_previous",), {}),
+    "campaign_open": ("dane", {}, None, {}),
+    "campaign_close": ("dane", {}, None, {}),
+}
+
+
+def _schematic_post(world, name):
+    persona, state, route, data = SCHEMATIC_POSTS[name]
+    campaign = schematic(world, **state)
+    if name == "campaign_open":
+        url = reverse("assessments:campaigns")
+        data = {
+            "school_year": "2027-2028",
+            "referential": campaign.referential_id,
+            "opens_on": "2027-09-01",
+            "closes_on": "2028-06-30",
+        }
+    elif name == "campaign_close":
+        url = reverse("assessments:campaign_close", args=[campaign.pk])
+    else:
+        url = reverse(f"assessments:{route[0]}", args=[world.school_a.uai, YEAR, *route[1:]])
+    return persona, url, data
+
+
 POSTS = [
     "logout",
     "member_invite",
@@ -65,13 +132,17 @@ POSTS = [
     "territory_role_remove",
     "my_schools",
     "password_change",
+    *SCHEMATIC_POSTS,
 ]
 
 
 @pytest.mark.parametrize("name", POSTS)
 def test_post_without_csrf_token_is_refused(world, name):
     MembershipFactory(user=world.chef_a, school=world.school_b, role="membre")
-    persona, url, data = _posts(world)[name]
+    if name in SCHEMATIC_POSTS:
+        persona, url, data = _schematic_post(world, name)
+    else:
+        persona, url, data = _posts(world)[name]
     user = world.chef_a if persona == "two_schools" else world.persona(persona)
     client = csrf_client(user)
     before = db_snapshot()
@@ -113,33 +184,75 @@ def test_post_with_the_token_is_accepted(world):
     assert client.get(PROFILE).status_code == 302
 
 
-def _real_values(world, user, pattern):
+@pytest.mark.parametrize("name", list(SCHEMATIC_POSTS))
+def test_schematic_post_with_the_token_does_its_work(world, name):
+    """Control for SCHÉMATIC: the same requests, with the token, are accepted and write."""
+    persona, url, data = _schematic_post(world, name)
+    client = csrf_client(world.persona(persona))
+    client.get(PROFILE)
+    before = db_snapshot()
+    response = client.post(url, {**data, "csrfmiddlewaretoken": client.cookies[settings.CSRF_COOKIE_NAME].value})
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert db_snapshot() != before
+    done = {
+        "answer_save": lambda: (
+            Indicator.objects.filter(code="PIL.1.03").exists()
+            and Assessment.objects.get(campaign__school_year=YEAR).answers.filter(indicator__code="PIL.1.03").exists()
+        ),
+        "assessment_validate": lambda: Assessment.objects.get(campaign__school_year=YEAR).is_validated,
+        "assessment_reopen": lambda: not Assessment.objects.get(campaign__school_year=YEAR).is_validated,
+        "start_from_previous": lambda: Assessment.objects.get(campaign__school_year=YEAR).answers.count() == 2,
+        "campaign_open": lambda: Campaign.objects.filter(school_year="2027-2028").exists(),
+        "campaign_close": lambda: not Campaign.objects.get(school_year=YEAR).is_open,
+    }
+    assert done[name]()
+
+
+def _real_values(world, user, pattern, campaign):
     values = {
         "uai": world.school_a.uai,
         "pk": SchoolMembership.objects.get(user=world.member_a).pk,
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
+        "campaign": campaign.pk,
+        "year": YEAR,
     }
     if pattern.name == "territory_role_remove":
         values["pk"] = TerritoryRole.objects.get(user=world.correspondant_40).pk
+    if pattern.name == "campaign_close":
+        values["pk"] = campaign.pk
+    if pattern.name in ("history", "answer_save"):
+        values["code"] = "PIL.1.01"  # an indicator; the domain tab's "PIL" is the sample
     return values
+
+
+# SCHÉMATIC's pages, which a reader of school A gets in full (the others are POST-only: 405).
+SCHEMATIC_GETS = ["home", "domain", "synthesis", "history", "edition", "export_pdf", "export_ods", "export_csv"]
 
 
 @pytest.mark.parametrize("persona", ["chef_a", "dane", "member_a", "correspondant_40", "nobody", "admin"])
 def test_no_get_changes_the_database(world, persona):
+    # A campaign with answers, so that SCHÉMATIC's GETs run their real code, not an early 404.
+    campaign = schematic(world)
     user = world.persona(persona)
     client = signed_in(user)
     before = db_snapshot()
-    seen = 0
+    seen, statuses = 0, {}
     for name, pattern in iter_routes():
         if name.startswith("admin:"):
             continue
-        url = route_url(name, pattern, _real_values(world, user, pattern))
+        url = route_url(name, pattern, _real_values(world, user, pattern, campaign))
         response = client.get(url, follow=True)
         assert response.status_code < 500, (name, response.status_code)
+        statuses[name] = response.status_code
         seen += 1
         assert db_snapshot() == before, f"GET {url} ({name}) changed the database"
     assert seen >= 15
+    reader = persona != "nobody"
+    for name in SCHEMATIC_GETS:
+        assert statuses[f"assessments:{name}"] == (200 if reader else 404), (name, statuses[f"assessments:{name}"])
+    for name in ("answer_save", "validate", "reopen", "start_from_previous", "campaign_close"):
+        assert statuses[f"assessments:{name}"] in (405, 404), name  # POST only (404 first if out of scope)
 
 
 def test_snapshot_sees_a_change(world):
