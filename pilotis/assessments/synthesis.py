@@ -121,7 +121,11 @@ def synthesis_data(campaign, school, assessment) -> dict:
             "Graphique radar des niveaux atteints (0 à 3) dans les cinq domaines ; les mêmes valeurs figurent dans le tableau qui suit."
         ),
     )
-    rows = [{"summary": s, "comparisons": [o.levels[s.domain.code] for o in others]} for s in summaries]
+    # A previous campaign's level is a whole number ("2"), a mean has its decimal ("1,4").
+    rows = [
+        {"summary": s, "comparisons": [(o.levels[s.domain.code], o.kind != "previous") for o in others]}
+        for s in summaries
+    ]
     # The note about the small-cell rule is for the means not shown, whatever else is.
     shown = {o.kind for o in others}
     missing_means = [kind for kind in ("department", "academy") if kind not in shown]

@@ -275,12 +275,13 @@ def test_synthesis_compares_with_the_previous_campaign_and_both_means(client_for
         "Moyenne du département (Landes) (5 établissements)",
         "Moyenne de l'académie (Bordeaux) (5 établissements)",
     ]
+    # The previous campaign's levels are whole numbers; the means keep their decimal.
     assert levels[1:] == [
-        ["Pilotage, impulsion et organisation", "1 / 3", "1,0", "1,0", "1,0"],
-        ["Pratiques éducatives et pédagogiques", "0 / 3", "0,0", "1,0", "1,0"],
-        ["Formation", "0 / 3", "1,0", "1,0", "1,0"],
-        ["Ressources", "0 / 3", "0,0", "1,0", "1,0"],
-        ["Infrastructure réseau – équipement", "0 / 3", "0,0", "1,0", "1,0"],
+        ["Pilotage, impulsion et organisation", "1 / 3", "1", "1,0", "1,0"],
+        ["Pratiques éducatives et pédagogiques", "0 / 3", "0", "1,0", "1,0"],
+        ["Formation", "0 / 3", "1", "1,0", "1,0"],
+        ["Ressources", "0 / 3", "0", "1,0", "1,0"],
+        ["Infrastructure réseau – équipement", "0 / 3", "0", "1,0", "1,0"],
     ]
     # Each level's share of « Réalisé » / « En cours de réalisation ».
     shares = tables(page)["Avancement de chaque niveau, par domaine"]
