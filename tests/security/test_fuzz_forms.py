@@ -248,3 +248,77 @@ def test_send_back_and_catalogue_forms(client_for, world, draft_letter, comment,
         {"heading": "communication", "function": "conseil", "text": text},
     )
     no_nul_in_letters()
+
+
+@SETTINGS
+@given(role=NASTY)
+def test_change_role_form(client_for, world, role):
+    membership = SchoolMembership.objects.get(user=world.member_a, school=world.school_a)
+    url = reverse("accounts:member_change_role", args=[world.school_a.uai, membership.pk])
+    post_ok(client_for("chef_a"), url, {f"m{membership.pk}-role": role})
+    membership.refresh_from_db()
+    assert membership.role in {"membre", "rupn", "adjoint", "chef"}
+
+
+@SETTINGS
+@given(old=NASTY, new=NASTY)
+def test_password_change_form(client_for, world, old, new):
+    post_ok(
+        client_for("member_a"),
+        reverse("accounts:password_change"),
+        {"old_password": old, "new_password1": new, "new_password2": new},
+    )
+
+
+@SETTINGS
+@given(start=NASTY, end=NASTY, imp=NASTY, revision=NASTY, day=NASTY)
+def test_designation_change_end_and_presentations_forms(
+    client_for, world, draft_letter, start, end, imp, revision, day
+):
+    from pilotis.missions.models import Designation, MissionLetter
+
+    designation = Designation.objects.get(pk=draft_letter.designation_id)
+    before = (designation.starts_on, designation.ends_on, designation.imp_amount, designation.ended_early)
+    chef = client_for("chef_a")
+    uai = world.school_a.uai
+    post_ok(
+        chef,
+        reverse("missions:designation_change", args=[uai, designation.pk]),
+        {"starts_on": start, "ends_on": end, "imp_amount": imp},
+    )
+    post_ok(chef, reverse("missions:designation_end", args=[uai, designation.pk]), {"ends_on": end})
+    letter = MissionLetter.objects.get(pk=draft_letter.pk)
+    post_ok(
+        chef,
+        reverse("missions:letter_presentations", args=[uai, letter.pk]),
+        {"pedagogical_council_on": day, "board_on": day, "seen_revision": revision},
+    )
+    # Arbitrary text is no date nor amount: the designation is as it was.
+    designation.refresh_from_db()
+    assert (designation.starts_on, designation.ends_on, designation.imp_amount, designation.ended_early) == before
+
+
+@SETTINGS
+@given(heading=NASTY, function=NASTY, text=NASTY, active=NASTY)
+def test_catalogue_entry_change_form(client_for, world, heading, function, text, active):
+    from pilotis.missions.models import CatalogueEntry
+
+    entry = CatalogueEntry.objects.create(
+        academy=world.bordeaux, heading="communication", function="conseil", text="Lettre"
+    )
+    url = reverse("missions:catalogue_entry", args=[entry.pk])
+    post_ok(client_for("dane"), url, {"heading": heading, "function": function, "text": text, "is_active": active})
+    no_nul_in_letters()
+
+
+@SETTINGS
+@given(share=NASTY, year=NASTY, state=NASTY, q=NASTY, department=NASTY)
+def test_trends_and_network_filters(client_for, world, campaign, share, year, state, q, department):
+    client = client_for("correspondant_40")
+    trends = client.get(reverse("steering:trends", args=[campaign.pk]), {"share": share, "department": department})
+    assert trends.status_code == 200
+    network = client.get(reverse("missions:network"), {"year": year, "state": state, "q": q, "department": department})
+    assert network.status_code == 200
+    assert world.school_b.name not in network.content.decode()
+    export = client.get(reverse("missions:network_export", args=["csv"]), {"year": year, "state": state, "q": q})
+    assert export.status_code == 200
