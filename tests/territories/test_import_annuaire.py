@@ -956,8 +956,10 @@ def _import_peak(path: Path) -> int:
 def test_the_import_streams(tmp_path):
     """Four times the lines, nowhere near four times the memory: the rows are never held.
 
-    What grows is pass 1's entry per UAI (its duplicate check), about 130 bytes a line, where a
-    line of the file is 365 bytes and a row held as parsed several kilobytes.
+    What grows is pass 1's entry per UAI (its duplicate check): 130 to 170 bytes a line alone,
+    up to 270 in the whole suite (tracemalloc sees the process, whose other allocations vary).
+    Holding the rows would cost more than 512: a line of the file is 365 bytes (400 as a bytes
+    object), a row parsed several kilobytes.
     """
     lines = NATIONAL.read_bytes().split(b"\r\n")
     small, large = 1000, 4000
@@ -972,4 +974,4 @@ def test_the_import_streams(tmp_path):
 
     assert School.objects.count() == large
     assert large_peak < 1.5 * small_peak, (small_peak, large_peak)
-    assert (large_peak - small_peak) / (large - small) < 256, (small_peak, large_peak)
+    assert (large_peak - small_peak) / (large - small) < 512, (small_peak, large_peak)
