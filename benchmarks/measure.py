@@ -31,7 +31,7 @@ DASHBOARDS = ("progress", "maturity", "indicators", "trends")
 # it is compared with). The heat map sorted by a domain's level orders the whole territory by a
 # value inside the assessments' JSON; filtered and searched, it counts what the filters keep
 # (a COUNT the plain map takes from the counters); DuckDB's counterpart is the heat map's own
-# figures. The reminders page counts the schools to remind and reads the history: the progress
+# figures. The reminders page reads the number to remind from the counters, and the history: the progress
 # figures, for DuckDB.
 VARIANTS = (
     ("maturity_by_level", "maturity", "?sort=-PIL", "maturity"),

@@ -256,7 +256,13 @@ def reminders(request, campaign):
                     % {"count": batch.schools},
                 )
                 return redirect(f"{request.path}?department={department.pk}" if department else request.path)
-    to_remind = services.schools_to_remind(board.territory, target).count() if board.campaign.is_open else 0
+    to_remind = 0
+    if board.campaign.is_open:
+        # The counters' figures, as the progress tiles show them: no count over the territory.
+        progress = figures.progress(board.territory)
+        to_remind = (
+            progress.not_started if target == ReminderTarget.NOT_STARTED else progress.schools - progress.validated
+        )
     return render(
         request,
         "steering/reminders.html",

@@ -127,6 +127,14 @@ def test_not_validated_leaves_out_the_validated_schools(client_for, world, campa
     not_started = set(services.schools_to_remind(territory, "not_started").values_list("pk", flat=True))
     assert not_started == {school.pk for school in landes_schools[1:]}
 
+    # The page's count comes from the counters; it is the list's size, for either target, and a
+    # closed school is in neither.
+    closed = SchoolFactory(department=world.landes, is_open=False)
+    for target, schools in (("not_validated", not_validated), ("not_started", not_started)):
+        assert set(services.schools_to_remind(territory, target).values_list("pk", flat=True)) == schools
+        page = client_for("correspondant_40").get(url(campaign), {"target": target})
+        assert page.context["to_remind"] == len(schools)
+    assert closed.pk not in not_validated
     page = client_for("correspondant_40").get(url(campaign), {"target": "not_validated"})
     assert page.context["to_remind"] == 6
     client_for("correspondant_40").post(url(campaign), {"target": "not_validated"})
