@@ -46,9 +46,11 @@ chromium:
 	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || \
 	  { echo "Could not install chromium: run 'apt-get install chromium' as root"; exit 1; }; }
 
-## The whole suite, browser tests included (SQLite unless DATABASE_URL says otherwise)
+## The whole suite, browser tests included (SQLite unless DATABASE_URL says otherwise), in
+## PYTEST_WORKERS processes (pytest-xdist; each has its own test database; 0 runs it in one)
+PYTEST_WORKERS ?= 2
 test: install-dev chromium
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 quality: install-dev
 	$(VENV)/bin/ruff format --check .
