@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -75,3 +77,17 @@ class TerritoryRoleFactory(factory.django.DjangoModelFactory):
     kind = TerritoryRoleKind.CORRESPONDANT
     department = factory.SubFactory(DepartmentFactory)
     academy = None
+
+
+def open_campaign(world, referential, year):
+    """The académie de Bordeaux's campaign of `year` (« 2026-2027 »), opened by the DANE."""
+    from pilotis.assessments import services
+
+    return services.open_campaign(
+        academy=world.bordeaux,
+        school_year=year,
+        referential=referential,
+        opens_on=datetime.date(int(year[:4]), 9, 1),
+        closes_on=datetime.date(int(year[:4]) + 1, 6, 30),
+        by=world.dane,
+    )

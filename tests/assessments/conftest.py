@@ -1,12 +1,10 @@
-import datetime
-
 import pytest
 from django.core.management import call_command
 
 from pilotis.assessments import services
 from pilotis.assessments.models import Assessment
 from pilotis.referential.models import Indicator, ReferentialVersion
-from tests.factories import SchoolFactory
+from tests.factories import SchoolFactory, open_campaign
 
 
 @pytest.fixture
@@ -17,30 +15,12 @@ def referential(db):
 
 @pytest.fixture
 def campaign(world, referential):
-    return services.open_campaign(
-        academy=world.bordeaux,
-        school_year="2026-2027",
-        referential=referential,
-        opens_on=datetime.date(2026, 9, 1),
-        closes_on=datetime.date(2027, 6, 30),
-        by=world.dane,
-    )
+    return open_campaign(world, referential, "2026-2027")
 
 
 @pytest.fixture
 def indicator(referential):
     return Indicator.objects.get(version=referential, code="PIL.1.01")
-
-
-def open_year(world, referential, year):
-    return services.open_campaign(
-        academy=world.bordeaux,
-        school_year=year,
-        referential=referential,
-        opens_on=datetime.date(int(year[:4]), 9, 1),
-        closes_on=datetime.date(int(year[:4]) + 1, 6, 30),
-        by=world.dane,
-    )
 
 
 def validated_schools(campaign, world, department, count):
@@ -57,7 +37,7 @@ def validated_schools(campaign, world, department, count):
 @pytest.fixture
 def previous_year(world, referential):
     """School A's 2025-2026 campaign, closed: level 1 of Pilotage and Formation done (level 1 there)."""
-    earlier = open_year(world, referential, "2025-2026")
+    earlier = open_campaign(world, referential, "2025-2026")
     for indicator in Indicator.objects.filter(version=referential, level=1, domain__code__in=["PIL", "FOR"]):
         services.save_answer(earlier, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
     services.close_campaign(earlier, by=world.dane)
@@ -69,6 +49,6 @@ def compared(world, referential, previous_year):
     """The 2026-2027 campaign with everything the synthesis compares school A to: its previous
     campaign, and five validated schools of the Landes (so both the département's and the
     académie's means are shown)."""
-    campaign = open_year(world, referential, "2026-2027")
+    campaign = open_campaign(world, referential, "2026-2027")
     validated_schools(campaign, world, world.landes, 5)
     return campaign

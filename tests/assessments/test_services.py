@@ -135,12 +135,12 @@ def test_a_new_campaign_starts_from_the_previous_answers(campaign, world, refere
 def test_previous_assessment_is_the_latest_years_validated_one_first(world, referential, indicator):
     """A school that changed académie has two assessments of one year (one per campaign): the
     validated one is the one to start from and to compare with, even if the other moved later."""
-    from tests.assessments.conftest import open_year
+    from tests.factories import open_campaign
 
-    older = open_year(world, referential, "2024-2025")
+    older = open_campaign(world, referential, "2024-2025")
     services.save_answer(older, world.school_a, indicator, status=DONE, comment="", by=world.rupn_a)
     services.validate_assessment(Assessment.objects.get(campaign=older), by=world.chef_a)
-    bordeaux = open_year(world, referential, "2025-2026")
+    bordeaux = open_campaign(world, referential, "2025-2026")
     rennes = services.open_campaign(
         academy=world.rennes,
         school_year="2025-2026",
@@ -157,7 +157,7 @@ def test_previous_assessment_is_the_latest_years_validated_one_first(world, refe
     services.save_answer(rennes, world.school_a, other, status=IN_PROGRESS, comment="", by=world.rupn_a)
     draft = Assessment.objects.get(campaign=rennes)
     assert draft.pk < validated.pk and draft.last_activity_at > validated.last_activity_at
-    current = open_year(world, referential, "2026-2027")
+    current = open_campaign(world, referential, "2026-2027")
 
     assert services.previous_assessment(current, world.school_a) == validated
     # Validated first within the latest year only: none validated there, the latest year still

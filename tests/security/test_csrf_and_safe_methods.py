@@ -1,7 +1,5 @@
 """Check 16: a POST without CSRF token is refused; a GET never changes the database."""
 
-import datetime
-
 import pytest
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -15,7 +13,7 @@ from pilotis.accounts.models import SchoolMembership, TerritoryRole
 from pilotis.assessments import services
 from pilotis.assessments.models import Assessment, Campaign
 from pilotis.referential.models import Indicator, ReferentialVersion
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, open_campaign
 from tests.security.helpers import db_snapshot, route_url, signed_in
 from tests.urlconf import iter_routes
 
@@ -23,28 +21,17 @@ PROFILE = "/compte/"
 YEAR = "2026-2027"  # tests.urlconf's sample year: the URLconf walk below lands on this campaign
 
 
-def _open(world, referential, year):
-    return services.open_campaign(
-        academy=world.bordeaux,
-        school_year=year,
-        referential=referential,
-        opens_on=datetime.date(int(year[:4]), 9, 1),
-        closes_on=datetime.date(int(year[:4]) + 1, 6, 30),
-        by=world.dane,
-    )
-
-
 def schematic(world, *, validated=False, answered=True):
     """School A in SCHÉMATIC: last year's campaign closed with answers, this year's open — with
     answers (validated if asked) or none yet — so that every SCHÉMATIC view runs its real code."""
     call_command("load_referential", verbosity=0)
     referential = ReferentialVersion.objects.get(version="2021")
-    last_year = _open(world, referential, "2025-2026")
+    last_year = open_campaign(world, referential, "2025-2026")
     for code in ("PIL.1.01", "FOR.1.01"):
         indicator = Indicator.objects.get(version=referential, code=code)
         services.save_answer(last_year, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
     services.close_campaign(last_year, by=world.dane)
-    campaign = _open(world, referential, YEAR)
+    campaign = open_campaign(world, referential, YEAR)
     if answered:
         for code, status in [("PIL.1.01", "realise"), ("PIL.1.02", "en_cours"), ("INF.1.01", "non_realise")]:
             indicator = Indicator.objects.get(version=referential, code=code)

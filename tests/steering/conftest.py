@@ -1,5 +1,3 @@
-import datetime
-
 import pytest
 from django.core.management import call_command
 
@@ -7,24 +5,13 @@ from pilotis.assessments import services
 from pilotis.assessments.enums import AnswerStatus
 from pilotis.assessments.models import Assessment
 from pilotis.referential.models import Indicator, ReferentialVersion
-from tests.factories import SchoolFactory
+from tests.factories import SchoolFactory, open_campaign  # noqa: F401 (the steering tests import it from here)
 
 
 @pytest.fixture
 def referential(db):
     call_command("load_referential", verbosity=0)
     return ReferentialVersion.objects.get(version="2021")
-
-
-def open_campaign(world, referential, year):
-    return services.open_campaign(
-        academy=world.bordeaux,
-        school_year=year,
-        referential=referential,
-        opens_on=datetime.date(int(year[:4]), 9, 1),
-        closes_on=datetime.date(int(year[:4]) + 1, 6, 30),
-        by=world.dane,
-    )
 
 
 @pytest.fixture
