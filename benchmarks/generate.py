@@ -252,7 +252,7 @@ def build_territory(schools: int, rng: random.Random, started: float):
 
     from pilotis.territories.enums import PriorityEducation, SchoolKind, Sector
     from pilotis.territories.importers import import_annuaire
-    from pilotis.territories.models import Academy, Department, School, uai_check_letter
+    from pilotis.territories.models import Academy, Department, School, search_key, uai_check_letter
 
     report = import_annuaire(common.ANNUAIRE)
     if not report.written or report.rejected_count:
@@ -287,6 +287,7 @@ def build_territory(schools: int, rng: random.Random, started: float):
                     commune_code=model["commune_code"],
                     nature_code="",
                     search_text=School.build_search_text(name, model["commune"], uai),
+                    sort_name=search_key(name),
                 )
             )
         School.objects.bulk_create(synthetic, batch_size=5000)

@@ -33,7 +33,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "axes",
-    "django_tasks_db",
+    "pilotis.core.apps.TasksConfig",  # django_tasks_db, its admin section in French
     "pilotis.core",
     "pilotis.referential",
     "pilotis.territories",

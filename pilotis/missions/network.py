@@ -340,7 +340,7 @@ class Network:
     def schools(self):
         """The filtered schools, state included, in name order."""
         schools = in_state(self.territory, self.state, self.year)
-        return schools.select_related("department").order_by("name", "uai")
+        return schools.select_related("department").order_by("sort_name", "uai")
 
     def counts(self) -> list[DepartmentCount]:
         return counts_by_department(self.territory, self.year)

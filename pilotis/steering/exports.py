@@ -75,7 +75,7 @@ class ProgressExport(Exporter):
         self.filename = _stem(board, "avancement")
 
     def rows(self):
-        schools = with_assessment(self.board.territory).order_by("name", "uai").iterator(chunk_size=CHUNK)
+        schools = with_assessment(self.board.territory).order_by("sort_name", "uai").iterator(chunk_size=CHUNK)
         for chunk in iter(lambda: list(islice(schools, CHUNK)), []):
             yield from self._chunk_rows(chunk)
 

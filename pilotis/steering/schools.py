@@ -72,8 +72,8 @@ def sorted_by(schools, sort: str, domain_codes):
         level = Coalesce(Cast(KeyTextTransform(key, "current__domain_levels"), IntegerField()), missing)
         schools = schools.annotate(sort_level=level)
         ordering = F("sort_level").desc() if descending else F("sort_level").asc()
-        return schools.order_by(ordering, "name", "uai")
-    return schools.order_by("-name" if descending else "name", "uai")
+        return schools.order_by(ordering, "sort_name", "uai")
+    return schools.order_by(*(("-sort_name", "-uai") if descending else ("sort_name", "uai")))
 
 
 class SortedIdsFirst:

@@ -119,7 +119,7 @@ def progress(request, campaign):
     done = figures.progress(board.territory)
     state = board.param("state", "not_started")
     counts = {"not_started": done.not_started, "filling": done.filling, "validated": done.validated}
-    schools = in_state(with_assessment(board.territory), state, board.campaign).order_by("name", "uai")
+    schools = in_state(with_assessment(board.territory), state, board.campaign).order_by("sort_name", "uai")
     page = _page(request, schools, count=counts[state])
     schools = list(page.object_list)  # one query for the page, not one per use
     referents = referents_of(schools)

@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class TerritoriesConfig(AppConfig):
     name = "pilotis.territories"
     label = "territories"
+    verbose_name = "Territoires et établissements"

@@ -35,7 +35,7 @@ from tqdm import tqdm
 from pilotis.core.audit import record
 from pilotis.core.enums import AuditAction
 from pilotis.territories.enums import PriorityEducation, SchoolKind, Sector
-from pilotis.territories.models import UAI_RE, Academy, Department, School, uai_check_letter
+from pilotis.territories.models import UAI_RE, Academy, Department, School, search_key, uai_check_letter
 from pilotis.territories.signals import schools_regrouped
 
 BATCH_SIZE = 1000
@@ -157,6 +157,7 @@ SCHOOL_FIELDS = (
     "is_open",
     "source_updated_on",
     "search_text",
+    "sort_name",
 )
 UPDATE_FIELDS = [*SCHOOL_FIELDS, "department"]
 # Column whose value goes to a length-limited model field → that field.
@@ -592,6 +593,7 @@ def _parse(row: list[str], idx: dict[str, int], type_key: str) -> _Line:
     values = {
         "name": name,
         "search_text": School.build_search_text(name, cell["commune"], uai),
+        "sort_name": search_key(name),
         "kind": kind.value,
         "sector": sector.value,
         "priority_education": priority.value,

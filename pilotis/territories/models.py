@@ -123,20 +123,25 @@ class School(models.Model):
     source_updated_on = models.DateField(_("mise à jour dans l'annuaire"), null=True, blank=True)
     # Name, commune and UAI, normalised by `search_key`; derived, kept in step by save().
     search_text = models.CharField(max_length=400, editable=False, default="")
+    # The name as it sorts: directory names arrive in capitals without accents (« COLLEGE COURS
+    # PERET ») beside « Collège Aimé Césaire »; sorting by `search_key(name)` ignores both, on every
+    # database (SQLite has no accent-insensitive collation). Derived, kept in step by save().
+    sort_name = models.CharField(_("nom (tri)"), max_length=200, editable=False, default="")
 
     objects = SchoolQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("établissement")
         verbose_name_plural = _("établissements")
-        ordering = ["name", "uai"]
-        indexes = [models.Index(fields=["department", "kind"]), models.Index(fields=["name"])]
+        ordering = ["sort_name", "uai"]
+        indexes = [models.Index(fields=["department", "kind"]), models.Index(fields=["sort_name", "uai"])]
 
     def __str__(self):
         return f"{self.name} ({self.uai})"
 
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text(self.name, self.commune, self.uai)
+        self.sort_name = search_key(self.name)
         super().save(*args, **kwargs)
 
     @staticmethod

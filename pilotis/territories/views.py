@@ -30,7 +30,7 @@ def school_list(request):
     schools = School.objects.for_user(request.user).select_related("department")
     if form.is_bound:
         schools = form.filter(schools)
-    paginator = Paginator(schools.order_by("name", "uai"), PAGE_SIZE)
+    paginator = Paginator(schools.order_by("sort_name", "uai"), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     return render(request, "territories/school_list.html", {"form": form, "page_obj": page})

@@ -1,6 +1,8 @@
 """The Django admin works for the administrator (issue 2): every registered model's list, add and
 change pages answer, as the superuser, on a database where every one of them has a row."""
 
+from decimal import Decimal
+
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
@@ -11,6 +13,8 @@ from dsfr.models import DsfrConfig
 
 from pilotis.core.audit import record
 from pilotis.core.enums import AuditAction
+from pilotis.core.school_years import current_school_year
+from pilotis.missions import services as mission_services
 from pilotis.steering.tasks import send_reminders
 
 # Read-only on purpose: the add page is refused (403); lists and rows are still shown.
@@ -22,6 +26,10 @@ READ_ONLY = {
     "core.AuditEvent",  # the journal is append-only
     "referential.ReferentialVersion",  # loaded from versioned files (`load_referential`)
     "referential.Indicator",
+    # changed by their services only (state machine, revisions, the IMP's journal)
+    "missions.Designation",
+    "missions.MissionLetter",
+    "missions.CatalogueEntry",
 }
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +47,17 @@ def every_model_has_a_row(world):
     AccessAttempt.objects.create(**attempt, path_info="/compte/connexion/", failures_since_start=1)
     AccessFailureLog.objects.create(**attempt, path_info="/compte/connexion/")
     AccessLog.objects.create(**attempt, path_info="/compte/connexion/")
+    first, last = mission_services.school_year_bounds(current_school_year())
+    designation = mission_services.designate(
+        world.school_a,
+        user=world.rupn_a,
+        school_year=current_school_year(),
+        starts_on=first,
+        ends_on=last,
+        imp_amount=Decimal("1250.00"),
+        by=world.chef_a,
+    )
+    mission_services.start_letter(designation, by=world.chef_a)
 
 
 def registered():
@@ -77,3 +96,18 @@ def test_a_department_does_not_change_academie_in_the_admin(client_for, world):
     assert response.status_code == 302
     world.landes.refresh_from_db()
     assert (world.landes.name, world.landes.academy) == ("Landes", world.bordeaux)
+
+
+def test_the_admin_speaks_french(client_for, world):
+    """Each section of the admin's index is named in French, third-party apps' included."""
+    html = client_for("admin").get(reverse("admin:index")).content.decode()
+    for english in ["Core", "Territories", "Tasks Database Backend", "Task Results"]:
+        assert f">{english}<" not in html
+    for french in ["Journal d’audit", "Territoires et établissements", "Tâches en arrière-plan", "Mission du RUPN"]:
+        assert french.replace("’", "'") in html.replace("&#x27;", "'") or french in html
+
+
+def test_the_school_search_ignores_case_and_accents(client_for, world):
+    url = reverse("admin:territories_school_changelist")
+    response = client_for("admin").get(url, {"q": "COLLEGE ALPHA landes"})
+    assert list(response.context["cl"].result_list) == [world.school_a]
