@@ -23,6 +23,7 @@ from pilotis.core.guards import get_or_refuse, guarded
 from pilotis.referential.cache import domains_of
 from pilotis.steering import exports, figures, services
 from pilotis.steering.forms import (
+    DISTRIBUTION_OVER,
     PROGRESS_STATES,
     IndicatorsForm,
     MaturityForm,
@@ -150,11 +151,23 @@ def maturity(request, campaign):
         (school, [(school.levels or {}).get(d.code) if school.answered else None for d in domains])
         for school in page.object_list
     ]
-    distribution = figures.level_distribution(board.territory)
+    over = board.param("over", figures.OVER_VALIDATED)
+    done = figures.progress(board.territory)
+    distribution = figures.level_distribution(board.territory, over, done)
     return render(
         request,
         "steering/maturity.html",
-        board.context("maturity", domains=domains, rows=rows, page_obj=page, sort=sort, distribution=distribution),
+        board.context(
+            "maturity",
+            domains=domains,
+            rows=rows,
+            page_obj=page,
+            sort=sort,
+            distribution=distribution,
+            over=over,
+            progress=done,
+            over_choices=DISTRIBUTION_OVER,
+        ),
     )
 
 
