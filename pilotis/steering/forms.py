@@ -48,9 +48,13 @@ class MaturityForm(SchoolFilterForm):
     sort = forms.ChoiceField(label=_("Trier par"), required=False)
     over = forms.ChoiceField(label=_("Répartition calculée sur"), choices=DISTRIBUTION_OVER, required=False)
 
-    def __init__(self, data=None, *, departments, domains, **kwargs):
+    def __init__(self, data=None, *, departments, domains, priority_known=True, **kwargs):
         super().__init__(data, departments=departments, **kwargs)
         self.fields["department"].empty_label = _("Tout le territoire")
+        if not priority_known:
+            # The directory says nothing of éducation prioritaire for this territory: the filter
+            # would find no school at all, so it is not offered (the page says why).
+            del self.fields["priority"]
         choices = [("name", _("Nom (A → Z)")), ("-name", _("Nom (Z → A)"))]
         for domain in domains:
             choices += [

@@ -33,7 +33,15 @@ from pilotis.steering.forms import (
 )
 from pilotis.steering.models import ReminderTarget
 from pilotis.steering.perms import campaigns_for, can_steer, departments_for, follows_academy
-from pilotis.steering.schools import SortedIdsFirst, by_level, heat_map, in_state, referents_of, with_assessment
+from pilotis.steering.schools import (
+    SortedIdsFirst,
+    by_level,
+    heat_map,
+    in_state,
+    priority_education_known,
+    referents_of,
+    with_assessment,
+)
 
 PAGE_SIZE = 50
 GUARD = "steering:read"
@@ -60,7 +68,10 @@ class Board:
         self.departments = list(departments_for(request.user, self.campaign))  # read once, used four times
         self.whole_academy = follows_academy(request.user, self.campaign)
         self.domains = domains_of(self.campaign.referential)
-        form_kwargs = {"domains": self.domains} if form_class is MaturityForm else {}
+        form_kwargs = {}
+        if form_class is MaturityForm:
+            known = priority_education_known([d.pk for d in self.departments])
+            form_kwargs = {"domains": self.domains, "priority_known": known}
         self.form = form_class(request.GET or None, departments=self.departments, **form_kwargs)
         # Said on this page only (not a message): an export with the same filters would leave a
         # message behind for the next page.

@@ -219,10 +219,26 @@ def test_small_cell_rule_on_the_level_distribution(client_for, world, filled, la
     assert "sur 5 établissements ayant validé" in landes.content.decode()
 
 
+NO_PRIORITY_DATA = "Pas de filtre « Éducation prioritaire »"
+
+
 def test_priority_education_filter(client_for, world, filled):
     SchoolFactory(name="Collège REP des Landes", department=world.landes, priority_education="rep")
-    rows = get(client_for, "dane", "maturity", filled, priority="rep").context["rows"]
-    assert [school.name for school, _ in rows] == ["Collège REP des Landes"]
+    response = get(client_for, "dane", "maturity", filled, priority="rep")
+    assert [school.name for school, _ in response.context["rows"]] == ["Collège REP des Landes"]
+    assert 'name="priority"' in response.content.decode()
+    assert NO_PRIORITY_DATA not in response.content.decode()
+
+
+def test_no_priority_education_filter_where_the_directory_says_nothing_of_it(client_for, world, filled):
+    """No school of the territory has a value (the directory left the column empty): the filter
+    would find nothing, so it is not offered, and one line says why; a stale URL's value is ignored."""
+    SchoolFactory(name="Collège REP de Rennes", department=world.ille, priority_education="rep")  # not followed
+    response = get(client_for, "dane", "maturity", filled, priority="rep")
+    html = response.content.decode()
+    assert 'name="priority"' not in html
+    assert NO_PRIORITY_DATA in html
+    assert response.context["page_obj"].paginator.count == 8  # every school, none filtered out
 
 
 def test_trends_put_campaigns_side_by_side(client_for, world, referential, landes_schools):
