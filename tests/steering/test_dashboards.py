@@ -346,3 +346,13 @@ def test_the_heading_names_the_territory_followed(client_for, world, filled):
     assert "Landes (40) —" in heading(get(client_for, "dane", "progress", filled, department=world.landes.pk))
     correspondent = heading(get(client_for, "correspondant_40", "progress", filled))
     assert "Landes —" in correspondent and "Académie" not in correspondent
+
+
+def test_the_heat_map_names_its_domains_by_code_on_a_phone(client_for, filled):
+    """At 375 px five domain titles do not fit: the headers carry the codes too (shown on narrow
+    screens by the stylesheet), each an abbr with its title, and a legend says them all."""
+    html = get(client_for, "dane", "maturity", filled).content.decode()
+    heat_map = html.split("pilotis-heatmap-legend")[1]
+    for code, title in [("PIL", "Pilotage, impulsion et organisation"), ("INF", "Infrastructure réseau – équipement")]:
+        assert f'<abbr class="pilotis-domain-code" title="{title}">{code}</abbr>' in heat_map
+        assert f'<li><abbr title="{title}">{code}</abbr> : {title}</li>' in heat_map
