@@ -71,15 +71,12 @@ def request_reminders(territory, *, target, department, by, request=None) -> Rem
 
 def recipients_of(schools) -> tuple[int, int]:
     """(addresses, schools with at least one): what a send to `schools` would write to, counted
-    as `send_batch` writes (each address once per school). For the confirmation page, once."""
-    pairs = list(
-        SchoolMembership.objects.filter(school__in=schools.values("pk"), role__in=RECIPIENT_ROLES, user__is_active=True)
-        .exclude(user__email="")
-        .values_list("school_id", "user__email")
-        .distinct()
-    )
-    reached = {school_id for school_id, _email in pairs}
-    return len(pairs), len(reached)
+    as `send_batch` writes (each address once per school). Two COUNTs, for the confirmation page."""
+    memberships = SchoolMembership.objects.filter(
+        school__in=schools.values("pk"), role__in=RECIPIENT_ROLES, user__is_active=True
+    ).exclude(user__email="")
+    addresses = memberships.values("school_id", "user__email").distinct().count()
+    return addresses, memberships.values("school_id").distinct().count()
 
 
 def preview(territory, target, by):
