@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pilotis.assessments.enums import AnswerStatus, AssessmentState
+from pilotis.core import rounding
 from pilotis.core.exporters import Column, Exporter
 from pilotis.steering import figures, services
 from pilotis.steering.schools import heat_map, referents_of, with_assessment
@@ -32,8 +33,17 @@ def sort_indicators(rows, sort: str):
     return sorted(rows, key=SORT_KEYS[key], reverse=sort.startswith("-"))
 
 
-def _percent(value):
-    return None if value is None else round(100 * value, 1)
+def _percent(share):
+    """A share in percent, rounded by the one rule (`core.rounding`), as the page shows it. A
+    float (its shortest form has the same one decimal) compares with plain numbers."""
+    value = rounding.percent(share)
+    return None if value is None else float(value)
+
+
+def _mean(value):
+    """A mean level, rounded by the one rule (`core.rounding`), as the page shows it."""
+    value = rounding.mean(value)
+    return None if value is None else float(value)
 
 
 def _local(value):
@@ -134,14 +144,20 @@ class DistributionExport(Exporter):
 
     def __init__(self, board):
         self.board = board
-        self.distribution = figures.level_distribution(board.territory)
+        over = board.param("over", figures.OVER_VALIDATED)  # as the page: validated by default
+        self.distribution = figures.level_distribution(board.territory, over)
         self.levels = len(self.distribution[0].counts) if self.distribution else 0
         self.title = _("Répartition %(year)s") % {"year": board.campaign.school_year}
         self.filename = _stem(board, "repartition")
         self.columns = [
             Column("code", _("Code")),
             Column("domain", _("Domaine"), "8cm"),
-            Column("started", _("Établissements ayant commencé")),
+            Column(
+                "schools",
+                _("Établissements en cours de saisie")
+                if over == figures.OVER_FILLING
+                else _("Établissements ayant validé"),
+            ),
         ]
         for level in range(self.levels):
             self.columns += [
@@ -152,7 +168,7 @@ class DistributionExport(Exporter):
 
     def rows(self):
         for d in self.distribution:
-            row = {"code": d.domain.code, "domain": d.domain.title, "started": d.started, "mean": _round(d.mean)}
+            row = {"code": d.domain.code, "domain": d.domain.title, "schools": d.schools, "mean": _mean(d.mean)}
             for level, (count, part) in enumerate(zip(d.counts, d.shares, strict=True)):
                 row[f"n{level}"] = count
                 row[f"p{level}"] = _percent(part)
@@ -209,10 +225,6 @@ SHARES = [
 ]
 
 
-def _round(value):
-    return round(value, 2) if isinstance(value, float) else value
-
-
 @dataclass
 class TrendLine:
     label: str  # its full name (the export's first column)
@@ -231,6 +243,7 @@ class TrendSection:
     title: str
     lines: list[TrendLine]
     indicators: bool = False
+    note: str = ""  # over what its figures are computed, under its title on the page
 
 
 def _progress_section(summaries) -> TrendSection:
@@ -247,8 +260,8 @@ def _progress_section(summaries) -> TrendSection:
         [
             line(_("Établissements non commencés"), "not_started"),
             line(_("Établissements en cours de saisie"), "filling"),
+            # The level distributions below are among these: validated beside validated.
             line(_("Établissements ayant validé"), "validated"),
-            # The level distributions below are among these.
             line(_("Établissements ayant commencé"), "started"),
         ],
     )
@@ -269,7 +282,7 @@ def _domain_sections(summaries) -> list[TrendSection]:
         lines = [
             TrendLine(
                 _("Niveau moyen — %(domain)s") % {"domain": title},
-                [d.mean if d else None for d in per_campaign],
+                [_mean(d.mean) if d else None for d in per_campaign],
                 "level",
                 short=_("Niveau moyen"),
             )
@@ -284,7 +297,9 @@ def _domain_sections(summaries) -> list[TrendSection]:
                     short=_("Niveau %(n)d") % {"n": level},
                 )
             )
-        sections.append(TrendSection(title, lines))
+        sections.append(
+            TrendSection(title, lines, note=_("Niveaux sur les établissements ayant validé leur autodiagnostic"))
+        )
     return sections
 
 
@@ -342,5 +357,5 @@ class TrendsExport(Exporter):
     def _row(label, detail, values):
         row = {"label": label, "detail": detail}
         for index, value in enumerate(values):
-            row[f"c{index}"] = _round(value)
+            row[f"c{index}"] = value  # rounded where made (`core.rounding`)
         return row

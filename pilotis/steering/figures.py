@@ -125,38 +125,55 @@ def indicators(territory: Territory) -> list[IndicatorFigures]:
     return out
 
 
+# Over which self-assessments the levels are counted. A school that has answered half its
+# indicators sits at level 0 until it has finished: mixed with the validated ones, an open
+# campaign's mean reads as a collapse. So the figures are over the validated ones by default, and
+# the ones still being filled in are shown apart, never mixed in.
+OVER_VALIDATED = "validated"
+OVER_FILLING = "filling"
+
+
 @dataclass
 class DomainDistribution:
     domain: Domain
-    started: int
+    schools: int  # the denominator: the schools counted (validated, or still filling in)
     counts: list[int] = field(default_factory=list)  # schools at level 0, 1, 2, 3
+    over: str = OVER_VALIDATED
 
     @property
     def shares(self) -> list[float | None]:
-        return [share(n, self.started) for n in self.counts]
+        return [share(n, self.schools) for n in self.counts]
 
     @property
     def mean(self) -> float | None:
-        if self.started < MIN_SCHOOLS:
+        if self.schools < MIN_SCHOOLS:
             return None
-        return sum(level * n for level, n in enumerate(self.counts)) / self.started
+        return sum(level * n for level, n in enumerate(self.counts)) / self.schools
 
 
-def level_distribution(territory: Territory, started: int | None = None) -> list[DomainDistribution]:
-    """Per domain, how many of the schools that have started reach each level."""
-    if started is None:
-        started = progress(territory).started
+def level_distribution(
+    territory: Territory, over: str = OVER_VALIDATED, done: Progress | None = None
+) -> list[DomainDistribution]:
+    """Per domain, how many of the validated self-assessments (`over="validated"`) or of those
+    still being filled in (`over="filling"`) reach each level; read from `LevelTally`, which keeps
+    the validated ones beside all the started ones."""
+    if done is None:
+        done = progress(territory)
+    filling = over == OVER_FILLING
+    schools = done.filling if filling else done.validated
     top = max((i.level for i in indicators_of(territory.campaign.referential).values()), default=0)
     counts = defaultdict(lambda: [0] * (top + 1))
     for row in (
         LevelTally.objects.filter(campaign=territory.campaign, department_id__in=territory.department_ids)
         .values("domain_id", "level")
-        .annotate(n=Sum("schools"))
+        .annotate(started=Sum("schools"), validated=Sum("validated"))
     ):
         if row["level"] <= top:
-            counts[row["domain_id"]][row["level"]] = row["n"]
+            n = row["started"] - row["validated"] if filling else row["validated"]
+            counts[row["domain_id"]][row["level"]] = max(n, 0)
     return [
-        DomainDistribution(domain, started, counts[domain.pk]) for domain in domains_of(territory.campaign.referential)
+        DomainDistribution(domain, schools, counts[domain.pk], over)
+        for domain in domains_of(territory.campaign.referential)
     ]
 
 
@@ -226,7 +243,7 @@ def trends(territory: Territory) -> list[CampaignSummary]:
             CampaignSummary(
                 campaign,
                 done,
-                level_distribution(past, started=done.started),
+                level_distribution(past, OVER_VALIDATED, done),  # validated beside validated
                 {rename.get(f.indicator.code, f.indicator.code): f for f in indicators(past)},
             )
         )

@@ -29,8 +29,16 @@ class ProgressForm(BoardForm):
     state = forms.ChoiceField(label=_("État"), choices=PROGRESS_STATES, required=False)
 
 
+# Over which self-assessments the distribution of levels is computed (`figures.OVER_*`).
+DISTRIBUTION_OVER = [
+    ("validated", _("Autodiagnostics validés")),
+    ("filling", _("Autodiagnostics en cours de saisie")),
+]
+
+
 class MaturityForm(SchoolFilterForm):
-    """The heat map's filters: the school list's, plus éducation prioritaire and the sort."""
+    """The heat map's filters: the school list's, plus éducation prioritaire and the sort; and
+    over which self-assessments the distribution is computed (`over`, not a filter of the map)."""
 
     priority = forms.ChoiceField(
         label=_("Éducation prioritaire"),
@@ -38,10 +46,15 @@ class MaturityForm(SchoolFilterForm):
         required=False,
     )
     sort = forms.ChoiceField(label=_("Trier par"), required=False)
+    over = forms.ChoiceField(label=_("Répartition calculée sur"), choices=DISTRIBUTION_OVER, required=False)
 
-    def __init__(self, data=None, *, departments, domains, **kwargs):
+    def __init__(self, data=None, *, departments, domains, priority_known=True, **kwargs):
         super().__init__(data, departments=departments, **kwargs)
         self.fields["department"].empty_label = _("Tout le territoire")
+        if not priority_known:
+            # The directory says nothing of éducation prioritaire for this territory: the filter
+            # would find no school at all, so it is not offered (the page says why).
+            del self.fields["priority"]
         choices = [("name", _("Nom (A → Z)")), ("-name", _("Nom (Z → A)"))]
         for domain in domains:
             choices += [

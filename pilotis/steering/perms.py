@@ -37,3 +37,9 @@ def follows_academy(user, campaign) -> bool:
     """Whether the user follows the campaign's whole académie (its DANE, the administrator)."""
     scope = scope_of(user)
     return scope.everything or campaign.academy_id in scope.academy_ids
+
+
+def can_remind(user) -> bool:
+    """Sending reminders (e-mails to many schools) is its own ability: today the same people as
+    `can_steer` — the correspondents, the DANE and the administrator — within their territory."""
+    return scope_of(user).is_territorial

@@ -47,6 +47,12 @@ def in_state(schools, state: str, campaign):
     return schools.exclude(Exists(started))
 
 
+def priority_education_known(department_ids) -> bool:
+    """Whether the directory gives an éducation prioritaire value to any open school of these
+    départements (some directory files leave the column empty for every school)."""
+    return School.objects.filter(department_id__in=department_ids, is_open=True).exclude(priority_education="").exists()
+
+
 def heat_map(territory, form, domain_codes):
     """The heat map's schools, filtered and sorted as the page lists them, for the page and its
     export alike: (schools, sort). A form that does not validate filters nothing (the page says

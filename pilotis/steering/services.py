@@ -69,6 +69,36 @@ def request_reminders(territory, *, target, department, by, request=None) -> Rem
     return batch
 
 
+def recipients_of(schools) -> tuple[int, int]:
+    """(addresses, schools with at least one): what a send to `schools` would write to, counted
+    as `send_batch` writes (each address once per school). Two COUNTs, for the confirmation page."""
+    memberships = SchoolMembership.objects.filter(
+        school__in=schools.values("pk"), role__in=RECIPIENT_ROLES, user__is_active=True
+    ).exclude(user__email="")
+    addresses = memberships.values("school_id", "user__email").distinct().count()
+    return addresses, memberships.values("school_id").distinct().count()
+
+
+def preview(territory, target, by):
+    """The e-mail as it would leave for the first school of the list, by name: (school, message),
+    or (None, None) when the list is empty. Nothing is recorded."""
+    school = schools_to_remind(territory, target).order_by("name", "uai").first()
+    if school is None:
+        return None, None
+    batch = ReminderBatch(
+        campaign=territory.campaign, target=target, requested_by_label=(by.get_full_name() or by.get_username())[:200]
+    )
+    emails = _recipients_by_school([school.pk]).get(school.pk, [])
+    return school, _message(batch, school, emails)
+
+
+def sent_today(batches):
+    """The latest of these batches (newest first, as `history` gives them) requested today, in
+    local time; None if none."""
+    today = timezone.localdate()
+    return next((b for b in batches if timezone.localtime(b.requested_at).date() == today), None)
+
+
 def _recipients_by_school(school_ids) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     for school_id, email in (

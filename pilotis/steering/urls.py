@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:campaign>/evolution/", views.trends, name="trends"),
     path("<int:campaign>/export/<str:board>.<str:fmt>", views.export, name="export"),
     path("<int:campaign>/relances/", views.reminders, name="reminders"),
+    path("<int:campaign>/relances/envoyer/", views.remind, name="remind"),
 ]

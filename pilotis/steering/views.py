@@ -13,16 +13,22 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pilotis.core.confirm import Confirmation, Link, confirmation_page
 from pilotis.core.exporters import attachment_response
 from pilotis.core.forms import INVALID_FILTERS
 from pilotis.core.guards import get_or_refuse, guarded
 from pilotis.referential.cache import domains_of
 from pilotis.steering import exports, figures, services
 from pilotis.steering.forms import (
+    DISTRIBUTION_OVER,
     PROGRESS_STATES,
     IndicatorsForm,
     MaturityForm,
@@ -31,8 +37,16 @@ from pilotis.steering.forms import (
     TrendsForm,
 )
 from pilotis.steering.models import ReminderTarget
-from pilotis.steering.perms import campaigns_for, can_steer, departments_for, follows_academy
-from pilotis.steering.schools import SortedIdsFirst, by_level, heat_map, in_state, referents_of, with_assessment
+from pilotis.steering.perms import campaigns_for, can_remind, can_steer, departments_for, follows_academy
+from pilotis.steering.schools import (
+    SortedIdsFirst,
+    by_level,
+    heat_map,
+    in_state,
+    priority_education_known,
+    referents_of,
+    with_assessment,
+)
 
 PAGE_SIZE = 50
 GUARD = "steering:read"
@@ -59,7 +73,10 @@ class Board:
         self.departments = list(departments_for(request.user, self.campaign))  # read once, used four times
         self.whole_academy = follows_academy(request.user, self.campaign)
         self.domains = domains_of(self.campaign.referential)
-        form_kwargs = {"domains": self.domains} if form_class is MaturityForm else {}
+        form_kwargs = {}
+        if form_class is MaturityForm:
+            known = priority_education_known([d.pk for d in self.departments])
+            form_kwargs = {"domains": self.domains, "priority_known": known}
         self.form = form_class(request.GET or None, departments=self.departments, **form_kwargs)
         # Said on this page only (not a message): an export with the same filters would leave a
         # message behind for the next page.
@@ -150,11 +167,23 @@ def maturity(request, campaign):
         (school, [(school.levels or {}).get(d.code) if school.answered else None for d in domains])
         for school in page.object_list
     ]
-    distribution = figures.level_distribution(board.territory)
+    over = board.param("over", figures.OVER_VALIDATED)
+    done = figures.progress(board.territory)
+    distribution = figures.level_distribution(board.territory, over, done)
     return render(
         request,
         "steering/maturity.html",
-        board.context("maturity", domains=domains, rows=rows, page_obj=page, sort=sort, distribution=distribution),
+        board.context(
+            "maturity",
+            domains=domains,
+            rows=rows,
+            page_obj=page,
+            sort=sort,
+            distribution=distribution,
+            over=over,
+            progress=done,
+            over_choices=DISTRIBUTION_OVER,
+        ),
     )
 
 
@@ -220,42 +249,22 @@ def export(request, campaign, board, fmt):
     return attachment_response(content, f"{exporter.filename}.{fmt}")
 
 
-@require_http_methods(["GET", "POST"])
+def _reminders_url(campaign, department, target=None):
+    query = {}
+    if department:
+        query["department"] = department.pk
+    if target:
+        query["target"] = target
+    url = reverse("steering:reminders", args=[campaign.pk])
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+@require_GET
 @guarded(GUARD, can_steer)
 def reminders(request, campaign):
-    """Reminds the direction and RUPN of the schools that have not started, or not validated."""
+    """Who would be reminded, and the history; the send itself asks first (`remind`)."""
     board = Board(request, campaign, ReminderForm)
     target = board.param("target", ReminderTarget.NOT_STARTED)
-    if request.method == "POST":
-        form = ReminderForm(request.POST, departments=board.departments)
-        if not form.is_valid():
-            messages.error(request, _("Choisissez qui relancer."))
-        elif not board.campaign.is_open:
-            messages.error(request, _("La campagne est close : il n'y a plus personne à relancer."))
-        else:
-            department = form.cleaned_data.get("department")
-            territory = figures.Territory.of(board.campaign, [department] if department else board.departments)
-            try:
-                batch = services.request_reminders(
-                    territory,
-                    target=form.cleaned_data["target"],
-                    department=department,
-                    by=request.user,
-                    request=request,
-                )
-            except ValidationError as error:
-                messages.error(request, error.messages[0])
-            else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "La relance de %(count)d établissement part en arrière-plan : l'historique ci-dessous dit quand elle est envoyée.",
-                        "La relance de %(count)d établissements part en arrière-plan : l'historique ci-dessous dit quand elle est envoyée.",
-                        batch.schools,
-                    )
-                    % {"count": batch.schools},
-                )
-                return redirect(f"{request.path}?department={department.pk}" if department else request.path)
     to_remind = 0
     if board.campaign.is_open:
         # The counters' figures, as the progress tiles show them: no count over the territory.
@@ -263,6 +272,8 @@ def reminders(request, campaign):
         to_remind = (
             progress.not_started if target == ReminderTarget.NOT_STARTED else progress.schools - progress.validated
         )
+    history = services.history(board.campaign, board.territory)
+    query = {"target": target, **({"department": board.department.pk} if board.department else {})}
     return render(
         request,
         "steering/reminders.html",
@@ -270,6 +281,123 @@ def reminders(request, campaign):
             "progress",
             target=target,
             to_remind=to_remind,
-            history=services.history(board.campaign, board.territory),
+            history=history,
+            sent_today=services.sent_today(history),
+            remind_url=f"{reverse('steering:remind', args=[board.campaign.pk])}?{urlencode(query)}",
         ),
     )
+
+
+REMIND_GUARD = "steering:remind"
+
+
+@require_http_methods(["GET", "POST"])
+@guarded(REMIND_GUARD, can_remind)
+def remind(request, campaign):
+    """Sends a reminder, asking first (`core.confirm`): how many schools and recipients, the
+    list's criterion, the e-mail as one school gets it, and a send made already today."""
+    board = Board(request, campaign, ReminderForm)
+    data = request.POST if request.method == "POST" else request.GET
+    form = ReminderForm(data, departments=board.departments)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez qui relancer."))
+        return redirect(_reminders_url(board.campaign, None))
+    department = form.cleaned_data.get("department")
+    target = form.cleaned_data["target"]
+    back = _reminders_url(board.campaign, department, target)
+    territory = figures.Territory.of(board.campaign, [department] if department else board.departments)
+    if request.method == "POST":
+        if not board.campaign.is_open:
+            messages.error(request, _("La campagne est close : il n'y a plus personne à relancer."))
+            return redirect(back)
+        try:
+            batch = services.request_reminders(
+                territory, target=target, department=department, by=request.user, request=request
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect(back)
+        messages.success(
+            request,
+            ngettext(
+                "La relance de %(count)d établissement part en arrière-plan : l'historique ci-dessous dit quand elle est envoyée.",
+                "La relance de %(count)d établissements part en arrière-plan : l'historique ci-dessous dit quand elle est envoyée.",
+                batch.schools,
+            )
+            % {"count": batch.schools},
+        )
+        return redirect(_reminders_url(board.campaign, department))
+    return _remind_confirmation(request, board, territory, department, target, back)
+
+
+def _remind_confirmation(request, board, territory, department, target, back):
+    schools = services.schools_to_remind(territory, target) if board.campaign.is_open else None
+    count = schools.count() if schools is not None else 0
+    recipients, reached = services.recipients_of(schools) if count else (0, 0)
+    where = department.name if department else _("tout votre territoire")
+    criterion = dict(ReminderForm.base_fields["target"].choices)[target]
+    consequences = [
+        _("Critère : %(criterion)s — %(where)s.") % {"criterion": criterion, "where": where},
+        ngettext(
+            "%(count)d établissement sera relancé.",
+            "%(count)d établissements seront relancés.",
+            count,
+        )
+        % {"count": count},
+        ngettext(
+            "%(count)d courriel partira vers la direction et le ou les RUPN (%(recipients)d destinataire).",
+            "%(count)d courriels partiront vers la direction et le ou les RUPN (%(recipients)d destinataires au total).",
+            reached,
+        )
+        % {"count": reached, "recipients": recipients},
+    ]
+    warnings = []
+    if count > reached:
+        warnings.append(
+            Link(
+                ngettext(
+                    "%(count)d établissement n'a aucun compte de direction ou de RUPN avec une adresse : il ne recevra rien.",
+                    "%(count)d établissements n'ont aucun compte de direction ou de RUPN avec une adresse : ils ne recevront rien.",
+                    count - reached,
+                )
+                % {"count": count - reached}
+            )
+        )
+    today = services.sent_today(services.history(board.campaign, board.territory))
+    if today is not None:
+        warnings.insert(0, Link(_already_sent(today)))
+    refusal = ""
+    if not board.campaign.is_open:
+        refusal = _("La campagne est close : il n'y a plus personne à relancer.")
+    elif not count:
+        refusal = _("Aucun établissement à relancer.")
+    preview_school, message = services.preview(territory, target, request.user) if count else (None, None)
+    confirmation = Confirmation(
+        title=_("Envoyer la relance ?"),
+        action_label=ngettext(
+            "Envoyer la relance à %(count)d établissement",
+            "Envoyer la relance à %(count)d établissements",
+            count,
+        )
+        % {"count": count},
+        cancel_url=back,
+        consequences=consequences if count else [],
+        warnings_title=_("Avant d'envoyer"),
+        warnings=warnings,
+        hidden={"target": target, **({"department": department.pk} if department else {})},
+        refusal=refusal,
+    )
+    return confirmation_page(
+        request,
+        confirmation,
+        template="steering/remind_confirm.html",
+        context={"preview_school": preview_school, "message": message},
+    )
+
+
+def _already_sent(batch) -> str:
+    return ngettext(
+        "Une relance a déjà été envoyée aujourd'hui à %(time)s à %(count)d établissement : une seconde enverrait un nouveau courriel.",
+        "Une relance a déjà été envoyée aujourd'hui à %(time)s à %(count)d établissements : une seconde enverrait un nouveau courriel à ceux qui sont de nouveau dans la liste.",
+        batch.in_scope,
+    ) % {"time": date_format(timezone.localtime(batch.requested_at), "H:i"), "count": batch.in_scope}

@@ -131,7 +131,7 @@ def test_dashboard_filters(client_for, world, campaign, q, department, kind, pri
     client = client_for("correspondant_40")
     params = {"q": q, "department": department, "kind": kind, "priority": priority, "sort": sort, "page": page}
     for board in ("progress", "maturity", "indicators", "trends"):
-        response = client.get(reverse(f"steering:{board}", args=[campaign.pk]), {**params, "state": sort})
+        response = client.get(reverse(f"steering:{board}", args=[campaign.pk]), {**params, "state": sort, "over": sort})
         assert response.status_code == 200, (board, params)
         assert world.school_b.name not in response.content.decode()
     export = client.get(reverse("steering:export", args=[campaign.pk, "maturity", "csv"]), params)
@@ -141,8 +141,10 @@ def test_dashboard_filters(client_for, world, campaign, q, department, kind, pri
 @SETTINGS
 @given(target=NASTY, department=NASTY)
 def test_reminder_form(client_for, world, campaign, target, department):
-    url = reverse("steering:reminders", args=[campaign.pk])
-    post_ok(client_for("correspondant_40"), url, {"target": target, "department": department})
+    url = reverse("steering:remind", args=[campaign.pk])
+    client = client_for("correspondant_40")
+    assert client.get(url, {"target": target, "department": department}).status_code < 500  # the confirmation
+    post_ok(client, url, {"target": target, "department": department})
     assert not Reminder.objects.exclude(school__department=world.landes).exists()
 
 

@@ -317,7 +317,8 @@ MATRIX = {
     "steering:indicators": ("get", bordeaux_campaign, None, statuses(404, s200=BORDEAUX_STEERING)),
     "steering:trends": ("get", bordeaux_campaign, None, statuses(404, s200=BORDEAUX_STEERING)),
     "steering:export": ("get", campaign_export, None, statuses(404, s200=BORDEAUX_STEERING)),
-    "steering:reminders": ("post", bordeaux_campaign, reminder_data, statuses(404, s302=BORDEAUX_STEERING)),
+    "steering:reminders": ("get", bordeaux_campaign, None, statuses(404, s200=BORDEAUX_STEERING)),
+    "steering:remind": ("post", bordeaux_campaign, reminder_data, statuses(404, s302=BORDEAUX_STEERING)),
     "territories:school_detail": ("get", school_a, None, statuses(404, s200=SCHOOL_A_READERS)),
     "missions:school": ("get", school_a, None, statuses(404, s200=SCHOOL_A_READERS)),
     "missions:designate": (
@@ -428,6 +429,8 @@ STEERING_EXTRA = {
         for fmt in ("csv", "ods")
     },
     "steering:reminders:get": ("steering:reminders", "get", bordeaux_campaign, statuses(404, s200=BORDEAUX_STEERING)),
+    # The send's confirmation page: read only (its target comes from the query string, none here).
+    "steering:remind:get": ("steering:remind", "get", bordeaux_campaign, statuses(404, s302=BORDEAUX_STEERING)),
 }
 STEERING_CELLS = [(label, persona) for label in STEERING_EXTRA for persona in PERSONAS]
 

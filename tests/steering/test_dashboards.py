@@ -92,8 +92,11 @@ def test_indicators_sort(client_for, filled):
 def test_maturity_heat_map_distribution_filters_and_sort(client_for, world, filled, landes_schools):
     response = get(client_for, "dane", "maturity", filled)
     distribution = {d.domain.code: d.counts for d in response.context["distribution"]}
-    # Three schools started: school A at level 1 everywhere, two at level 0.
-    assert distribution["PIL"] == [2, 1, 0, 0]
+    # Over the validated self-assessments by default: school A, at level 1 everywhere. The two
+    # still filling in (level 0 so far) are shown apart, never mixed in.
+    assert distribution["PIL"] == [0, 1, 0, 0]
+    filling = get(client_for, "dane", "maturity", filled, over="filling").context["distribution"]
+    assert {d.domain.code: d.counts for d in filling}["PIL"] == [2, 0, 0, 0]
     assert response.context["page_obj"].paginator.count == 8
     by_level = get(client_for, "dane", "maturity", filled, sort="-PIL").context["rows"]
     assert by_level[0][0].pk == world.school_a.pk and by_level[0][1] == [1, 1, 1, 1, 1]
@@ -195,36 +198,59 @@ def test_small_cell_rule_on_the_progress_tiles(client_for, world, filled):
 
 
 def test_small_cell_rule_on_the_level_distribution(client_for, world, filled, landes_schools):
-    answer_all(filled, world.school_b, world.rupn_b, level_one_done)
+    answer_all(filled, world.school_b, world.rupn_b, level_one_done, validate_by=world.rupn_b)
     response = get(client_for, "correspondant_64", "maturity", filled)
     pil = next(d for d in response.context["distribution"] if d.domain.code == "PIL")
-    assert (pil.started, pil.counts) == (1, [0, 1, 0, 0])  # counts stay
+    assert (pil.schools, pil.counts) == (1, [0, 1, 0, 0])  # counts stay
     assert pil.mean is None and set(pil.shares) == {None}
     table = response.content.decode().split("<tbody>")[1].split("</tbody>")[0]
     assert "%" not in table and "—" in table
-    # The rule counts the schools that started (the shares' denominator), not the territory's:
-    # three of the seven Landes schools, no share; five, shares and means.
+    # The rule counts the schools counted (the shares' denominator), not the territory's: one
+    # validated of the seven Landes schools, no share; five, shares and means.
     landes = get(client_for, "correspondant_40", "maturity", filled).context["distribution"]
-    assert all(d.started == 3 and d.mean is None and set(d.shares) == {None} for d in landes)
-    for school in landes_schools[2:4]:
-        answer_all(filled, school, world.chef_a, level_one_done)
+    assert all(d.schools == 1 and d.mean is None and set(d.shares) == {None} for d in landes)
+    for school in landes_schools[2:6]:
+        answer_all(filled, school, world.chef_a, lambda i: AnswerStatus.NOT_DONE, validate_by=world.chef_a)
     landes = get(client_for, "correspondant_40", "maturity", filled)
     pil = next(d for d in landes.context["distribution"] if d.domain.code == "PIL")
-    assert (pil.started, pil.counts) == (5, [2, 3, 0, 0])
-    assert pil.mean == pytest.approx(0.6) and pil.shares[1] == pytest.approx(0.6)
-    assert "60,0 %" in landes.content.decode()
+    assert (pil.schools, pil.counts) == (5, [4, 1, 0, 0])
+    assert pil.mean == pytest.approx(0.2) and pil.shares[0] == pytest.approx(0.8)
+    assert "80,0 %" in landes.content.decode()
+    assert "sur 5 établissements ayant validé" in landes.content.decode()
+
+
+NO_PRIORITY_DATA = "Pas de filtre « Éducation prioritaire »"
 
 
 def test_priority_education_filter(client_for, world, filled):
     SchoolFactory(name="Collège REP des Landes", department=world.landes, priority_education="rep")
-    rows = get(client_for, "dane", "maturity", filled, priority="rep").context["rows"]
-    assert [school.name for school, _ in rows] == ["Collège REP des Landes"]
+    response = get(client_for, "dane", "maturity", filled, priority="rep")
+    assert [school.name for school, _ in response.context["rows"]] == ["Collège REP des Landes"]
+    assert 'name="priority"' in response.content.decode()
+    assert NO_PRIORITY_DATA not in response.content.decode()
+
+
+def test_no_priority_education_filter_where_the_directory_says_nothing_of_it(client_for, world, filled):
+    """No school of the territory has a value (the directory left the column empty): the filter
+    would find nothing, so it is not offered, and one line says why; a stale URL's value is ignored."""
+    SchoolFactory(name="Collège REP de Rennes", department=world.ille, priority_education="rep")  # not followed
+    response = get(client_for, "dane", "maturity", filled, priority="rep")
+    html = response.content.decode()
+    assert 'name="priority"' not in html
+    assert NO_PRIORITY_DATA in html
+    assert response.context["page_obj"].paginator.count == 8  # every school, none filtered out
 
 
 def test_trends_put_campaigns_side_by_side(client_for, world, referential, landes_schools):
     past = open_campaign(world, referential, "2025-2026")
     for school in [world.school_a, *landes_schools[:4]]:
-        answer_all(past, school, world.chef_a, lambda i: AnswerStatus.DONE if i.level == 1 else AnswerStatus.NOT_DONE)
+        answer_all(
+            past,
+            school,
+            world.chef_a,
+            lambda i: AnswerStatus.DONE if i.level == 1 else AnswerStatus.NOT_DONE,
+            validate_by=world.chef_a,
+        )
     services.close_campaign(past, by=world.dane)
     current = open_campaign(world, referential, "2026-2027")
     answer_all(current, world.school_a, world.chef_a, lambda i: AnswerStatus.DONE)
@@ -320,3 +346,13 @@ def test_the_heading_names_the_territory_followed(client_for, world, filled):
     assert "Landes (40) —" in heading(get(client_for, "dane", "progress", filled, department=world.landes.pk))
     correspondent = heading(get(client_for, "correspondant_40", "progress", filled))
     assert "Landes —" in correspondent and "Académie" not in correspondent
+
+
+def test_the_heat_map_names_its_domains_by_code_on_a_phone(client_for, filled):
+    """At 375 px five domain titles do not fit: the headers carry the codes too (shown on narrow
+    screens by the stylesheet), each an abbr with its title, and a legend says them all."""
+    html = get(client_for, "dane", "maturity", filled).content.decode()
+    heat_map = html.split("pilotis-heatmap-legend")[1]
+    for code, title in [("PIL", "Pilotage, impulsion et organisation"), ("INF", "Infrastructure réseau – équipement")]:
+        assert f'<abbr class="pilotis-domain-code" title="{title}">{code}</abbr>' in heat_map
+        assert f'<li><abbr title="{title}">{code}</abbr> : {title}</li>' in heat_map

@@ -120,11 +120,11 @@ def check_maturity(world, header, rows, *, rule):
     assert sum(1 for levels in by_uai.values() if levels[-5:] == [""] * 5) == 2  # not started: no level
 
 
-def check_distribution(world, header, rows, *, rule):
+def check_distribution(world, header, rows, *, rule, over="validated"):
     assert header == [
         "Code",
         "Domaine",
-        "Établissements ayant commencé",
+        "Établissements ayant validé" if over == "validated" else "Établissements en cours de saisie",
         "Niveau 0",
         "Niveau 0 (%)",
         "Niveau 1",
@@ -137,16 +137,17 @@ def check_distribution(world, header, rows, *, rule):
     ]
     assert [r["Code"] for r in rows] == ["PIL", "PED", "FOR", "RES", "INF"]
     pil = rows[0]
-    if rule:
-        # One school started: its count, no share, no mean.
-        assert [pil[f"Niveau {n}"] for n in range(4)] == ["1", "0", "0", "0"]
-        assert all(r[f"Niveau {n} (%)"] == "" for r in rows for n in range(4))
-        assert all(r["Niveau moyen"] == "" for r in rows)
-        return
-    assert pil["Établissements ayant commencé"] == "5"
-    assert [pil[f"Niveau {n}"] for n in range(4)] == ["4", "1", "0", "0"]
-    assert [pil[f"Niveau {n} (%)"] for n in range(4)] == ["80", "20", "0", "0"]
-    assert pil["Niveau moyen"] == "0,2"
+    # Under five schools counted, whatever the territory: counts, no share, no mean.
+    assert all(r[f"Niveau {n} (%)"] == "" for r in rows for n in range(4))
+    assert all(r["Niveau moyen"] == "" for r in rows)
+    counted = pil[header[2]]
+    levels = [pil[f"Niveau {n}"] for n in range(4)]
+    if rule:  # Pyrénées-Atlantiques: school B filling in, at level 0 so far
+        assert (counted, levels) == (("0", ["0"] * 4) if over == "validated" else ("1", ["1", "0", "0", "0"]))
+    elif over == "validated":  # Landes: school A, validated at level 1; the four filling in apart
+        assert (counted, levels) == ("1", ["0", "1", "0", "0"])
+    else:
+        assert (counted, levels) == ("4", ["4", "0", "0", "0"])
 
 
 def check_indicators(world, header, rows, *, rule):
@@ -175,8 +176,10 @@ def check_trends(world, header, rows, *, rule):
     assert by_label["Établissements ayant commencé"] == "5"
     assert by_label["Établissements ayant commencé — part (%)"] == "71,4"
     assert by_label["PIL.1.01 — part « Non réalisé »"] == "57,1"
-    assert by_label["Niveau moyen — Pilotage, impulsion et organisation"] == "0,2"
-    assert by_label["Pilotage, impulsion et organisation — niveau 0 — part (%)"] == "80"
+    # Levels over the validated self-assessments only: school A alone, under the rule.
+    assert by_label["Pilotage, impulsion et organisation — niveau 1"] == "1"
+    assert by_label["Niveau moyen — Pilotage, impulsion et organisation"] == ""
+    assert by_label["Pilotage, impulsion et organisation — niveau 0 — part (%)"] == ""
 
 
 CHECKS = {
@@ -195,6 +198,14 @@ def test_every_export_holds_the_figures_under_the_rule(client_for, world, five_s
     CHECKS[board](world, header, rows, rule=False)
     header, rows = export(client_for, "correspondant_64", five_started, board, fmt)
     CHECKS[board](world, header, rows, rule=True)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_distribution_export_follows_the_pages_choice_of_schools(client_for, world, five_started, fmt):
+    header, rows = export(client_for, "correspondant_40", five_started, "distribution", fmt, over="filling")
+    check_distribution(world, header, rows, rule=False, over="filling")
+    header, rows = export(client_for, "correspondant_64", five_started, "distribution", fmt, over="filling")
+    check_distribution(world, header, rows, rule=True, over="filling")
 
 
 def test_the_distribution_export_is_the_page_table(client_for, world, five_started):

@@ -1,11 +1,14 @@
 """Reminders: requested on the page, recorded at once, e-mailed by the database worker."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from pilotis.assessments import services as assessment_services
 from pilotis.assessments.enums import AnswerStatus
@@ -29,6 +32,11 @@ def url(campaign):
     return reverse("steering:reminders", args=[campaign.pk])
 
 
+def send_url(campaign):
+    """The send: GET asks first (`core.confirm`), POST sends."""
+    return reverse("steering:remind", args=[campaign.pk])
+
+
 @pytest.mark.django_db(transaction=True)  # the worker runs as in production: its own transactions
 def test_the_dane_reminds_the_schools_that_have_not_started(client_for, world, campaign, landes_schools):
     pil = Indicator.objects.get(version=campaign.referential, code="PIL.1.01")
@@ -39,7 +47,7 @@ def test_the_dane_reminds_the_schools_that_have_not_started(client_for, world, c
     page = client.get(url(campaign), {"target": "not_started"})
     assert page.context["to_remind"] == 7  # school B and the six Landes collèges
 
-    response = client.post(url(campaign), {"target": "not_started"})  # queued once the request commits
+    response = client.post(send_url(campaign), {"target": "not_started"})  # queued once the request commits
     assert response.status_code == 302
     batch = ReminderBatch.objects.get()
     assert batch.task_id
@@ -92,16 +100,16 @@ def test_a_correspondent_reminds_only_their_departement_and_sees_only_their_part
     client_for, world, campaign, landes_schools
 ):
     client = client_for("correspondant_40")
-    client.post(url(campaign), {"target": "not_validated", "department": world.pyrenees.pk})
+    client.post(send_url(campaign), {"target": "not_validated", "department": world.pyrenees.pk})
     assert not ReminderBatch.objects.exists()  # another département: refused by the form
 
-    client.post(url(campaign), {"target": "not_validated"})
+    client.post(send_url(campaign), {"target": "not_validated"})
     batch = ReminderBatch.objects.get()
     assert set(Reminder.objects.filter(batch=batch).values_list("school__department", flat=True)) == {world.landes.pk}
     assert batch.schools == 7
 
     # The DANE's reminder to the whole académie shows to the correspondent as the Landes' part only.
-    client_for("dane").post(url(campaign), {"target": "not_validated"})
+    client_for("dane").post(send_url(campaign), {"target": "not_validated"})
     history = client_for("correspondant_40").get(url(campaign)).context["history"]
     assert sorted(b.in_scope for b in history) == [7, 7]
     assert client_for("correspondant_64").get(url(campaign)).context["history"][0].in_scope == 1
@@ -109,7 +117,7 @@ def test_a_correspondent_reminds_only_their_departement_and_sees_only_their_part
 
 def test_no_reminder_on_a_closed_campaign(client_for, world, campaign):
     assessment_services.close_campaign(campaign, by=world.dane)
-    response = client_for("dane").post(url(campaign), {"target": "not_started"}, follow=True)
+    response = client_for("dane").post(send_url(campaign), {"target": "not_started"}, follow=True)
     assert "La campagne est close" in response.content.decode()
     assert not ReminderBatch.objects.exists()
 
@@ -137,7 +145,7 @@ def test_not_validated_leaves_out_the_validated_schools(client_for, world, campa
     assert closed.pk not in not_validated
     page = client_for("correspondant_40").get(url(campaign), {"target": "not_validated"})
     assert page.context["to_remind"] == 6
-    client_for("correspondant_40").post(url(campaign), {"target": "not_validated"})
+    client_for("correspondant_40").post(send_url(campaign), {"target": "not_validated"})
     reminded = set(Reminder.objects.values_list("school_id", flat=True))
     assert reminded == not_validated and world.school_a.pk not in reminded
 
@@ -197,3 +205,65 @@ def test_the_reminders_page_costs_the_same_queries_for_more_schools_and_reminder
     remind()
     remind()
     assert queries() == before
+
+
+def test_the_send_asks_first_with_counts_criterion_and_the_email(client_for, world, campaign, landes_schools):
+    chef_b = MembershipFactory(user=UserFactory(username="chef_b"), school=world.school_b, role="chef").user
+    client = client_for("dane")
+    page = client.get(url(campaign), {"target": "not_started"})
+    html = page.content.decode()
+    # The page's button is a link to the confirmation, never a form that sends.
+    assert f'action="{url(campaign)}"' not in html and '<form method="post">' not in html
+    confirm_url = f"{send_url(campaign)}?target=not_started"
+    assert confirm_url in html
+
+    response = client.get(send_url(campaign), {"target": "not_started"})
+    assert response.status_code == 200
+    assert not ReminderBatch.objects.exists()  # asking sends nothing
+    text = " ".join(response.content.decode().split())
+    assert "Critère : Les établissements qui n&#x27;ont pas commencé — tout votre territoire." in text
+    assert "8 établissements seront relancés." in text  # school A, school B, the six Landes collèges
+    # School A: its direction (chef, adjoint) and RUPN; school B: its chef and RUPN.
+    assert "2 courriels partiront vers la direction et le ou les RUPN (5 destinataires au total)." in text
+    assert "6 établissements n&#x27;ont aucun compte de direction ou de RUPN avec une adresse" in text
+    # The e-mail as the first school of the list by name receives it.
+    assert f"Le courriel, tel que le recevra {world.school_a.name}" in text
+    assert f"SCHÉMATIC {campaign.school_year} : autodiagnostic de {world.school_a.name}" in text
+    assert f"/etablissements/{world.school_a.uai}/schematic/{campaign.school_year}/" in text
+    assert "Envoyer la relance à 8 établissements" in text
+    assert chef_b.email not in text  # only the previewed school's recipients are named
+
+    # A correspondent's confirmation counts their département only.
+    landes = client_for("correspondant_40").get(send_url(campaign), {"target": "not_started"})
+    assert "7 établissements seront relancés." in " ".join(landes.content.decode().split())
+
+
+def test_after_a_send_the_page_says_so_and_a_second_send_the_same_day_is_warned(client_for, world, campaign):
+    client = client_for("dane")  # Bordeaux: school A and school B, neither started
+    assert client.post(send_url(campaign), {"target": "not_started"}).status_code == 302
+    batch = ReminderBatch.objects.get()
+    when = timezone.localtime(batch.requested_at).strftime("%H:%M")
+    page = " ".join(client.get(url(campaign), {"target": "not_started"}).content.decode().split())
+    assert f"Relance envoyée aujourd’hui à {when} à 2 établissements." in page
+    assert "Relancer de nouveau…" in page and "Relancer 2 établissements…" not in page
+    confirm = " ".join(client.get(send_url(campaign), {"target": "not_started"}).content.decode().split())
+    assert f"Une relance a déjà été envoyée aujourd&#x27;hui à {when} à 2 établissements" in confirm
+    # Still possible: the confirmation keeps its button.
+    assert "Envoyer la relance à 2 établissements" in confirm
+    assert client.post(send_url(campaign), {"target": "not_started"}).status_code == 302
+    assert ReminderBatch.objects.count() == 2
+
+    # A send of another day is history, not « today ».
+    ReminderBatch.objects.update(requested_at=timezone.now() - datetime.timedelta(days=1))
+    page = " ".join(client.get(url(campaign), {"target": "not_started"}).content.decode().split())
+    assert "Relance envoyée aujourd’hui" not in page and "Relancer 2 établissements…" in page
+
+
+def test_the_send_has_its_own_guard(client_for, campaign):
+    from pilotis.steering import views
+
+    assert views.reminders.guard == "steering:read"
+    assert views.remind.guard == "steering:remind"
+    # Reading the reminders page never sends: it takes no POST.
+    assert client_for("dane").post(url(campaign), {"target": "not_started"}).status_code == 405
+    assert not ReminderBatch.objects.exists()

@@ -28,11 +28,11 @@ def level_one(indicator):
 
 @pytest.fixture
 def two_years(world, referential, landes_schools):
-    """2025-2026 (closed): school A and four Landes collèges at level 1 everywhere. 2026-2027:
-    school A has answered « Réalisé » everywhere; nobody has validated."""
+    """2025-2026 (closed): school A and four Landes collèges validated at level 1 everywhere.
+    2026-2027: school A has answered « Réalisé » everywhere, not validated yet."""
     past = open_campaign(world, referential, "2025-2026")
     for school in [world.school_a, *landes_schools[:4]]:
-        answer_all(past, school, world.chef_a, level_one)
+        answer_all(past, school, world.chef_a, level_one, validate_by=world.chef_a)
     services.close_campaign(past, by=world.dane)
     current = open_campaign(world, referential, "2026-2027")
     answer_all(current, world.school_a, world.chef_a, lambda i: AnswerStatus.DONE)
@@ -55,8 +55,8 @@ def test_progress_side_by_side_with_shares(client_for, two_years):
     lines = {line.label: line for line in page(client_for, "correspondant_40", current).context["lines"]}
     expected = {
         "Établissements non commencés": ([2, 6], [28.6, 85.7]),
-        "Établissements en cours de saisie": ([5, 1], [71.4, 14.3]),
-        "Établissements ayant validé": ([0, 0], [0.0, 0.0]),
+        "Établissements en cours de saisie": ([0, 1], [0.0, 14.3]),
+        "Établissements ayant validé": ([5, 0], [71.4, 0.0]),
         "Établissements ayant commencé": ([5, 1], [71.4, 14.3]),
     }
     for label, (counts, shares) in expected.items():
@@ -67,21 +67,23 @@ def test_progress_side_by_side_with_shares(client_for, two_years):
     assert header == ["Chiffre", "Intitulé", "2025-2026", "2026-2027"]
     assert rows["Établissements non commencés"] == ["2", "6"]
     assert rows["Établissements non commencés — part (%)"] == ["28,6", "85,7"]
-    assert rows["Établissements ayant validé — part (%)"] == ["0,0", "0,0"]
+    assert rows["Établissements ayant validé — part (%)"] == ["71,4", "0,0"]
 
 
 def test_levels_per_domain_mean_and_distribution(client_for, two_years):
     _past, current = two_years
     response = page(client_for, "correspondant_40", current)
     lines = {line.label: line for line in response.context["lines"]}
-    # Last year five schools at level 1; this year one school (level 3): under the rule.
+    # Validated beside validated: last year five schools at level 1; this year school A, at
+    # level 3 but still filling in, is not counted (a half-filled one would read as level 0).
     assert lines[f"Niveau moyen — {PIL}"].values == [pytest.approx(1.0), None]
     assert lines[f"{PIL} — niveau 1"].values == [5, 0]
     assert lines[f"{PIL} — niveau 1"].shares == [pytest.approx(100.0), None]
-    assert lines[f"{PIL} — niveau 3"].values == [0, 1]
+    assert lines[f"{PIL} — niveau 3"].values == [0, 0]
     assert lines[f"{PIL} — niveau 3"].shares == [pytest.approx(0.0), None]
     html = response.content.decode()
     assert "100,0 %" in html and "Niveau moyen" in html
+    assert "Niveaux sur les établissements ayant validé leur autodiagnostic" in html
 
     _header, rows = export_rows(client_for, "correspondant_40", current)
     assert rows[f"Niveau moyen — {PIL}"] == ["1,0", ""]
@@ -164,11 +166,23 @@ def test_domains_and_indicators_line_up_by_code_across_versions(client_for, worl
     schools = [world.school_a, *landes_schools[:4]]
     past = open_campaign(world, first, "2025-2026")
     for school in schools:  # Pilotage at level 1, infrastructure at 0
-        answer_all(past, school, world.chef_a, lambda i: AnswerStatus.DONE if i.domain.code == "PIL" else "non_realise")
+        answer_all(
+            past,
+            school,
+            world.chef_a,
+            lambda i: AnswerStatus.DONE if i.domain.code == "PIL" else "non_realise",
+            validate_by=world.chef_a,
+        )
     services.close_campaign(past, by=world.dane)
     current = open_campaign(world, second, "2026-2027")
     for school in schools:  # the other way round
-        answer_all(current, school, world.chef_a, lambda i: AnswerStatus.DONE if i.domain.code == "INF" else "en_cours")
+        answer_all(
+            current,
+            school,
+            world.chef_a,
+            lambda i: AnswerStatus.DONE if i.domain.code == "INF" else "en_cours",
+            validate_by=world.chef_a,
+        )
 
     lines = {line.label: line.values for line in page(client_for, "correspondant_40", current).context["lines"]}
     assert lines[f"Niveau moyen — {PIL}"] == [pytest.approx(2.0), pytest.approx(0.0)]
