@@ -202,14 +202,19 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+# Production: hashed names (cached forever) and gzip/brotli copies. COMPRESS_STATIC=0 keeps the
+# hashed names without the copies, whose brotli pass takes most of collectstatic's minute (the
+# production browser test uses it); the browser decodes either to the same bytes.
+if DEBUG or not env_bool("MANIFEST_STATIC", True):
+    _STATIC_BACKEND = "django.contrib.staticfiles.storage.StaticFilesStorage"
+elif env_bool("COMPRESS_STATIC", True):
+    _STATIC_BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+else:
+    _STATIC_BACKEND = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG and env_bool("MANIFEST_STATIC", True)
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": _STATIC_BACKEND},
 }
 # Serve static files straight from the apps (development, tests) instead of a collectstatic tree.
 WHITENOISE_USE_FINDERS = env_bool("STATIC_FROM_APPS", DEBUG)
