@@ -103,7 +103,7 @@ def production_server():
         log = Path(folder) / "gunicorn.log"
         with log.open("w") as output:
             server = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+                [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
                 cwd=BASE_DIR,
                 env=environment,
                 stdout=output,
