@@ -5,7 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
-DEMO_ENV := DEBUG=1
+# The demo shows what an académie's users see (Pilotis's French error pages, DEBUG off) on a laptop's
+# defaults (config/settings.py, DEMO); `make run` is a developer's server, with Django's debug pages.
+DEMO_ENV := DEMO=1
+DEV_ENV := DEBUG=1
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: demo test quality audit lock migrate run clean install install-dev chromium bench-data bench
@@ -39,7 +42,7 @@ demo: migrate
 	  $(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 run: migrate
-	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
+	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 chromium:
 	@test -x $(CHROMIUM) || { echo "Chromium is missing: installing Debian's package"; \

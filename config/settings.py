@@ -16,9 +16,15 @@ from config.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
-# The development key only exists when DEBUG is on; a production start without one fails.
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production" if DEBUG else None)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+# The demo on a laptop (`make demo`): DEBUG off, so that a newcomer meets Pilotis's own French
+# 404, 403 and 500 pages, never Django's technical ones (which list every URL), with a laptop's
+# defaults: the development key, loopback hosts, plain http, e-mails on the console, static files
+# from the apps. DEBUG=1 (`make run`) keeps Django's debug pages for developers.
+DEMO = env_bool("DEMO", False)
+ON_A_LAPTOP = DEBUG or DEMO
+# The development key only exists on a laptop; a production start without one fails.
+SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production" if ON_A_LAPTOP else None)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if ON_A_LAPTOP else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
@@ -157,8 +163,8 @@ SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 10) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not ON_A_LAPTOP)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not ON_A_LAPTOP)
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "pilotis.core.views.csrf_failure"
 if SESSION_COOKIE_SECURE:
@@ -166,9 +172,9 @@ if SESSION_COOKIE_SECURE:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # --- Security headers ---------------------------------------------------------------------
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not ON_A_LAPTOP)
 SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 63072000)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if ON_A_LAPTOP else 63072000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -202,24 +208,29 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+# Production: hashed names (cached forever) and gzip/brotli copies. COMPRESS_STATIC=0 keeps the
+# hashed names without the copies, whose brotli pass takes most of collectstatic's minute (the
+# production browser test uses it); the browser decodes either to the same bytes.
+if ON_A_LAPTOP or not env_bool("MANIFEST_STATIC", True):
+    _STATIC_BACKEND = "django.contrib.staticfiles.storage.StaticFilesStorage"
+elif env_bool("COMPRESS_STATIC", True):
+    _STATIC_BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+else:
+    _STATIC_BACKEND = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG and env_bool("MANIFEST_STATIC", True)
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": _STATIC_BACKEND},
 }
 # Serve static files straight from the apps (development, tests) instead of a collectstatic tree.
-WHITENOISE_USE_FINDERS = env_bool("STATIC_FROM_APPS", DEBUG)
+WHITENOISE_USE_FINDERS = env_bool("STATIC_FROM_APPS", ON_A_LAPTOP)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 
 # --- E-mail -------------------------------------------------------------------------------
 # Development prints e-mails on the console; production sends them through SMTP.
 _EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend" if ON_A_LAPTOP else "django.core.mail.backends.smtp.EmailBackend",
 )
 _EMAIL_OPTIONS = {}
 if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
