@@ -189,16 +189,21 @@ def delete_campaign(campaign, *, by, request=None) -> None:
     campaign.delete()  # its counters and reminders go with it
 
 
-@transaction.atomic
-def change_campaign_dates(campaign, *, opens_on, closes_on, by, request=None) -> Campaign:
-    """Moves a campaign's dates, within its school year (check_dates). A campaign schools have
-    answered cannot be put back to « Programmée »: their answers would be hidden."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+def check_new_dates(campaign, opens_on, closes_on) -> None:
+    """The rules of check_dates, and: a campaign schools have answered cannot be put back to
+    « Programmée » (their answers would be hidden)."""
     check_dates(campaign.school_year, opens_on, closes_on)
     if opens_on > timezone.localdate() and Assessment.objects.filter(campaign=campaign).exists():
         raise ValidationError(
             _("Des établissements ont déjà répondu à cette campagne : son ouverture ne peut pas être reportée.")
         )
+
+
+@transaction.atomic
+def change_campaign_dates(campaign, *, opens_on, closes_on, by, request=None) -> Campaign:
+    """Moves a campaign's dates (check_new_dates)."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    check_new_dates(campaign, opens_on, closes_on)
     before = {"opens_on": campaign.opens_on.isoformat(), "closes_on": campaign.closes_on.isoformat()}
     after = {"opens_on": opens_on.isoformat(), "closes_on": closes_on.isoformat()}
     if before == after:
