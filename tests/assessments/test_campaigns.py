@@ -34,7 +34,7 @@ def campaign_of(world, referential, year, **dates):
 
 @pytest.fixture
 def this_year(world, referential):
-    return campaign_of(world, referential, YEAR, opens_on=timezone.localdate() - datetime.timedelta(days=1))
+    return campaign_of(world, referential, YEAR)  # opened on 1 September
 
 
 @pytest.fixture
