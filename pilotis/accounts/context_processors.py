@@ -17,10 +17,15 @@ def _navigation_items(request):
         return []
     scope = scope_of(user)
     items = []
+    sections = {}  # an item's address → the prefix of the pages it stands for, when they differ
     school = getattr(request, "current_school", None)
     if school:  # a lazy object (accounts.middleware): test its truth
         items.append((_("Mon établissement"), reverse("territories:school_detail", args=[school.uai])))
-        items.append((_("Autodiagnostic SCHÉMATIC"), reverse("assessments:school_assessments", args=[school.uai])))
+        # The school's current campaign in one click (the view picks it); every SCHÉMATIC page of
+        # the school, past years' included, is under this item.
+        schematic = reverse("assessments:current", args=[school.uai])
+        sections[schematic] = reverse("assessments:school_assessments", args=[school.uai])
+        items.append((_("Autodiagnostic SCHÉMATIC"), schematic))
         items.append((_("Équipe"), reverse("accounts:members", args=[school.uai])))
         items.append((_("Mission du RUPN"), reverse("missions:school", args=[school.uai])))
     if scope.is_territorial:
@@ -38,6 +43,6 @@ def _navigation_items(request):
     items.append((_("Mon compte"), reverse("accounts:profile")))
     path = request.path
     # The one item whose address is the longest prefix of the page's is the current one.
-    matches = [url for _label, url in items if path.startswith(url)]
-    current = max(matches, key=len, default=None)
+    matches = [url for _label, url in items if path.startswith(sections.get(url, url))]
+    current = max(matches, key=lambda url: len(sections.get(url, url)), default=None)
     return [{"label": label, "url": url, "active": url == current} for label, url in items]

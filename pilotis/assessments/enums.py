@@ -13,6 +13,15 @@ class CampaignState(models.TextChoices):
     CLOSED = "closed", _("Clôturée")
 
 
+class CampaignPhase(models.TextChoices):
+    """What a campaign is for the schools, derived from its state and its opening date (never
+    stored: see Campaign.phase)."""
+
+    SCHEDULED = "scheduled", _("Programmée")
+    OPEN = "open", _("Ouverte")
+    CLOSED = "closed", _("Clôturée")
+
+
 class AssessmentState(models.TextChoices):
     DRAFT = "draft", _("En cours de saisie")
     VALIDATED = "validated", _("Validé")

@@ -46,3 +46,22 @@ class CampaignForm(PilotisForm):
         if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
             self.add_error("closes_on", _("La clôture doit suivre l'ouverture."))
         return data
+
+
+class CampaignDatesForm(PilotisForm):
+    opens_on = forms.DateField(
+        label=_("Ouverture"),
+        help_text=_("Pendant l’année scolaire de la campagne (du 1er septembre au 31 août)"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    closes_on = forms.DateField(label=_("Clôture prévue"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, campaign, **kwargs):
+        kwargs.setdefault("initial", {"opens_on": campaign.opens_on, "closes_on": campaign.closes_on})
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            self.add_error("closes_on", _("La clôture doit suivre l'ouverture."))
+        return data

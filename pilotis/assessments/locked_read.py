@@ -23,7 +23,7 @@ from pilotis.referential.models import Indicator, ReferentialVersion
 ASSESSMENT = frozenset(
     {"id", "campaign_id", "school_id", "state", "domain_levels", "answered_count", "last_activity_at"}
 )
-CAMPAIGN = frozenset({"id", "academy_id", "state", "school_year", "referential_id"})
+CAMPAIGN = frozenset({"id", "academy_id", "state", "school_year", "referential_id", "opens_on"})
 REFERENTIAL = frozenset({"id", "checksum"})
 
 

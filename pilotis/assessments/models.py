@@ -3,11 +3,43 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from pilotis.assessments.enums import AnswerStatus, AssessmentState, CampaignState
+from pilotis.assessments.enums import AnswerStatus, AssessmentState, CampaignPhase, CampaignState
+from pilotis.core.school_years import school_year_of
 from pilotis.referential.models import Domain, Indicator, ReferentialVersion
 from pilotis.territories.models import Academy, Department, School
+
+
+def long_date(value) -> str:
+    """`15 septembre 2027`, `1er septembre 2027`."""
+    if value.day == 1:
+        return gettext("1er %(month_year)s") % {"month_year": date_format(value, "F Y")}
+    return date_format(value, "j F Y")
+
+
+class CampaignQuerySet(models.QuerySet):
+    """The one rule of « the current campaign »: a school's current campaign is its académie's
+    campaign of the current school year, once its opening date has come. A campaign opened in
+    advance is « Programmée » until then (not fillable, nobody's current campaign); since the
+    académie has one campaign per school year, two campaigns never both take over its schools."""
+
+    def current(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(school_year=school_year_of(today), opens_on__lte=today)
+
+    def current_for(self, academy_id, today=None) -> "Campaign | None":
+        """The académie's current campaign, or None (none this year, or not open yet)."""
+        return self.filter(academy_id=academy_id).current(today).first()
+
+    def started(self, today=None):
+        """The campaigns whose opening date has come (the scheduled ones left out), the latest
+        school year first: the current campaign, when there is one, comes first, since a campaign
+        opens within its own school year (services.check_dates)."""
+        today = today or timezone.localdate()
+        return self.filter(opens_on__lte=today).order_by("-school_year", "academy__name")
 
 
 class Campaign(models.Model):
@@ -25,6 +57,8 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = CampaignQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("campagne")
         ordering = ["-school_year", "academy__name"]
@@ -34,8 +68,38 @@ class Campaign(models.Model):
         return str(_("Campagne %(year)s — %(academy)s") % {"year": self.school_year, "academy": self.academy.name})
 
     @property
+    def phase(self) -> CampaignPhase:
+        """« Programmée » until its opening date, then « Ouverte » until the DANE closes it. Read
+        from the dates, so that no task has to flip a stored state on the day."""
+        if self.state == CampaignState.CLOSED:
+            return CampaignPhase.CLOSED
+        if self.opens_on > timezone.localdate():
+            return CampaignPhase.SCHEDULED
+        return CampaignPhase.OPEN
+
+    def get_phase_display(self) -> str:
+        return self.phase.label
+
+    @property
+    def opens_on_display(self) -> str:
+        return long_date(self.opens_on)
+
+    @property
+    def closes_on_display(self) -> str:
+        return long_date(self.closes_on)
+
+    @property
     def is_open(self) -> bool:
-        return self.state == CampaignState.OPEN
+        """Whether schools may answer: opened, not closed."""
+        return self.phase == CampaignPhase.OPEN
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.phase == CampaignPhase.SCHEDULED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == CampaignState.CLOSED
 
 
 class AssessmentQuerySet(models.QuerySet):

@@ -11,13 +11,11 @@ from pilotis.referential.cache import domains_of, indicators_of
 
 @school_panel("assessments", order=10)
 def schematic(request, school) -> Panel:
-    campaigns = list(
-        Campaign.objects.filter(academy_id=school.department.academy_id)
-        .select_related("referential")
-        .order_by("-school_year")
+    # The current campaign, else the latest that has opened: what the school is working on or last
+    # did. A campaign scheduled for later is nobody's yet.
+    campaign = (
+        Campaign.objects.filter(academy_id=school.department.academy_id).started().select_related("referential").first()
     )
-    # The open campaign if there is one, else the latest: what the school is working on or last did.
-    campaign = next((c for c in campaigns if c.is_open), campaigns[0] if campaigns else None)
     if campaign is None:
         return Panel("assessments/panel.html", {"campaign": None})
     assessment = Assessment.objects.filter(campaign=campaign, school=school).first()

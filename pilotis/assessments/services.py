@@ -13,29 +13,50 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pilotis.assessments import tallies
-from pilotis.assessments.enums import AnswerStatus, AssessmentState, CampaignState
+from pilotis.assessments.enums import AnswerStatus, AssessmentState, CampaignPhase, CampaignState
 from pilotis.assessments.levels import level_reached
 from pilotis.assessments.locked_read import ANSWER_FIELDS, lock_for_answer
-from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign
+from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign, CampaignTally
 from pilotis.core import audit, sql
 from pilotis.core.enums import AuditAction
+from pilotis.core.school_years import school_year_of
 from pilotis.referential.cache import domain_levels_of, indicators_of
 from pilotis.referential.models import CodeMapping, Indicator
+from pilotis.territories.models import School
 
 
 class AssessmentClosed(ValidationError):
     """The assessment was validated, or its campaign closed, since the page was loaded."""
 
 
-@transaction.atomic
-def open_campaign(*, academy, school_year, referential, opens_on, closes_on, by, request=None) -> Campaign:
+def check_dates(school_year, opens_on, closes_on) -> None:
+    """A campaign closes after it opens, and opens within its own school year (1 September to
+    31 August): the day it opens is the day it becomes its schools' current campaign, so a
+    campaign can never take over the schools during another school year."""
     if closes_on < opens_on:
         raise ValidationError(_("La date de clôture doit suivre la date d'ouverture."))
+    if school_year_of(opens_on) != school_year:
+        start = int(school_year[:4])
+        raise ValidationError(
+            _(
+                "La campagne %(year)s doit ouvrir pendant son année scolaire, entre le 1er septembre %(start)d "
+                "et le 31 août %(end)d."
+            )
+            % {"year": school_year, "start": start, "end": start + 1}
+        )
+
+
+@transaction.atomic
+def open_campaign(*, academy, school_year, referential, opens_on, closes_on, by, request=None) -> Campaign:
+    """Creates the académie's campaign of a school year. It is « Programmée » until `opens_on`,
+    then its schools' current campaign (CampaignQuerySet.current)."""
+    check_dates(school_year, opens_on, closes_on)
     if Campaign.objects.filter(academy=academy, school_year=school_year).exists():
         raise ValidationError(_("Une campagne existe déjà pour cette année scolaire dans l'académie."))
     campaign = Campaign.objects.create(
@@ -66,8 +87,32 @@ def open_campaign(*, academy, school_year, referential, opens_on, closes_on, by,
     return campaign
 
 
+@dataclass(frozen=True)
+class CampaignProgress:
+    """Where the académie's open schools stand in a campaign, read from the counters."""
+
+    schools: int
+    started: int
+    validated: int
+
+    @property
+    def not_started(self) -> int:
+        return max(self.schools - self.started, 0)
+
+    @property
+    def filling_in(self) -> int:
+        return max(self.started - self.validated, 0)
+
+
+def campaign_progress(campaign) -> CampaignProgress:
+    sums = CampaignTally.objects.filter(campaign=campaign).aggregate(started=Sum("started"), validated=Sum("validated"))
+    schools = School.objects.filter(department__academy_id=campaign.academy_id, is_open=True).count()
+    return CampaignProgress(schools, sums["started"] or 0, sums["validated"] or 0)
+
+
 @transaction.atomic
 def close_campaign(campaign, *, by, request=None) -> Campaign:
+    """Freezes every assessment of the campaign (no answer, validation or reopening)."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.state != CampaignState.CLOSED:
         before = campaign.state
@@ -82,6 +127,92 @@ def close_campaign(campaign, *, by, request=None) -> Campaign:
             after={"state": campaign.state},
             request=request,
         )
+    return campaign
+
+
+@transaction.atomic
+def reopen_campaign(campaign, *, by, request=None) -> Campaign:
+    """Undoes a closure: the schools may answer again (those that had validated stay validated)."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.state != CampaignState.CLOSED:
+        raise ValidationError(_("Cette campagne n'est pas close."))
+    closed_at = campaign.closed_at
+    campaign.state = CampaignState.OPEN
+    campaign.closed_at = None
+    campaign.save(update_fields=["state", "closed_at"])
+    audit.record(
+        AuditAction.CAMPAIGN_REOPENED,
+        actor=by,
+        obj=campaign,
+        before={"state": CampaignState.CLOSED, "closed_at": closed_at.isoformat() if closed_at else None},
+        after={"state": campaign.state},
+        request=request,
+    )
+    return campaign
+
+
+def deletion_refusal(campaign) -> str:
+    """Why the campaign cannot be deleted (empty: it can). A school's answers are its history."""
+    started = Assessment.objects.filter(campaign=campaign).count()
+    if started:
+        return ngettext(
+            "%(n)d établissement a déjà répondu à cette campagne : elle ne peut pas être supprimée. "
+            "Vous pouvez la clore.",
+            "%(n)d établissements ont déjà répondu à cette campagne : elle ne peut pas être supprimée. "
+            "Vous pouvez la clore.",
+            started,
+        ) % {"n": started}
+    return ""
+
+
+@transaction.atomic
+def delete_campaign(campaign, *, by, request=None) -> None:
+    """Deletes a campaign no school has answered (one opened by mistake); refused otherwise."""
+    campaign = Campaign.objects.select_for_update().select_related("academy", "referential").get(pk=campaign.pk)
+    refusal = deletion_refusal(campaign)
+    if refusal:
+        raise ValidationError(refusal)
+    audit.record(
+        AuditAction.CAMPAIGN_DELETED,
+        actor=by,
+        obj=campaign,
+        before={
+            "year": campaign.school_year,
+            "academy": campaign.academy.code,
+            "referential": campaign.referential.version,
+            "opens_on": campaign.opens_on.isoformat(),
+            "closes_on": campaign.closes_on.isoformat(),
+            "state": campaign.state,
+        },
+        request=request,
+    )
+    campaign.delete()  # its counters and reminders go with it
+
+
+def check_new_dates(campaign, opens_on, closes_on) -> None:
+    """The rules of check_dates, and: a campaign schools have answered cannot be put back to
+    « Programmée » (their answers would be hidden)."""
+    check_dates(campaign.school_year, opens_on, closes_on)
+    if opens_on > timezone.localdate() and Assessment.objects.filter(campaign=campaign).exists():
+        raise ValidationError(
+            _("Des établissements ont déjà répondu à cette campagne : son ouverture ne peut pas être reportée.")
+        )
+
+
+@transaction.atomic
+def change_campaign_dates(campaign, *, opens_on, closes_on, by, request=None) -> Campaign:
+    """Moves a campaign's dates (check_new_dates)."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    check_new_dates(campaign, opens_on, closes_on)
+    before = {"opens_on": campaign.opens_on.isoformat(), "closes_on": campaign.closes_on.isoformat()}
+    after = {"opens_on": opens_on.isoformat(), "closes_on": closes_on.isoformat()}
+    if before == after:
+        return campaign
+    campaign.opens_on, campaign.closes_on = opens_on, closes_on
+    campaign.save(update_fields=["opens_on", "closes_on"])
+    audit.record(
+        AuditAction.CAMPAIGN_DATES_CHANGED, actor=by, obj=campaign, before=before, after=after, request=request
+    )
     return campaign
 
 
@@ -108,8 +239,18 @@ def _ensure_writable(assessment) -> None:
         raise AssessmentClosed(
             _("Cet autodiagnostic a été validé entre-temps : votre modification n'a pas été enregistrée.")
         )
-    if assessment.campaign.state != CampaignState.OPEN:
-        raise AssessmentClosed(_("La campagne est close : les réponses ne peuvent plus changer."))
+    _ensure_campaign_open(assessment.campaign, AssessmentClosed)
+
+
+def _ensure_campaign_open(campaign, error=ValidationError) -> None:
+    phase = campaign.phase
+    if phase == CampaignPhase.SCHEDULED:
+        raise error(
+            _("La campagne %(year)s n'ouvre que le %(day)s : les réponses ne peuvent pas encore être saisies.")
+            % {"year": campaign.school_year, "day": campaign.opens_on_display}
+        )
+    if phase == CampaignPhase.CLOSED:
+        raise error(_("La campagne est close : les réponses ne peuvent plus changer."))
 
 
 def _check_status(status) -> None:
@@ -258,8 +399,7 @@ def validate_assessment(assessment, *, by, request=None) -> Assessment:
     )
     if assessment.state == AssessmentState.VALIDATED:
         raise ValidationError(_("Cet autodiagnostic est déjà validé."))
-    if assessment.campaign.state != CampaignState.OPEN:
-        raise ValidationError(_("La campagne est close."))
+    _ensure_campaign_open(assessment.campaign)
     now = timezone.now()
     assessment.state = AssessmentState.VALIDATED
     assessment.validated_by = by
@@ -286,8 +426,7 @@ def reopen_assessment(assessment, *, by, request=None) -> Assessment:
     )
     if assessment.state != AssessmentState.VALIDATED:
         raise ValidationError(_("Cet autodiagnostic n'est pas validé."))
-    if assessment.campaign.state != CampaignState.OPEN:
-        raise ValidationError(_("La campagne est close."))
+    _ensure_campaign_open(assessment.campaign)
     before = {"state": assessment.state, "validated_by": assessment.validated_by_label}
     assessment.state = AssessmentState.DRAFT
     assessment.validated_by = None

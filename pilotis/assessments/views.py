@@ -5,15 +5,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pilotis.assessments import services
 from pilotis.assessments.enums import AnswerStatus
-from pilotis.assessments.forms import AnswerForm, CampaignForm
-from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign
+from pilotis.assessments.forms import AnswerForm, CampaignDatesForm, CampaignForm
+from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign, long_date
 from pilotis.assessments.perms import assessment_abilities, can_fill, can_manage_campaigns, can_validate
 from pilotis.assessments.synthesis import answers_of, summarise, synthesis_data
+from pilotis.core.confirm import Confirmation, confirmation_page
 from pilotis.core.guards import get_or_refuse, guarded, refuse
 from pilotis.core.scope import scope_of
 from pilotis.referential.cache import indicators_of
@@ -67,15 +68,42 @@ class Context:
 
 @require_GET
 @school_view("read")
+def current(request, school):
+    """The menu's « Autodiagnostic SCHÉMATIC »: the school's current campaign in one click, or its
+    list of campaigns when none is current (none this year yet, or not open yet)."""
+    campaign = Campaign.objects.current_for(school.department.academy_id)
+    if campaign is not None:
+        return redirect("assessments:home", school.uai, campaign.school_year)
+    return redirect("assessments:school_assessments", school.uai)
+
+
+@require_GET
+@school_view("read")
 def school_assessments(request, school):
-    """The school's campaigns: straight to the current one when there is one."""
-    campaigns = list(Campaign.objects.filter(academy_id=school.department.academy_id).order_by("-school_year"))
-    current = next((c for c in campaigns if c.is_open), None)
-    if current is not None:
-        return redirect("assessments:home", school.uai, current.school_year)
-    states = dict(Assessment.objects.filter(school=school).values_list("campaign_id", "state"))
-    rows = [{"campaign": c, "state": states.get(c.pk)} for c in campaigns]
-    return render(request, "assessments/school_assessments.html", {"school": school, "rows": rows})
+    """The school's campaigns, the current one first, then the past ones (each readable, with its
+    synthesis and reports), then any scheduled for later."""
+    campaigns = list(
+        Campaign.objects.filter(academy_id=school.department.academy_id)
+        .select_related("referential")
+        .order_by("-school_year")
+    )
+    current = Campaign.objects.current_for(school.department.academy_id)
+    assessments = {a.campaign_id: a for a in Assessment.objects.filter(school=school, campaign__in=campaigns)}
+    rows = [
+        {
+            "campaign": c,
+            "assessment": assessments.get(c.pk),
+            "total": len(indicators_of(c.referential)),
+            "current": current is not None and c.pk == current.pk,
+        }
+        for c in campaigns
+    ]
+    rows.sort(key=lambda row: (not row["current"], row["campaign"].is_scheduled))  # stable: years stay in order
+    return render(
+        request,
+        "assessments/school_assessments.html",
+        {"school": school, "rows": rows, "current": current},
+    )
 
 
 @require_GET
@@ -309,7 +337,7 @@ def campaigns(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("La campagne %(year)s est ouverte.") % {"year": data["school_year"]})
+            _opened_message(request, data["school_year"], data["opens_on"])
             return redirect("assessments:campaigns")
     rows = (
         Campaign.objects.filter(academy__in=academies).select_related("academy", "referential").order_by("-school_year")
@@ -322,12 +350,161 @@ def campaigns(request):
     )
 
 
-@require_POST
+def _opened_message(request, year, opens_on):
+    campaign = Campaign(school_year=year, opens_on=opens_on)
+    if campaign.is_scheduled:
+        messages.success(
+            request,
+            _("La campagne %(year)s est programmée : elle ouvrira aux établissements le %(day)s.")
+            % {"year": year, "day": long_date(opens_on)},
+        )
+    else:
+        messages.success(request, _("La campagne %(year)s est ouverte.") % {"year": year})
+
+
+def _managed_campaign(request, pk, what):
+    return get_or_refuse(
+        request,
+        Campaign.objects.filter(academy__in=_campaign_academies(request.user)).select_related("academy"),
+        what=what,
+        pk=pk,
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @guarded("campaigns:manage", can_manage_campaigns)
 def campaign_close(request, pk):
-    campaign = get_or_refuse(
-        request, Campaign.objects.filter(academy__in=_campaign_academies(request.user)), what="campaign", pk=pk
-    )
+    """Closing freezes every school's assessment: the page says where the schools stand first."""
+    campaign = _managed_campaign(request, pk, "campaign")
+    if request.method == "GET":
+        progress = services.campaign_progress(campaign)
+        refusal = _("Cette campagne est déjà close.") if campaign.is_closed else ""
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Clore la campagne %(year)s — %(academy)s")
+                % {"year": campaign.school_year, "academy": campaign.academy.name},
+                action_label=_("Clore la campagne"),
+                cancel_url=reverse("assessments:campaigns"),
+                consequences=[
+                    _(
+                        "Les autodiagnostics de tous les établissements seront figés : plus aucune réponse, "
+                        "validation ni réouverture."
+                    ),
+                    ngettext(
+                        "%(n)d établissement n’a pas commencé son autodiagnostic.",
+                        "%(n)d établissements n’ont pas commencé leur autodiagnostic.",
+                        progress.not_started,
+                    )
+                    % {"n": progress.not_started},
+                    ngettext(
+                        "%(n)d établissement est en cours de saisie (commencé, non validé).",
+                        "%(n)d établissements sont en cours de saisie (commencés, non validés).",
+                        progress.filling_in,
+                    )
+                    % {"n": progress.filling_in},
+                    ngettext(
+                        "%(n)d établissement a validé son autodiagnostic.",
+                        "%(n)d établissements ont validé leur autodiagnostic.",
+                        progress.validated,
+                    )
+                    % {"n": progress.validated},
+                    _("Vous pourrez rouvrir la campagne depuis la page des campagnes."),
+                ],
+                danger=True,
+                refusal=refusal,
+            ),
+        )
     services.close_campaign(campaign, by=request.user, request=request)
     messages.success(request, _("La campagne %(year)s est close.") % {"year": campaign.school_year})
     return redirect("assessments:campaigns")
+
+
+@require_http_methods(["GET", "POST"])
+@guarded("campaigns:manage", can_manage_campaigns)
+def campaign_reopen(request, pk):
+    campaign = _managed_campaign(request, pk, "campaign")
+    if request.method == "GET":
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Rouvrir la campagne %(year)s — %(academy)s")
+                % {"year": campaign.school_year, "academy": campaign.academy.name},
+                action_label=_("Rouvrir la campagne"),
+                cancel_url=reverse("assessments:campaigns"),
+                consequences=[
+                    _("Les établissements pourront de nouveau renseigner leur autodiagnostic de %(year)s.")
+                    % {"year": campaign.school_year},
+                    _("Les autodiagnostics validés le restent ; la direction peut les rouvrir."),
+                ],
+                refusal="" if campaign.is_closed else _("Cette campagne n’est pas close."),
+            ),
+        )
+    try:
+        services.reopen_campaign(campaign, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("La campagne %(year)s est rouverte.") % {"year": campaign.school_year})
+    return redirect("assessments:campaigns")
+
+
+@require_http_methods(["GET", "POST"])
+@guarded("campaigns:manage", can_manage_campaigns)
+def campaign_delete(request, pk):
+    """Only a campaign no school has answered (opened by mistake) can be deleted."""
+    campaign = _managed_campaign(request, pk, "campaign")
+    if request.method == "GET":
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Supprimer la campagne %(year)s — %(academy)s")
+                % {"year": campaign.school_year, "academy": campaign.academy.name},
+                action_label=_("Supprimer la campagne"),
+                cancel_url=reverse("assessments:campaigns"),
+                consequences=[
+                    _("La campagne %(year)s disparaîtra pour tous les établissements de l’académie.")
+                    % {"year": campaign.school_year},
+                    _("Aucun établissement n’y a répondu : aucune réponse ne sera perdue."),
+                ],
+                danger=True,
+                refusal=services.deletion_refusal(campaign),
+            ),
+        )
+    try:
+        services.delete_campaign(campaign, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("La campagne %(year)s est supprimée.") % {"year": campaign.school_year})
+    return redirect("assessments:campaigns")
+
+
+@require_http_methods(["GET", "POST"])
+@guarded("campaigns:manage", can_manage_campaigns)
+def campaign_edit(request, pk):
+    """The campaign's dates (its year and referential are fixed once schools may answer)."""
+    campaign = _managed_campaign(request, pk, "campaign")
+    form = CampaignDatesForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_campaign_dates(
+                campaign,
+                opens_on=form.cleaned_data["opens_on"],
+                closes_on=form.cleaned_data["closes_on"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("Les dates de la campagne %(year)s sont enregistrées.") % {"year": campaign.school_year}
+            )
+            return redirect("assessments:campaigns")
+    return render(
+        request,
+        "assessments/campaign_edit.html",
+        {"campaign": campaign, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -123,7 +123,7 @@ def _page(request, queryset, count=None):
 @guarded(GUARD, can_steer)
 def index(request):
     """The latest campaign the user follows, or a word saying there is none yet."""
-    campaign = campaigns_for(request.user).order_by("-school_year", "academy__name").first()
+    campaign = campaigns_for(request.user).started().first()  # the current one; never one scheduled for later
     if campaign is None:
         return render(request, "steering/no_campaign.html")
     return redirect("steering:progress", campaign=campaign.pk)

@@ -111,25 +111,21 @@ def test_unknown_status_is_refused(campaign, world, indicator):
 
 
 def test_a_new_campaign_starts_from_the_previous_answers(campaign, world, referential, indicator):
+    # Last year's campaign, answered and closed; this year's (`campaign`) starts from it.
+    from tests.factories import open_campaign
+
+    last_year = open_campaign(world, referential, "2025-2026")
     other = Indicator.objects.get(version=referential, code="INF.1.01")
-    services.save_answer(campaign, world.school_a, indicator, status=DONE, comment="Projet 2024", by=world.rupn_a)
-    services.save_answer(campaign, world.school_a, other, status=IN_PROGRESS, comment="", by=world.rupn_a)
-    services.close_campaign(campaign, by=world.dane)
-    next_year = services.open_campaign(
-        academy=world.bordeaux,
-        school_year="2027-2028",
-        referential=referential,
-        opens_on=datetime.date(2027, 9, 1),
-        closes_on=datetime.date(2028, 6, 30),
-        by=world.dane,
-    )
-    copied = services.start_from_previous(next_year, world.school_a, by=world.rupn_a)
+    services.save_answer(last_year, world.school_a, indicator, status=DONE, comment="Projet 2024", by=world.rupn_a)
+    services.save_answer(last_year, world.school_a, other, status=IN_PROGRESS, comment="", by=world.rupn_a)
+    services.close_campaign(last_year, by=world.dane)
+    copied = services.start_from_previous(campaign, world.school_a, by=world.rupn_a)
     assert copied == 2
-    new = Assessment.objects.get(campaign=next_year, school=world.school_a)
+    new = Assessment.objects.get(campaign=campaign, school=world.school_a)
     assert dict(new.answers.values_list("indicator__code", "status")) == {"PIL.1.01": DONE, "INF.1.01": IN_PROGRESS}
-    assert new.started_from.campaign == campaign
+    assert new.started_from.campaign == last_year
     with pytest.raises(ValidationError):
-        services.start_from_previous(next_year, world.school_a, by=world.rupn_a)
+        services.start_from_previous(campaign, world.school_a, by=world.rupn_a)
 
 
 def test_previous_assessment_is_the_latest_years_validated_one_first(world, referential, indicator):

@@ -11,11 +11,14 @@ from django.core.management import call_command
 from django.urls import reverse
 from dsfr.models import DsfrConfig
 
+from pilotis.assessments.services import save_answer
 from pilotis.core.audit import record
 from pilotis.core.enums import AuditAction
 from pilotis.core.school_years import current_school_year
 from pilotis.missions import services as mission_services
+from pilotis.referential.models import Indicator, ReferentialVersion
 from pilotis.steering.tasks import send_reminders
+from tests.factories import open_campaign
 
 # Read-only on purpose: the add page is refused (403); lists and rows are still shown.
 READ_ONLY = {
@@ -30,6 +33,7 @@ READ_ONLY = {
     "missions.Designation",
     "missions.MissionLetter",
     "missions.CatalogueEntry",
+    "assessments.Assessment",  # answers, validation and reopening go through the services
 }
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +43,9 @@ pytestmark = pytest.mark.django_db
 def every_model_has_a_row(world):
     """The personas give the territories and people; the rest is made here, one row each."""
     call_command("load_referential", verbosity=0)
+    campaign = open_campaign(world, ReferentialVersion.objects.get(version="2021"), current_school_year())
+    indicator = Indicator.objects.get(version=campaign.referential, code="PIL.1.01")
+    save_answer(campaign, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
     record(AuditAction.IMPORT, actor=None, label="import_annuaire", after={"created": 0})
     send_reminders.enqueue(0)
     Group.objects.create(name="Relecteurs")

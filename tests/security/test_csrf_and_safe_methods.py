@@ -206,7 +206,7 @@ def _real_values(world, user, pattern, campaign):
     }
     if pattern.name == "territory_role_remove":
         values["pk"] = TerritoryRole.objects.get(user=world.correspondant_40).pk
-    if pattern.name == "campaign_close":
+    if pattern.name in ("campaign_close", "campaign_reopen", "campaign_delete", "campaign_edit"):
         values["pk"] = campaign.pk
     if pattern.name in ("history", "answer_save"):
         values["code"] = "PIL.1.01"  # an indicator; the domain tab's "PIL" is the sample
@@ -238,8 +238,11 @@ def test_no_get_changes_the_database(world, persona):
     reader = persona != "nobody"
     for name in SCHEMATIC_GETS:
         assert statuses[f"assessments:{name}"] == (200 if reader else 404), (name, statuses[f"assessments:{name}"])
-    for name in ("answer_save", "validate", "reopen", "start_from_previous", "campaign_close"):
+    for name in ("answer_save", "validate", "reopen", "start_from_previous"):
         assert statuses[f"assessments:{name}"] in (405, 404), name  # POST only (404 first if out of scope)
+    # Closing, reopening, deleting a campaign: the GET is the confirmation page, which changes nothing.
+    for name in ("campaign_close", "campaign_reopen", "campaign_delete", "campaign_edit"):
+        assert statuses[f"assessments:{name}"] == (200 if persona in ("dane", "admin") else 404), name
 
 
 def test_snapshot_sees_a_change(world):

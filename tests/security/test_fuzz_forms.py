@@ -116,6 +116,15 @@ def test_campaign_form(client_for, world, year, opens, closes, referential):
 
 
 @SETTINGS
+@given(opens=NASTY, closes=NASTY)
+def test_campaign_dates_form(client_for, world, campaign, opens, closes):
+    url = reverse("assessments:campaign_edit", args=[campaign.pk])
+    post_ok(client_for("dane"), url, {"opens_on": opens, "closes_on": closes})
+    campaign.refresh_from_db()
+    assert campaign.opens_on <= campaign.closes_on
+
+
+@SETTINGS
 @given(q=NASTY, department=NASTY, kind=NASTY, sector=NASTY, page=NASTY)
 def test_school_search(client_for, world, q, department, kind, sector, page):
     response = client_for("dane").get(

@@ -115,6 +115,10 @@ def bordeaux_campaign(w):
     return [open_campaign(w).pk]
 
 
+def campaign_dates_data(w):
+    return {"opens_on": "2026-09-02", "closes_on": "2027-06-30"}
+
+
 def steering_index(w):
     open_campaign(w)  # Bordeaux has a campaign, Rennes none: its DANE gets the page saying so
     return []
@@ -275,7 +279,8 @@ MATRIX = {
     "accounts:territory_role_remove": ("post", correspondant_40_role, None, statuses(404, s302=DANE_BORDEAUX)),
     "referential:version_list": ("get", None, None, statuses(200)),
     "referential:version_detail": ("get", referential_version, None, statuses(200)),
-    "assessments:school_assessments": ("get", lambda w: year_of_a(w)[:1], None, statuses(404, s302=SCHOOL_A_READERS)),
+    "assessments:school_assessments": ("get", lambda w: year_of_a(w)[:1], None, statuses(404, s200=SCHOOL_A_READERS)),
+    "assessments:current": ("get", lambda w: year_of_a(w)[:1], None, statuses(404, s302=SCHOOL_A_READERS)),
     "assessments:home": ("get", year_of_a, None, statuses(404, s200=SCHOOL_A_READERS)),
     "assessments:domain": ("get", domain_of_a, None, statuses(404, s200=SCHOOL_A_READERS)),
     "assessments:synthesis": ("get", year_of_a, None, statuses(404, s200=SCHOOL_A_READERS)),
@@ -310,6 +315,9 @@ MATRIX = {
     "assessments:export_csv": ("get", draft_of_a, None, statuses(404, s200=SCHOOL_A_READERS)),
     "assessments:campaigns": ("get", None, None, statuses(404, s200=DANE_BORDEAUX | {"dane_rennes"})),
     "assessments:campaign_close": ("post", bordeaux_campaign, None, statuses(404, s302=DANE_BORDEAUX)),
+    "assessments:campaign_reopen": ("post", bordeaux_campaign, None, statuses(404, s302=DANE_BORDEAUX)),
+    "assessments:campaign_delete": ("post", bordeaux_campaign, None, statuses(404, s302=DANE_BORDEAUX)),
+    "assessments:campaign_edit": ("post", bordeaux_campaign, campaign_dates_data, statuses(404, s302=DANE_BORDEAUX)),
     "territories:school_list": ("get", None, None, statuses(404, s200=TERRITORIAL)),
     "steering:index": ("get", steering_index, None, statuses(404, s302=BORDEAUX_STEERING, s200={"dane_rennes"})),
     "steering:progress": ("get", bordeaux_campaign, None, statuses(404, s200=BORDEAUX_STEERING)),
