@@ -5,12 +5,9 @@ Both read the same `letter_context`, made of plain values only: the IMP amount i
 the reader may see it, so no template can print it by mistake.
 """
 
-import datetime
 import io
-from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,27 +29,11 @@ from odfdo import (
 from pilotis.core import pdf
 from pilotis.core.exporters import safe_filename
 from pilotis.missions.enums import MissionHeading, MissionPriority, RupnFunction
+from pilotis.missions.formats import day, euros, period
 from pilotis.missions.models import MissionLetter
 from pilotis.missions.review import review_period, review_rows
 
 TITLE = gettext_lazy("Lettre de mission — référent pour les ressources et usages pédagogiques numériques (RUPN)")
-
-
-def day(value) -> str:
-    """`12 mars 2027`, `1er septembre 2026`, in local time for a moment; "" for None."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date()
-    if value.day == 1:
-        return _("1er %(month_year)s") % {"month_year": date_format(value, "F Y")}
-    return date_format(value, "j F Y")
-
-
-def euros(amount: Decimal) -> str:
-    """`1 250 €`, `312,50 €`: French separators, no-break spaces so the amount never splits."""
-    text = f"{amount:,.2f}".replace(",", "\u00a0").replace(".", ",").removesuffix(",00")
-    return f"{text}\u00a0€"
 
 
 def letter_filename(letter, extension: str) -> str:
@@ -63,10 +44,6 @@ def letter_filename(letter, extension: str) -> str:
 
 
 # --- The content ------------------------------------------------------------------------------------
-
-
-def _period(start, end) -> str:
-    return _("du %(start)s au %(end)s") % {"start": day(start), "end": day(end)}
 
 
 def _school(school) -> dict:
@@ -95,7 +72,7 @@ def _designation(letter) -> dict:
         "ends_on": ends_on,
         "ended_early": designation.ended_early,
         "ended_on": day(ended_on),
-        "period": _period(starts_on, ends_on),
+        "period": period(starts_on, ends_on),
     }
 
 
@@ -213,7 +190,7 @@ def letter_context(letter, *, show_imp: bool) -> dict:
         "indicators": [row.indicator for row in rows],
         "imp": euros(letter.imp_amount) if show_imp else None,
         **_signatures(letter),
-        "review": {"start": start, "end": end, "period": _period(start, end), "rows": rows},
+        "review": {"start": start, "end": end, "period": period(start, end), "rows": rows},
         "generated_at": timezone.now(),
     }
 
