@@ -279,6 +279,23 @@ ODT_STYLES = [
     '<style:text-properties fo:font-size="8.5pt" fo:color="#666666"/></style:style>',
 ]
 
+# The lists' bullets, each followed by a tab stop and the text indented under it: odfdo's « List 1 »
+# has no spacing at all, so LibreOffice set the text against its bullet (« •Conseiller »).
+ODT_LIST_STYLE = (
+    '<text:list-style style:name="Pilotis_List" style:display-name="Pilotis List">'
+    + "".join(
+        f'<text:list-level-style-bullet text:level="{level}" text:bullet-char="•">'
+        '<style:list-level-properties text:list-level-position-and-space-mode="label-alignment">'
+        '<style:list-level-label-alignment text:label-followed-by="listtab" '
+        f'text:list-tab-stop-position="{0.6 * level:.1f}cm" fo:text-indent="-0.4cm" fo:margin-left="{0.6 * level:.1f}cm"/>'
+        "</style:list-level-properties>"
+        '<style:text-properties style:font-name="Liberation Sans"/>'
+        "</text:list-level-style-bullet>"
+        for level in (1, 2, 3)
+    )
+    + "</text:list-style>"
+)
+
 # A4, the header (the letterhead) and the footer inside the margins, apart from the text.
 ODT_PAGE_LAYOUT = (
     '<style:page-layout style:name="Mpm1"><style:page-layout-properties fo:page-width="21cm" '
@@ -405,14 +422,14 @@ def _odt_missions(body, context):
     body.append(_heading(1, _("Missions confiées"), "Pilotis_Heading_1"))
     for group in context["headings"]:
         body.append(_heading(2, group["label"], "Pilotis_Heading_2"))
-        body.append(List([_odt_mission_item(m) for m in group["missions"]], style="List_20_1"))
+        body.append(List([_odt_mission_item(m) for m in group["missions"]], style="Pilotis_List"))
     if not context["headings"]:
         body.append(Paragraph(_("Aucune mission n’a encore été choisie."), style="Pilotis_Muted"))
     body.append(_heading(1, _("Les quatre fonctions du référent"), "Pilotis_Heading_1"))
     for function in context["functions"]:
         body.append(_heading(2, function["label"], "Pilotis_Heading_2"))
         if function["missions"]:
-            body.append(List(function["missions"], style="List_20_1"))
+            body.append(List(function["missions"], style="Pilotis_List"))
         else:
             body.append(
                 Paragraph(_("Aucune mission de cette lettre ne relève de cette fonction."), style="Pilotis_Muted")
@@ -427,7 +444,7 @@ def _odt_means(body, context):
     body.append(_heading(1, _("Formation"), "Pilotis_Heading_1"))
     _odt_texts(body, context["training"], _("Aucune formation n’est précisée."))
     body.append(_heading(1, _("Participation aux instances"), "Pilotis_Heading_1"))
-    body.append(List(context["memberships"], style="List_20_1"))
+    body.append(List(context["memberships"], style="Pilotis_List"))
 
 
 def _odt_terms(body, context):
@@ -435,7 +452,7 @@ def _odt_terms(body, context):
     body.append(_heading(1, _("Indicateurs suivis"), "Pilotis_Heading_1"))
     if context["indicators"]:
         items = [f"{i.code} — {i.statement}" for i in context["indicators"]]
-        body.append(List(items, style="List_20_1"))
+        body.append(List(items, style="Pilotis_List"))
     else:
         body.append(Paragraph(_("Aucun indicateur n’est suivi."), style="Pilotis_Muted"))
     if context["imp"]:
@@ -520,7 +537,7 @@ def render_letter_odt(letter, *, show_imp: bool) -> bytes:
     context = letter_context(letter, show_imp=show_imp)
     document = Document("text")
     document.body.clear()
-    for style in (*ODT_STYLES, ODT_PAGE_LAYOUT):
+    for style in (*ODT_STYLES, ODT_LIST_STYLE, ODT_PAGE_LAYOUT):
         document.insert_style(style)
     for style in ODT_AUTOMATIC_STYLES:
         document.insert_style(style, automatic=True)
