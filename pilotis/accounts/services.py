@@ -22,6 +22,7 @@ from pilotis.accounts.enums import SchoolRole
 from pilotis.accounts.models import SchoolMembership, TerritoryRole, User
 from pilotis.core import audit, personal_data
 from pilotis.core.enums import AuditAction
+from pilotis.core.models import AuditEvent
 
 
 def _unique_username(email: str) -> str:
@@ -52,22 +53,113 @@ def password_link(user) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("accounts:password_reset_confirm", args=[uid, token])
 
 
-def _send_invitation(user, *, created: bool, place: str, role_label: str, by) -> None:
+def _send_invitation(user, *, created: bool, place: str, role_label: str, by, reminder: bool = False) -> None:
     context = {
         "user": user,
         "created": created,
+        "reminder": reminder,
         "place": place,
         "role": role_label,
         "by": by,
         "link": password_link(user) if created else settings.SITE_URL,
         "site_url": settings.SITE_URL,
     }
+    subject = (
+        _("Pilotis : rappel de votre invitation à %(place)s")
+        if reminder
+        else _("Pilotis : vous avez été ajouté(e) à %(place)s")
+    )
     send_mail(
-        subject=_("Pilotis : vous avez été ajouté(e) à %(place)s") % {"place": place},
+        subject=subject % {"place": place},
         message=render_to_string("accounts/emails/invitation.txt", context),
         from_email=None,
         recipient_list=[user.email],
     )
+
+
+def person_label(user) -> str:
+    """« Léa Nouvelle (lea.nouvelle@example.org) »: the name when known, the address beside it."""
+    name = user.get_full_name()
+    if name and user.email:
+        return f"{name} ({user.email})"
+    return name or user.email or user.username
+
+
+# An invitation is sent again at most this often, whoever asks: a click repeated, or a page
+# reloaded, does not flood the person's mailbox.
+INVITATION_RESEND_INTERVAL = datetime.timedelta(minutes=15)
+
+
+def invitation_pending(user) -> bool:
+    """Invited and never signed in: the invitation is not accepted yet."""
+    return user.last_login is None and user.is_active
+
+
+def invitations_sent_at(memberships) -> dict[int, datetime.datetime]:
+    """{membership id: when its invitation was last sent}: when the person was added, or re-sent since."""
+    sent = {m.pk: m.created_at for m in memberships}
+    resent = (
+        AuditEvent.objects.filter(
+            action=AuditAction.INVITATION_RESENT,
+            object_type=SchoolMembership._meta.label_lower,
+            object_id__in=[str(pk) for pk in sent],
+        )
+        .values_list("object_id", "created_at")
+        .order_by("created_at")
+    )
+    for object_id, when in resent:
+        sent[int(object_id)] = max(sent[int(object_id)], when)
+    return sent
+
+
+@transaction.atomic
+def resend_invitation(membership, *, by, request=None, now=None) -> SchoolMembership:
+    """E-mails the invitation again, with a new link to choose a password, to a member who has never
+    signed in. Refused for an account in use, and within INVITATION_RESEND_INTERVAL of the last one."""
+    now = now or timezone.now()
+    membership = SchoolMembership.objects.select_for_update().select_related("user", "school").get(pk=membership.pk)
+    user = membership.user
+    if not invitation_pending(user):
+        raise ValidationError(
+            _("%(name)s s'est déjà connecté(e) à Pilotis : son invitation n'a pas à être renvoyée.")
+            % {"name": person_label(user)}
+        )
+    last = invitations_sent_at([membership])[membership.pk]
+    if now - last < INVITATION_RESEND_INTERVAL:
+        minutes = int(INVITATION_RESEND_INTERVAL.total_seconds() // 60)
+        raise ValidationError(
+            _(
+                "Une invitation a été envoyée à %(name)s il y a moins de %(minutes)s minutes : attendez un peu "
+                "avant de la renvoyer."
+            )
+            % {"name": person_label(user), "minutes": minutes}
+        )
+    audit.record(
+        AuditAction.INVITATION_RESENT,
+        actor=by,
+        obj=membership,
+        after={"email": user.email, "school": membership.school.uai},
+        request=request,
+    )
+    place, role = membership.school.name, membership.get_role_display()
+    transaction.on_commit(
+        lambda: _send_invitation(user, created=True, place=place, role_label=role, by=by, reminder=True)
+    )
+    return membership
+
+
+# Higher apps say what removing a member means for what they hold (a designated RUPN's mission):
+# each function takes the membership and returns `core.confirm.Link`s for the confirmation page.
+removal_notes = []
+
+
+def removal_note(function):
+    removal_notes.append(function)
+    return function
+
+
+def removal_warnings(membership) -> list:
+    return [link for note in removal_notes for link in note(membership)]
 
 
 def _membership_state(membership) -> dict:

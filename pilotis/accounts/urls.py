@@ -18,6 +18,7 @@ urlpatterns = [
     path("etablissements/<str:uai>/membres/inviter/", views.member_invite, name="member_invite"),
     path("etablissements/<str:uai>/membres/<int:pk>/role/", views.member_change_role, name="member_change_role"),
     path("etablissements/<str:uai>/membres/<int:pk>/retirer/", views.member_remove, name="member_remove"),
+    path("etablissements/<str:uai>/membres/<int:pk>/relancer/", views.member_resend, name="member_resend"),
     path("compte/roles-territoriaux/", views.territory_roles, name="territory_roles"),
     path("compte/roles-territoriaux/ajouter/", views.territory_role_add, name="territory_role_add"),
     path("compte/roles-territoriaux/<int:pk>/retirer/", views.territory_role_remove, name="territory_role_remove"),

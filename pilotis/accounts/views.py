@@ -1,4 +1,5 @@
 import json
+import unicodedata
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -9,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pilotis.accounts import services
@@ -26,6 +28,7 @@ from pilotis.accounts.middleware import CURRENT_SCHOOL_KEY
 from pilotis.accounts.models import SchoolMembership, TerritoryRole
 from pilotis.accounts.perms import can_manage_territory_roles
 from pilotis.core import personal_data
+from pilotis.core.confirm import Confirmation, confirmation_page
 from pilotis.core.exporters import attachment_response
 from pilotis.core.guards import get_or_refuse, guarded, refuse
 from pilotis.core.scope import scope_of
@@ -122,11 +125,29 @@ def my_schools(request):
 # --- A school's members (managed by its direction) -------------------------------------------
 
 
+def _sort_key(membership):
+    """By name, accent- and case-insensitive, then by id: a row stays where it is when its role changes."""
+    user = membership.user
+
+    def plain(text):
+        return "".join(c for c in unicodedata.normalize("NFD", text or "") if not unicodedata.combining(c)).casefold()
+
+    return (plain(user.last_name), plain(user.first_name), plain(user.email), membership.pk)
+
+
 def _members_page(request, school, *, invite_form=None, status=200):
-    memberships = (
-        SchoolMembership.objects.filter(school=school).select_related("user").order_by("role", "user__last_name")
-    )
-    rows = [{"membership": m, "form": ChangeRoleForm(initial={"role": m.role}, prefix=f"m{m.pk}")} for m in memberships]
+    memberships = sorted(SchoolMembership.objects.filter(school=school).select_related("user"), key=_sort_key)
+    manage = request.abilities.get("manage_members")
+    pending = [m for m in memberships if services.invitation_pending(m.user)]
+    sent_at = services.invitations_sent_at(pending) if pending else {}
+    rows = [
+        {
+            "membership": m,
+            "form": ChangeRoleForm(initial={"role": m.role}, prefix=f"m{m.pk}"),
+            "invited_on": sent_at.get(m.pk),
+        }
+        for m in memberships
+    ]
     return render(
         request,
         "accounts/members.html",
@@ -134,6 +155,7 @@ def _members_page(request, school, *, invite_form=None, status=200):
             "school": school,
             "abilities": request.abilities,
             "rows": rows,
+            "manage": manage,
             "invite_form": invite_form or InviteMemberForm(),
         },
         status=status,
@@ -152,14 +174,14 @@ def member_invite(request, school):
     form = InviteMemberForm(request.POST)
     if form.is_valid():
         try:
-            services.invite_member(school, **form.cleaned_data, by=request.user, request=request)
+            membership = services.invite_member(school, **form.cleaned_data, by=request.user, request=request)
         except ValidationError as exc:
             form.add_error("email", exc)
         else:
             messages.success(
                 request,
-                _("%(email)s a été ajouté(e) à l'équipe et a reçu un courriel.")
-                % {"email": form.cleaned_data["email"]},
+                _("%(name)s a été ajouté(e) à l'équipe et a reçu un courriel d'invitation.")
+                % {"name": services.person_label(membership.user)},
             )
             return redirect("accounts:members", school.uai)
     return _members_page(request, school, invite_form=form, status=400)
@@ -192,16 +214,76 @@ def member_change_role(request, school, pk):
     return redirect("accounts:members", school.uai)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @school_view("manage_members")
 def member_remove(request, school, pk):
+    """GET: who leaves, what they lose; the POST removes them."""
     membership = _membership_or_404(request, school, pk)
+    if request.method == "GET":
+        return confirmation_page(request, _remove_confirmation(request, school, membership))
     try:
         services.remove_member(membership, by=request.user, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("%(name)s ne fait plus partie de l'équipe.") % {"name": membership.user})
+    return redirect("accounts:members", school.uai)
+
+
+def _remove_confirmation(request, school, membership) -> Confirmation:
+    user = membership.user
+    name = str(user)
+    others = SchoolMembership.objects.filter(user=user).exclude(pk=membership.pk).count()
+    consequences = [
+        _("%(name)s ne pourra plus accéder à l'établissement %(school)s.") % {"name": name, "school": school.name},
+        _("Son rôle « %(role)s » lui est retiré.") % {"role": membership.get_role_display()},
+    ]
+    if others:
+        consequences.append(
+            ngettext(
+                "Son autre établissement ne change pas ; son compte reste ouvert.",
+                "Ses %(count)s autres établissements ne changent pas ; son compte reste ouvert.",
+                others,
+            )
+            % {"count": others}
+        )
+    else:
+        consequences.append(_("Son compte reste ouvert, mais sans établissement."))
+    consequences.append(_("Ses contributions (réponses, historique) restent à l'établissement."))
+    refusal = ""
+    if (
+        membership.role in SchoolRole.direction()
+        and not (
+            SchoolMembership.objects.filter(school=school, role__in=SchoolRole.direction()).exclude(pk=membership.pk)
+        ).exists()
+    ):
+        refusal = _("L'établissement doit garder au moins un membre de l'équipe de direction.")
+    return Confirmation(
+        title=_("Retirer %(name)s de l'équipe") % {"name": name},
+        action_label=_("Retirer de l'équipe"),
+        cancel_url=reverse("accounts:members", args=[school.uai]),
+        consequences=consequences,
+        warnings_title=_("Sa mission de RUPN"),
+        warnings=services.removal_warnings(membership),
+        danger=True,
+        refusal=refusal,
+    )
+
+
+@require_POST
+@school_view("manage_members")
+def member_resend(request, school, pk):
+    membership = _membership_or_404(request, school, pk)
+    try:
+        services.resend_invitation(membership, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("L'invitation est envoyée à nouveau à %(name)s, avec un nouveau lien pour choisir son mot de passe.")
+            % {"name": services.person_label(membership.user)},
+        )
     return redirect("accounts:members", school.uai)
 
 

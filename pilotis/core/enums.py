@@ -37,3 +37,5 @@ class AuditAction(models.TextChoices):
     LETTER_SIGNED = "letter_signed", _("Lettre de mission signée")
     LETTER_PRESENTED = "letter_presented", _("Dates de présentation de la lettre de mission enregistrées")
     CATALOGUE_CHANGED = "catalogue_changed", _("Catalogue des missions modifié")
+    LETTER_DELETED = "letter_deleted", _("Brouillon de lettre de mission supprimé")
+    INVITATION_RESENT = "invitation_resent", _("Invitation envoyée à nouveau")

@@ -5,12 +5,9 @@ Both read the same `letter_context`, made of plain values only: the IMP amount i
 the reader may see it, so no template can print it by mistake.
 """
 
-import datetime
 import io
-from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,27 +29,11 @@ from odfdo import (
 from pilotis.core import pdf
 from pilotis.core.exporters import safe_filename
 from pilotis.missions.enums import MissionHeading, MissionPriority, RupnFunction
+from pilotis.missions.formats import day, euros, period
 from pilotis.missions.models import MissionLetter
 from pilotis.missions.review import review_period, review_rows
 
 TITLE = gettext_lazy("Lettre de mission — référent pour les ressources et usages pédagogiques numériques (RUPN)")
-
-
-def day(value) -> str:
-    """`12 mars 2027`, `1er septembre 2026`, in local time for a moment; "" for None."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date()
-    if value.day == 1:
-        return _("1er %(month_year)s") % {"month_year": date_format(value, "F Y")}
-    return date_format(value, "j F Y")
-
-
-def euros(amount: Decimal) -> str:
-    """`1 250 €`, `312,50 €`: French separators, no-break spaces so the amount never splits."""
-    text = f"{amount:,.2f}".replace(",", "\u00a0").replace(".", ",").removesuffix(",00")
-    return f"{text}\u00a0€"
 
 
 def letter_filename(letter, extension: str) -> str:
@@ -63,10 +44,6 @@ def letter_filename(letter, extension: str) -> str:
 
 
 # --- The content ------------------------------------------------------------------------------------
-
-
-def _period(start, end) -> str:
-    return _("du %(start)s au %(end)s") % {"start": day(start), "end": day(end)}
 
 
 def _school(school) -> dict:
@@ -95,7 +72,7 @@ def _designation(letter) -> dict:
         "ends_on": ends_on,
         "ended_early": designation.ended_early,
         "ended_on": day(ended_on),
-        "period": _period(starts_on, ends_on),
+        "period": period(starts_on, ends_on),
     }
 
 
@@ -213,7 +190,7 @@ def letter_context(letter, *, show_imp: bool) -> dict:
         "indicators": [row.indicator for row in rows],
         "imp": euros(letter.imp_amount) if show_imp else None,
         **_signatures(letter),
-        "review": {"start": start, "end": end, "period": _period(start, end), "rows": rows},
+        "review": {"start": start, "end": end, "period": period(start, end), "rows": rows},
         "generated_at": timezone.now(),
     }
 
@@ -301,6 +278,23 @@ ODT_STYLES = [
     '<style:style style:name="Pilotis_Muted_Text" style:display-name="Pilotis Muted Text" style:family="text">'
     '<style:text-properties fo:font-size="8.5pt" fo:color="#666666"/></style:style>',
 ]
+
+# The lists' bullets, each followed by a tab stop and the text indented under it: odfdo's « List 1 »
+# has no spacing at all, so LibreOffice set the text against its bullet (« •Conseiller »).
+ODT_LIST_STYLE = (
+    '<text:list-style style:name="Pilotis_List" style:display-name="Pilotis List">'
+    + "".join(
+        f'<text:list-level-style-bullet text:level="{level}" text:bullet-char="•">'
+        '<style:list-level-properties text:list-level-position-and-space-mode="label-alignment">'
+        '<style:list-level-label-alignment text:label-followed-by="listtab" '
+        f'text:list-tab-stop-position="{0.6 * level:.1f}cm" fo:text-indent="-0.4cm" fo:margin-left="{0.6 * level:.1f}cm"/>'
+        "</style:list-level-properties>"
+        '<style:text-properties style:font-name="Liberation Sans"/>'
+        "</text:list-level-style-bullet>"
+        for level in (1, 2, 3)
+    )
+    + "</text:list-style>"
+)
 
 # A4, the header (the letterhead) and the footer inside the margins, apart from the text.
 ODT_PAGE_LAYOUT = (
@@ -428,14 +422,14 @@ def _odt_missions(body, context):
     body.append(_heading(1, _("Missions confiées"), "Pilotis_Heading_1"))
     for group in context["headings"]:
         body.append(_heading(2, group["label"], "Pilotis_Heading_2"))
-        body.append(List([_odt_mission_item(m) for m in group["missions"]], style="List_20_1"))
+        body.append(List([_odt_mission_item(m) for m in group["missions"]], style="Pilotis_List"))
     if not context["headings"]:
         body.append(Paragraph(_("Aucune mission n’a encore été choisie."), style="Pilotis_Muted"))
     body.append(_heading(1, _("Les quatre fonctions du référent"), "Pilotis_Heading_1"))
     for function in context["functions"]:
         body.append(_heading(2, function["label"], "Pilotis_Heading_2"))
         if function["missions"]:
-            body.append(List(function["missions"], style="List_20_1"))
+            body.append(List(function["missions"], style="Pilotis_List"))
         else:
             body.append(
                 Paragraph(_("Aucune mission de cette lettre ne relève de cette fonction."), style="Pilotis_Muted")
@@ -450,7 +444,7 @@ def _odt_means(body, context):
     body.append(_heading(1, _("Formation"), "Pilotis_Heading_1"))
     _odt_texts(body, context["training"], _("Aucune formation n’est précisée."))
     body.append(_heading(1, _("Participation aux instances"), "Pilotis_Heading_1"))
-    body.append(List(context["memberships"], style="List_20_1"))
+    body.append(List(context["memberships"], style="Pilotis_List"))
 
 
 def _odt_terms(body, context):
@@ -458,7 +452,7 @@ def _odt_terms(body, context):
     body.append(_heading(1, _("Indicateurs suivis"), "Pilotis_Heading_1"))
     if context["indicators"]:
         items = [f"{i.code} — {i.statement}" for i in context["indicators"]]
-        body.append(List(items, style="List_20_1"))
+        body.append(List(items, style="Pilotis_List"))
     else:
         body.append(Paragraph(_("Aucun indicateur n’est suivi."), style="Pilotis_Muted"))
     if context["imp"]:
@@ -543,7 +537,7 @@ def render_letter_odt(letter, *, show_imp: bool) -> bytes:
     context = letter_context(letter, show_imp=show_imp)
     document = Document("text")
     document.body.clear()
-    for style in (*ODT_STYLES, ODT_PAGE_LAYOUT):
+    for style in (*ODT_STYLES, ODT_LIST_STYLE, ODT_PAGE_LAYOUT):
         document.insert_style(style)
     for style in ODT_AUTOMATIC_STYLES:
         document.insert_style(style, automatic=True)

@@ -15,8 +15,34 @@ from pilotis.territories.models import Academy
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class RadioSelect(forms.RadioSelect):
+    """Radio buttons in the DSFR's markup (`fr-radio-group`): Django's own option template, found first
+    among the apps, would otherwise draw the browser's bare buttons. Keeps the name `RadioSelect`, which
+    django-dsfr reads to lay the choices out as a fieldset."""
+
+    option_template_name = "missions/widgets/radio_option.html"
+
+
+# The IMP's annual rates are fractions and multiples of a reference rate (arrêté du 27 avril 2015): each
+# choice says which, so that nobody picks an amount without knowing what it stands for.
+IMP_REFERENCE_RATE = Decimal("1250.00")
+IMP_RATE_NAMES = {
+    Decimal("0.25"): _("quart de taux"),
+    Decimal("0.5"): _("demi-taux"),
+    Decimal("1"): _("taux de référence"),
+    Decimal("2"): _("double taux"),
+    Decimal("3"): _("triple taux"),
+}
+
+
+def imp_label(rate: Decimal) -> str:
+    amount = f"{number_format(rate, 2, force_grouping=True)} €"
+    name = IMP_RATE_NAMES.get((rate / IMP_REFERENCE_RATE).normalize())
+    return f"{amount} — {name}" if name else amount
+
+
 def imp_choices():
-    return [(str(rate), f"{number_format(rate, 2, force_grouping=True)} €") for rate in imp_rates()]
+    return [(str(rate), imp_label(rate)) for rate in imp_rates()]
 
 
 def year_choices(today):
@@ -27,24 +53,57 @@ def year_choices(today):
 
 
 class ImpField(forms.TypedChoiceField):
+    """One of the annual rates, as radio buttons: no rate is chosen for the person."""
+
     def __init__(self, **kwargs):
-        super().__init__(label=_("IMP annuelle"), choices=imp_choices, coerce=Decimal, **kwargs)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Les taux annuels de l'arrêté du 27 avril 2015 : un quart, la moitié, une, deux ou trois fois "
+                "le taux de référence de 1 250 €."
+            ),
+        )
+        super().__init__(
+            label=_("IMP annuelle"),
+            choices=imp_choices,
+            coerce=Decimal,
+            widget=RadioSelect,
+            error_messages={"required": _("Choisissez le taux annuel de l'IMP.")},
+            **kwargs,
+        )
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """« Julien Larrieu — RUPN »: the name, then the role in the school, in words."""
+
+    ROLE_WORDS = {SchoolRole.RUPN: _("RUPN"), SchoolRole.MEMBRE: _("membre de l'équipe")}
+
+    def label_from_instance(self, membership):
+        return f"{membership.user} — {self.ROLE_WORDS.get(membership.role, membership.get_role_display())}"
 
 
 class DesignationForm(PilotisForm):
-    member = forms.ModelChoiceField(
+    WHO_MEMBER, WHO_INVITE = "membre", "inviter"
+
+    who = forms.ChoiceField(
+        label=_("Qui désignez-vous ?"),
+        choices=[
+            (WHO_MEMBER, _("Un membre de l'équipe, choisi dans la liste")),
+            (WHO_INVITE, _("Une personne qui n'en fait pas encore partie : elle sera invitée par courriel")),
+        ],
+        widget=RadioSelect,
+        required=False,
+    )
+    member = MemberChoiceField(
         label=_("Membre de l'équipe"),
         queryset=None,
         required=False,
-        empty_label=_("— Inviter une autre personne —"),
-        help_text=_(
-            "Un enseignant de l'équipe ; pour une personne qui n'en fait pas encore partie, remplissez "
-            "plutôt son adresse ci-dessous."
-        ),
+        empty_label=_("— Choisir un membre de l'équipe —"),
+        help_text=_("Un enseignant de l'équipe ; la direction ne peut pas être désignée."),
     )
     email = CleanEmailField(label=_("Adresse électronique de la personne à inviter"), required=False)
-    first_name = CleanCharField(label=_("Prénom"), required=False, max_length=150)
-    last_name = CleanCharField(label=_("Nom"), required=False, max_length=150)
+    first_name = CleanCharField(label=_("Prénom de la personne à inviter"), required=False, max_length=150)
+    last_name = CleanCharField(label=_("Nom de la personne à inviter"), required=False, max_length=150)
     school_year = forms.ChoiceField(label=_("Année scolaire"))
     starts_on = forms.DateField(
         label=_("Début"), required=False, widget=DATE, help_text=_("Par défaut, le 1er septembre.")
@@ -58,14 +117,23 @@ class DesignationForm(PilotisForm):
         self.fields["member"].queryset = (
             SchoolMembership.objects.filter(school=school, role__in=[SchoolRole.MEMBRE, SchoolRole.RUPN])
             .select_related("user")
-            .order_by("user__last_name", "user__first_name")
+            .order_by("user__last_name", "user__first_name", "pk")
         )
-        self.fields["member"].label_from_instance = lambda m: f"{m.user} ({m.get_role_display()})"
         self.fields["school_year"].choices = year_choices(today)
 
     def clean(self):
         data = super().clean()
-        if not data.get("member") and not data.get("email"):
+        who = data.get("who") or (self.WHO_INVITE if data.get("email") and not data.get("member") else "")
+        who = who or (self.WHO_MEMBER if data.get("member") else "")
+        if who == self.WHO_MEMBER:
+            data["email"] = data["first_name"] = data["last_name"] = ""
+            if not data.get("member") and "member" not in self.errors:
+                self.add_error("member", _("Choisissez un membre de l'équipe dans la liste."))
+        elif who == self.WHO_INVITE:
+            data["member"] = None
+            if not data.get("email") and "email" not in self.errors:
+                self.add_error("email", _("Donnez l'adresse électronique de la personne à inviter."))
+        elif "member" not in self.errors and "email" not in self.errors:
             self.add_error(
                 "member", _("Choisissez un membre de l'équipe ou donnez l'adresse d'une personne à inviter.")
             )

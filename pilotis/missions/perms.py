@@ -59,6 +59,8 @@ def letter_abilities(user, letter) -> dict[str, bool]:
         "sign": direction and running and state == LetterState.ACCEPTED,
         "record_presentations": direction and state == LetterState.SIGNED,
         "supersede": direction and state == LetterState.SIGNED,
+        # A draft nobody was asked to accept may be thrown away; any other letter is history.
+        "delete": direction and state == LetterState.DRAFT,
     }
 
 

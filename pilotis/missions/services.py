@@ -416,6 +416,32 @@ def update_letter(letter, *, fields: dict, missions, indicators, seen_revision, 
     return letter
 
 
+@transaction.atomic
+def delete_letter(letter, *, by, seen_revision, request=None) -> None:
+    """A draft nobody was asked to accept may be thrown away; a letter proposed, accepted or signed
+    stays: it is the school's history. The audit row keeps what the draft said."""
+    letter = _locked_letter(letter, seen_revision)
+    _require(can_manage_mission(by, letter.school))
+    if letter.state != LetterState.DRAFT:
+        raise ValidationError(
+            _("Seul un brouillon peut être supprimé ; cette lettre est « %(state)s ».")
+            % {"state": letter.get_state_display()}
+        )
+    audit.record(
+        AuditAction.LETTER_DELETED,
+        actor=by,
+        obj=letter,
+        before={
+            "state": letter.state,
+            "designation": letter.designation_id,
+            "missions": list(letter.missions.values_list("text", flat=True)),
+            "indicators": sorted(letter.indicators.values_list("code", flat=True)),
+        },
+        request=request,
+    )
+    letter.delete()
+
+
 # --- Letters: the workflow ------------------------------------------------------------------------
 
 

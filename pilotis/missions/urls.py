@@ -20,6 +20,7 @@ urlpatterns = [
     path(letter + "signer/", views.letter_sign, name="letter_sign"),
     path(letter + "presentations/", views.letter_presentations, name="letter_presentations"),
     path(letter + "remplacer/", views.letter_supersede, name="letter_supersede"),
+    path(letter + "supprimer/", views.letter_delete, name="letter_delete"),
     path(letter + "lettre.pdf", views.letter_pdf, name="letter_pdf"),
     path(letter + "lettre.odt", views.letter_odt, name="letter_odt"),
     path("missions/catalogue/", views.catalogue, name="catalogue"),

@@ -10,15 +10,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pilotis.core.confirm import Confirmation, Link, confirmation_page
 from pilotis.core.exporters import attachment_response
 from pilotis.core.guards import get_or_refuse, guarded, refuse
 from pilotis.core.school_years import school_year_of
 from pilotis.core.scope import scope_of
-from pilotis.missions import services
+from pilotis.missions import formats, services
+from pilotis.missions.enums import MissionPriority
 from pilotis.missions.forms import (
     CatalogueEntryAddForm,
     CatalogueEntryChangeForm,
@@ -72,14 +76,23 @@ def school_mission(request, school):
         .order_by("-school_year", "starts_on", "user_label")
     )
     years = {}
+    today = timezone.localdate()
+    manage = can_manage_mission(request.user, school)
     for designation in designations:
         designation.show_imp = can_see_imp(request.user, designation)
         designation.visible_letters = [
             letter for letter in designation.letters.all() if can_read_letter(request.user, _with(letter, designation))
         ]
-        designation.open_letter = next((lt for lt in designation.letters.all() if not lt.is_final), None)
+        # A designation still running, without any letter yet, takes its first one from its own row; once
+        # it has one, each letter's row carries the moves of that letter (a new version of a signed one).
+        running = not designation.ended_early and designation.ends_on >= today
+        designation.can_start_letter = manage and running and not designation.letters.all()
+        under_way = any(not letter.is_final for letter in designation.letters.all())
+        for letter in designation.visible_letters:
+            letter.abilities = letter_abilities(request.user, letter)
+            # One letter under way per designation: a new version is offered once, while the year runs.
+            letter.abilities["supersede"] &= running and not under_way
         years.setdefault(designation.school_year, []).append(designation)
-    today = timezone.localdate()
     return render(
         request,
         "missions/school.html",
@@ -88,7 +101,7 @@ def school_mission(request, school):
             "years": list(years.items()),
             "current_year": school_year_of(today),
             "today": today,
-            "manage": can_manage_mission(request.user, school),
+            "manage": manage,
         },
     )
 
@@ -364,10 +377,140 @@ def letter_send_back(request, school, pk):
     return _move(request, school, pk, services.send_back_letter, message, SendBackForm, "send_back_form")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @mission_manager
 def letter_sign(request, school, pk):
+    """GET: what signing does and what the letter lacks; the POST signs it, with the revision shown."""
+    if request.method == "GET":
+        return confirmation_page(request, _sign_confirmation(request, school, _letter(request, school, pk)))
     return _move(request, school, pk, services.sign_letter, _("La lettre de mission est signée."))
+
+
+def _sign_confirmation(request, school, letter) -> Confirmation:
+    letter_url = reverse("missions:letter", args=[school.uai, letter.pk])
+    designation = letter.designation
+    refusal = ""
+    if not letter_abilities(request.user, letter)["sign"]:
+        refusal = (
+            _("La désignation de %(name)s a pris fin : cette lettre ne peut plus être signée.")
+            % {"name": designation.user_label}
+            if designation.ended_early
+            else _("La lettre doit avoir été acceptée par le RUPN avant d'être signée (elle est « %(state)s »).")
+            % {"state": letter.get_state_display()}
+        )
+    start, end = letter.period
+    consequences = [
+        _(
+            "La lettre ne pourra plus changer : pour la faire évoluer, il faudra en préparer une nouvelle "
+            "version, que le RUPN acceptera à son tour."
+        ),
+        _(
+            "%(name)s et l'équipe de l'établissement pourront la lire, ainsi que le correspondant "
+            "départemental et la DANE."
+        )
+        % {"name": designation.user_label},
+        _("Vous signez une IMP annuelle de %(imp)s, pour la période %(period)s.")
+        % {"imp": formats.euros(letter.imp_amount), "period": formats.period(start, end)},
+    ]
+    if letter.supersedes_id:
+        replaced = letter.supersedes
+        consequences.append(
+            _("Elle remplacera la lettre signée le %(day)s.") % {"day": formats.day(replaced.signed_at)}
+        )
+    return Confirmation(
+        title=_("Signer la lettre de mission %(year)s de %(name)s")
+        % {"year": designation.school_year, "name": designation.user_label},
+        action_label=_("Signer la lettre"),
+        cancel_url=letter_url,
+        consequences=consequences,
+        warnings_title=_(
+            "Ce que la lettre ne dit pas (pour le compléter, reprenez-la : le RUPN devra l'accepter à nouveau)"
+        ),
+        warnings=[Link(label, f"{letter_url}#{anchor}") for label, anchor in _letter_gaps(letter)],
+        hidden={"seen_revision": letter.revision},
+        refusal=refusal,
+    )
+
+
+def _letter_gaps(letter) -> list[tuple[str, str]]:
+    """What a letter about to be signed leaves out: (sentence, the anchor of its section on the page)."""
+    gaps = []
+    missions = list(letter.missions.all())
+    if not missions:
+        gaps.append((_("Aucune mission n'est choisie."), "missions"))
+    elif not any(m.priority == MissionPriority.MAIN for m in missions):
+        gaps.append((_("Aucune mission n'est principale."), "missions"))
+    if not (letter.means_time or letter.means_equipment or letter.means_room):
+        gaps.append((_("Aucun moyen n'est précisé (temps dégagé, équipement, salle)."), "moyens"))
+    elif not letter.means_time:
+        gaps.append((_("Le temps dégagé n'est pas précisé."), "moyens"))
+    if not letter.training:
+        gaps.append((_("Aucune formation n'est prévue."), "moyens"))
+    if not letter.indicators.exists():
+        gaps.append((_("Aucun indicateur SCHÉMATIC n'est choisi : le bilan de fin d'année sera vide."), "indicateurs"))
+    return gaps
+
+
+@require_http_methods(["GET", "POST"])
+@mission_manager
+def letter_delete(request, school, pk):
+    """A draft may be thrown away, after a confirmation page; never a letter proposed or signed."""
+    letter = _letter(request, school, pk)
+    if request.method == "GET":
+        return confirmation_page(request, _delete_confirmation(request, school, letter))
+    form = RevisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("La demande est incomplète : rechargez la page et recommencez."))
+        return redirect("missions:letter_delete", school.uai, letter.pk)
+    try:
+        services.delete_letter(
+            letter, by=request.user, seen_revision=form.cleaned_data["seen_revision"], request=request
+        )
+    except PermissionDenied:
+        refuse(request, obj=letter, what="letter:delete_letter", status=403)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("missions:letter", school.uai, letter.pk)
+    messages.success(
+        request,
+        _("Le brouillon de lettre de mission de %(name)s est supprimé.") % {"name": letter.designation.user_label},
+    )
+    return redirect("missions:school", school.uai)
+
+
+def _delete_confirmation(request, school, letter) -> Confirmation:
+    designation = letter.designation
+    refusal = ""
+    if not letter_abilities(request.user, letter)["delete"]:
+        refusal = _(
+            "Seul un brouillon peut être supprimé ; cette lettre est « %(state)s » et reste dans l'historique "
+            "de l'établissement."
+        ) % {"state": letter.get_state_display()}
+    missions = letter.missions.count()
+    consequences = [
+        ngettext(
+            "Le brouillon et sa %(count)s mission choisie seront effacés ; cela ne peut pas être annulé.",
+            "Le brouillon et ses %(count)s missions choisies seront effacés ; cela ne peut pas être annulé.",
+            missions,
+        )
+        % {"count": missions}
+        if missions
+        else _("Le brouillon sera effacé ; cela ne peut pas être annulé."),
+        _("La désignation de %(name)s reste ; vous pourrez rédiger une autre lettre.")
+        % {"name": designation.user_label},
+    ]
+    if letter.supersedes_id:
+        consequences.append(_("La lettre signée que ce brouillon devait remplacer reste en vigueur."))
+    return Confirmation(
+        title=_("Supprimer le brouillon de lettre de mission %(year)s de %(name)s")
+        % {"year": designation.school_year, "name": designation.user_label},
+        action_label=_("Supprimer le brouillon"),
+        cancel_url=reverse("missions:letter", args=[school.uai, letter.pk]),
+        consequences=consequences,
+        danger=True,
+        hidden={"seen_revision": letter.revision},
+        refusal=refusal,
+    )
 
 
 @require_POST

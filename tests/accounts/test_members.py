@@ -89,7 +89,9 @@ def test_invite_flow_end_to_end(world, on_commit):
     assert response.status_code == 302
     assert response["Location"] == members_url(world)
     page = text_of(chef.get(members_url(world)))
-    assert "lea.nouvelle@example.org a été ajouté(e) à l'équipe et a reçu un courriel." in page
+    assert (
+        "Léa Nouvelle (lea.nouvelle@example.org) a été ajouté(e) à l'équipe et a reçu un courriel d'invitation." in page
+    )
     assert "lea.nouvelle@example.org" in page
 
     user = User.objects.get(email="lea.nouvelle@example.org")
@@ -284,3 +286,135 @@ def test_removing_and_inviting_back(world, on_commit):
     assert role_of(world.member_a, world.school_a) == "membre"
     # Existing account: no new password link, the old password still works.
     assert sign_in(Client(), "member_a", PASSWORD).status_code == 302
+
+
+# --- Pending invitations, order, removal asked first --------------------------------------
+
+
+def resend(client, world, user):
+    membership = SchoolMembership.objects.get(user=user, school=world.school_a)
+    return client.post(reverse("accounts:member_resend", args=[world.school_a.uai, membership.pk]))
+
+
+def test_an_invitation_not_accepted_yet_is_shown_pending_and_can_be_resent(world, on_commit):
+    import datetime
+
+    from django.utils import timezone
+
+    from pilotis.accounts.services import INVITATION_RESEND_INTERVAL
+    from pilotis.core.enums import AuditAction
+
+    chef = signed_in(world.chef_a)
+    invite(chef, world, on_commit)
+    user = User.objects.get(email="lea.nouvelle@example.org")
+    membership = SchoolMembership.objects.get(user=user)
+    page = text_of(chef.get(members_url(world)))
+    assert f"Invitation envoyée le {timezone.localdate():%d/%m/%Y}, pas encore acceptée" in page
+    # Right after the invitation, a second one waits: nothing is sent.
+    mail.outbox.clear()
+    with on_commit():
+        page = followed(chef, resend(chef, world, user))
+    assert "il y a moins de 15 minutes" in page and not mail.outbox
+    assert not AuditEvent.objects.filter(action=AuditAction.INVITATION_RESENT).exists()
+
+    SchoolMembership.objects.filter(pk=membership.pk).update(
+        created_at=timezone.now() - INVITATION_RESEND_INTERVAL - datetime.timedelta(minutes=1)
+    )
+    with on_commit():
+        page = followed(chef, resend(chef, world, user))
+    assert "L'invitation est envoyée à nouveau à Léa Nouvelle (lea.nouvelle@example.org)" in page
+    (message,) = mail.outbox
+    assert message.to == ["lea.nouvelle@example.org"] and "rappel" in message.subject
+    assert "/compte/mot-de-passe/nouveau/" in message.body
+    event = AuditEvent.objects.get(action=AuditAction.INVITATION_RESENT)
+    assert event.actor == world.chef_a and event.object_id == str(membership.pk)
+    # The re-sent invitation is the latest: another one waits again.
+    with on_commit():
+        followed(chef, resend(chef, world, user))
+    assert len(mail.outbox) == 1
+
+
+def test_an_account_in_use_gets_no_invitation_again(world, on_commit):
+    chef = signed_in(world.chef_a)
+    signed_in(world.member_a)  # signs in once: the invitation is accepted
+    world.member_a.refresh_from_db()
+    assert world.member_a.last_login is not None
+    page = text_of(chef.get(members_url(world)))
+    row = next(line for line in page.splitlines() if world.member_a.email in line or str(world.member_a) in line)
+    assert "pas encore acceptée" not in row
+    with on_commit():
+        page = followed(chef, resend(chef, world, world.member_a))
+    assert "s'est déjà connecté(e)" in page and not mail.outbox
+
+
+def test_only_the_direction_resends(world):
+    response = resend(signed_in(world.rupn_a), world, world.member_a)
+    assert response.status_code == 403
+
+
+def test_rows_keep_their_place_when_a_role_changes(world):
+    chef = signed_in(world.chef_a)
+
+    def order():
+        html = chef.get(members_url(world)).content.decode().split("<tbody>", 1)[1]  # not the messages
+        names = [str(u) for u in (world.chef_a, world.adjoint_a, world.rupn_a, world.member_a)]
+        return sorted(names, key=html.index)
+
+    before = order()
+    assert change_role(chef, world, world.member_a, "rupn").status_code == 302
+    assert change_role(chef, world, world.rupn_a, "membre").status_code == 302
+    assert order() == before
+    by_name = sorted(
+        (world.chef_a, world.adjoint_a, world.rupn_a, world.member_a), key=lambda u: (u.last_name, u.first_name)
+    )
+    assert before == [str(u) for u in by_name]
+
+
+def test_removing_a_member_asks_first_and_says_what_they_lose(world):
+    chef = signed_in(world.chef_a)
+    membership = SchoolMembership.objects.get(user=world.member_a, school=world.school_a)
+    url = reverse("accounts:member_remove", args=[world.school_a.uai, membership.pk])
+    page = text_of(chef.get(url))
+    assert f"{world.member_a} ne pourra plus accéder à l'établissement {world.school_a.name}" in page
+    assert "Membre de l'équipe" in page
+    assert role_of(world.member_a, world.school_a) == "membre"  # a GET removes nobody
+    members_page = chef.get(members_url(world)).content.decode()
+    assert f'href="{url}"' in members_page and f'action="{url}"' not in members_page
+
+
+def test_removing_the_designated_rupn_says_what_becomes_of_the_designation(world):
+    from pilotis.core.school_years import current_school_year
+    from pilotis.missions import services as missions
+    from pilotis.missions.services import school_year_bounds
+
+    first, last = school_year_bounds(current_school_year())
+    designation = missions.designate(
+        world.school_a,
+        user=world.rupn_a,
+        school_year=current_school_year(),
+        starts_on=first,
+        ends_on=last,
+        imp_amount=missions.imp_rates()[2],
+        by=world.chef_a,
+    )
+    membership = SchoolMembership.objects.get(user=world.rupn_a, school=world.school_a)
+    chef = signed_in(world.chef_a)
+    response = chef.get(reverse("accounts:member_remove", args=[world.school_a.uai, membership.pk]))
+    page = text_of(response)
+    assert f"est le RUPN désigné pour {current_school_year()}" in page
+    assert "mettez fin à la désignation" in page
+    end_url = reverse("missions:designation_change", args=[world.school_a.uai, designation.pk]) + "#terminer"
+    assert f'href="{end_url}"' in response.content.decode()
+    # A member who is not designated reads no such warning.
+    other = SchoolMembership.objects.get(user=world.member_a, school=world.school_a)
+    page = text_of(chef.get(reverse("accounts:member_remove", args=[world.school_a.uai, other.pk])))
+    assert "RUPN désigné" not in page
+
+
+def test_the_last_director_is_not_offered_removal(world):
+    chef = signed_in(world.chef_a)
+    remove(chef, world, world.adjoint_a)
+    membership = SchoolMembership.objects.get(user=world.chef_a, school=world.school_a)
+    response = chef.get(reverse("accounts:member_remove", args=[world.school_a.uai, membership.pk]))
+    assert LAST_DIRECTION in text_of(response)
+    assert 'type="submit"' not in response.content.decode().split("<main", 1)[1]

@@ -29,7 +29,9 @@ def test_direction_invites_a_member_who_chooses_a_password(site, demo, mailoutbo
 
     members.invite(email=NEW_MEMBER, first_name="Camille", last_name="Durand", role=member)
     assert site.path == MembersPage.path(COLLEGE_UAI)
-    assert members.success_message() == f"{NEW_MEMBER} a été ajouté(e) à l'équipe et a reçu un courriel."
+    assert members.success_message() == (
+        f"Camille Durand ({NEW_MEMBER}) a été ajouté(e) à l'équipe et a reçu un courriel d'invitation."
+    )
     row = members.row(NEW_MEMBER)
     assert row.count() == 1
     assert "Camille Durand" in row.inner_text() and member in row.inner_text()

@@ -33,9 +33,12 @@ def test_direction_designates_drafts_proposes_the_teacher_accepts_and_the_pdf_ho
     site.submit(main_menu(site, "Mission du RUPN"))
     assert site.path == mission
     site.submit(site.page.get_by_role("link", name="Désigner un RUPN"))
-    site.page.get_by_label(re.compile("Membre de l'équipe")).select_option(label=f"{TEACHER} (Membre de l'équipe)")
+    site.page.locator("label", has_text="Un membre de l'équipe, choisi dans la liste").click()  # the DSFR's radio
+    site.page.get_by_label(re.compile("Membre de l'équipe")).select_option(label=f"{TEACHER} — membre de l'équipe")
     site.page.get_by_label("Année scolaire").select_option(year)
-    site.page.get_by_label("IMP annuelle").select_option(label="625,00 €")
+    imp = site.page.get_by_role("group", name=re.compile("IMP annuelle"))
+    assert imp.locator("input:checked").count() == 0  # no rate is preset
+    imp.locator("label", has_text="625,00 € — demi-taux").click()
     site.submit(site.page.get_by_role("button", name="Désigner"))
     assert site.path == mission
     assert "625,00 €" in row_of(site, TEACHER).inner_text()
@@ -61,7 +64,8 @@ def test_direction_designates_drafts_proposes_the_teacher_accepts_and_the_pdf_ho
     assert "625,00 €" in row_of(site, TEACHER).inner_text()
     others = site.page.locator("tbody tr", has_text="Julien Larrieu")
     assert others.count() == 2 and all("€" not in text for text in others.all_inner_texts())
-    site.submit(row_of(site, TEACHER).get_by_role("link", name="Proposée au RUPN"))
+    assert "Proposée au RUPN" in row_of(site, TEACHER).inner_text()
+    site.submit(row_of(site, TEACHER).get_by_role("link", name="Lire et répondre"))
     assert site.path == letter_path
     assert site.page.get_by_role("button", name="Signer la lettre").count() == 0
     site.submit(site.page.get_by_role("button", name="Accepter la lettre de mission"))
@@ -70,6 +74,8 @@ def test_direction_designates_drafts_proposes_the_teacher_accepts_and_the_pdf_ho
 
     site.sign_in("direction")
     site.visit(letter_path)
+    site.submit(site.page.get_by_role("link", name="Signer la lettre"))
+    assert "ne pourra plus changer" in site.page.locator("main").inner_text()  # asked first
     site.submit(site.page.get_by_role("button", name="Signer la lettre"))
     letter = MissionLetter.objects.get(designation__user__username="enseignant")
     assert letter.state == LetterState.SIGNED and letter.accepted_by.username == "enseignant"
@@ -83,4 +89,11 @@ def test_direction_designates_drafts_proposes_the_teacher_accepts_and_the_pdf_ho
     assert "Collège du Pays des Luys" in text and TEACHER in text and year in text
     assert " ".join(first_text.split()) in text
     assert "Claire Dubosc" in text  # who signed
+    site.sign_out()
+
+    # The DANE follows the network on a phone: tables scroll in their wrapper, never the page.
+    site.page.set_viewport_size({"width": 375, "height": 800})
+    site.sign_in("dane")
+    site.visit("/reseau/")
+    assert site.page.evaluate("document.documentElement.scrollWidth") <= 375
     site.assert_clean()

@@ -330,3 +330,26 @@ def test_the_served_files_carry_the_imp_only_for_those_who_may_see_it(client_for
         assert ("Indemnité pour mission particulière" in text) is visible, persona
         if not visible:
             assert not any(form in text for form in [*IMP_FORMS, "1250.00", "IMP"])
+
+
+def test_odt_bullets_stand_apart_from_their_text(signed_letter):
+    """Every list's style indents its text after a tab stop: LibreOffice drew « •Conseiller » with odfdo's
+    « List 1 », whose levels give no spacing at all."""
+    content = render_letter_odt(signed_letter, show_imp=True)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        body, styles = archive.read("content.xml").decode(), archive.read("styles.xml").decode()
+    used = set(re.findall(r'<text:list [^>]*text:style-name="([^"]+)"', body))
+    assert used
+    for name in used:
+        style = re.search(rf'<text:list-style style:name="{name}".*?</text:list-style>', styles, re.S).group(0)
+        first_level = re.search(
+            r"<text:list-level-style-bullet text:level=\"1\".*?</text:list-level-style-bullet>", style
+        )
+        assert 'text:label-followed-by="listtab"' in first_level.group(0)
+        assert re.search(r'fo:margin-left="0\.[1-9]', first_level.group(0))
+
+
+def test_the_pdf_says_a_letter_not_presented_yet_in_the_singular(draft_letter):
+    text, _reader = pdf_text(render_letter_pdf(draft_letter, show_imp=True))
+    assert "Conseil pédagogique pas encore présentée Conseil d’administration pas encore présentée" in text
+    assert "présentées" not in text

@@ -48,9 +48,12 @@ OBJECT_URLS = [
     ("missions:letter_withdraw", "post", "letter", revision),
     ("missions:letter_accept", "post", "letter", revision),
     ("missions:letter_send_back", "post", "letter", lambda lt: {**revision(lt), "comment": "À revoir"}),
+    ("missions:letter_sign", "get", "letter", None),
     ("missions:letter_sign", "post", "letter", revision),
     ("missions:letter_presentations", "post", "letter", lambda lt: {**revision(lt), "board_on": datetime.date.today()}),
     ("missions:letter_supersede", "post", "letter", revision),
+    ("missions:letter_delete", "get", "letter", None),
+    ("missions:letter_delete", "post", "letter", revision),
 ]
 # Views any reader of the school reaches (the others first require its direction: 403 for a DANE).
 READ_GUARDED = {"missions:letter", "missions:letter_pdf", "missions:letter_odt"}

@@ -1,5 +1,7 @@
 """The mission's pages: who sees the IMP, who sees a draft, forms that refuse bad input and lose nothing."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -289,7 +291,7 @@ def test_the_school_page_keeps_its_rupn_across_school_years(client_for, world, s
         positions = [html.index(f'id="annee-{year}"') for year in years]
         assert positions == sorted(positions)
         section = html[positions[2] :]
-        assert former.user_label in section and f"du {former.starts_on:%d/%m/%Y}" in section
+        assert former.user_label in section and f"du 1er septembre {former.starts_on.year}" in section
         this_year = html[positions[1] : positions[2]]
         assert str(world.rupn_a) in this_year and "Signée" in this_year
 
@@ -324,7 +326,8 @@ def test_the_letter_page_shows_its_own_period_and_an_early_end(client_for, world
     html = client_for("member_a").get(reverse("missions:letter", args=[world.school_a.uai, signed.pk])).content
     html = html.decode()
     first, last = services.school_year_bounds(YEAR)
-    assert f"du {date_format(first, 'j F Y')} au {date_format(last, 'j F Y')}" in html
+    # The web page writes the period as the PDF does (missions.formats): « du 1er septembre ».
+    assert f"du 1er {date_format(first, 'F Y')} au {date_format(last, 'j F Y')}" in html
     assert f"désignation terminée le {datetime.date.today():%d/%m/%Y}" in html
 
 
@@ -374,8 +377,59 @@ def test_the_letter_page_and_the_catalogue_follow_the_seeds_order_of_headings(cl
     )
     client = client_for("chef_a")
     page = client.get(reverse("missions:letter", args=[world.school_a.uai, letter.pk])).content.decode()
-    assert heading_order(page.split("<h2>Missions</h2>", 1)[1]) == seed
+    assert heading_order(page.split('<h2 id="missions">Missions</h2>', 1)[1]) == seed
     catalogue = client.get(reverse("missions:catalogue")).content.decode()
     assert heading_order(catalogue.split("<tbody>", 1)[1]) == seed
     rows = [entry.heading for entry in CatalogueEntry.objects.all()]
     assert rows == sorted(rows, key=list(MissionHeading.values).index)
+
+
+def test_the_designation_form_names_people_and_lets_the_imp_be_chosen_not_preset(client_for, world):
+    html = client_for("chef_a").get(reverse("missions:designate", args=[world.school_a.uai])).content.decode()
+    select = html.split('name="member"', 1)[1].split("</select>", 1)[0]
+    first_option = select.split("<option", 2)[1]
+    assert 'value=""' in first_option and "Choisir un membre de l&#x27;équipe" in first_option
+    assert f"{world.rupn_a.get_full_name()} — RUPN<" in select and "(RUPN" not in select
+    assert "Inviter" not in select  # the invitation is its own choice, beside the list
+    assert 'value="inviter"' in html
+    imp_inputs = re.findall(r'<input[^>]*name="imp_amount"[^>]*>', html)
+    assert len(imp_inputs) == len(services.imp_rates()) and not any("checked" in tag for tag in imp_inputs)
+    assert "1 250,00 € — taux de référence" in html.replace("\xa0", " ").replace("\u202f", " ")
+
+
+def test_a_designation_without_a_chosen_imp_is_refused(client_for, world):
+    from pilotis.accounts.models import SchoolMembership
+
+    membership = SchoolMembership.objects.get(user=world.member_a)
+    response = client_for("chef_a").post(
+        reverse("missions:designate", args=[world.school_a.uai]),
+        {"who": "membre", "member": membership.pk, "school_year": YEAR},
+    )
+    assert response.status_code == 400
+    assert "Choisissez le taux annuel de l&#x27;IMP" in response.content.decode()
+    assert not Designation.objects.exists()
+
+
+def test_inviting_someone_ignores_a_member_left_selected(client_for, world, mailoutbox):
+    from pilotis.accounts.models import SchoolMembership
+
+    membership = SchoolMembership.objects.get(user=world.member_a)
+    data = {"who": "inviter", "member": membership.pk, "email": "nouvelle@example.org", "school_year": YEAR}
+    response = client_for("chef_a").post(
+        reverse("missions:designate", args=[world.school_a.uai]), {**data, "imp_amount": "625.00"}
+    )
+    assert response.status_code == 302
+    assert Designation.objects.get().user.email == "nouvelle@example.org"
+
+
+@pytest.mark.parametrize(
+    ("who", "message"),
+    [("membre", "Choisissez un membre de l&#x27;équipe dans la liste"), ("inviter", "Donnez l&#x27;adresse")],
+)
+def test_the_chosen_way_needs_its_field(client_for, world, who, message):
+    response = client_for("chef_a").post(
+        reverse("missions:designate", args=[world.school_a.uai]),
+        {"who": who, "school_year": YEAR, "imp_amount": "625.00"},
+    )
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Designation.objects.exists()

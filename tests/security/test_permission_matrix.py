@@ -269,6 +269,12 @@ MATRIX = {
         None,
         statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
     ),
+    "accounts:member_resend": (
+        "post",
+        member_a_row,
+        None,
+        statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
+    ),
     "accounts:territory_roles": ("get", None, None, statuses(404, s200=DANE_BORDEAUX | {"dane_rennes"})),
     "accounts:territory_role_add": (
         "post",
@@ -402,6 +408,12 @@ MATRIX = {
     "missions:letter_supersede": (
         "post",
         letter_args("signee"),
+        revision_data,
+        statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
+    ),
+    "missions:letter_delete": (
+        "post",
+        letter_args("brouillon"),
         revision_data,
         statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
     ),

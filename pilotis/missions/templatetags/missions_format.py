@@ -1,0 +1,19 @@
+"""The mission's templates write days and periods as its documents do (`missions.formats`)."""
+
+from django import template
+
+from pilotis.missions import formats
+
+register = template.Library()
+
+
+@register.filter
+def day(value) -> str:
+    """{{ letter.signed_at|day }} → « 1er octobre 2026 »."""
+    return formats.day(value)
+
+
+@register.simple_tag
+def period(start, end) -> str:
+    """{% period start end %} → « du 1er septembre 2026 au 31 août 2027 »."""
+    return formats.period(start, end)
