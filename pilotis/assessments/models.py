@@ -3,21 +3,13 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pilotis.assessments.enums import AnswerStatus, AssessmentState, CampaignPhase, CampaignState
+from pilotis.core.formats import day
 from pilotis.core.school_years import school_year_of
 from pilotis.referential.models import Domain, Indicator, ReferentialVersion
 from pilotis.territories.models import Academy, Department, School
-
-
-def long_date(value) -> str:
-    """`15 septembre 2027`, `1er septembre 2027`."""
-    if value.day == 1:
-        return gettext("1er %(month_year)s") % {"month_year": date_format(value, "F Y")}
-    return date_format(value, "j F Y")
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -82,11 +74,11 @@ class Campaign(models.Model):
 
     @property
     def opens_on_display(self) -> str:
-        return long_date(self.opens_on)
+        return day(self.opens_on)
 
     @property
     def closes_on_display(self) -> str:
-        return long_date(self.closes_on)
+        return day(self.closes_on)
 
     @property
     def is_open(self) -> bool:

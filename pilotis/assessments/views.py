@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pilotis.assessments import services
 from pilotis.assessments.enums import AnswerStatus
 from pilotis.assessments.forms import AnswerForm, CampaignDatesForm, CampaignForm
-from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign, long_date
+from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign
 from pilotis.assessments.perms import assessment_abilities, can_fill, can_manage_campaigns, can_validate
 from pilotis.assessments.synthesis import answers_of, summarise, synthesis_data
+from pilotis.core import formats
 from pilotis.core.confirm import Confirmation, confirmation_page
 from pilotis.core.guards import get_or_refuse, guarded, refuse
 from pilotis.core.scope import scope_of
@@ -356,7 +357,7 @@ def _opened_message(request, year, opens_on):
         messages.success(
             request,
             _("La campagne %(year)s est programmée : elle ouvrira aux établissements le %(day)s.")
-            % {"year": year, "day": long_date(opens_on)},
+            % {"year": year, "day": formats.day(opens_on)},
         )
     else:
         messages.success(request, _("La campagne %(year)s est ouverte.") % {"year": year})

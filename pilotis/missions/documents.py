@@ -28,8 +28,8 @@ from odfdo import (
 
 from pilotis.core import pdf
 from pilotis.core.exporters import safe_filename
+from pilotis.core.formats import day, euros, period
 from pilotis.missions.enums import MissionHeading, MissionPriority, RupnFunction
-from pilotis.missions.formats import day, euros, period
 from pilotis.missions.models import MissionLetter
 from pilotis.missions.review import review_period, review_rows
 

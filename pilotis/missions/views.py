@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pilotis.core import formats
 from pilotis.core.confirm import Confirmation, Link, confirmation_page
 from pilotis.core.exporters import attachment_response
 from pilotis.core.guards import get_or_refuse, guarded, refuse
 from pilotis.core.school_years import school_year_of
 from pilotis.core.scope import scope_of
-from pilotis.missions import formats, services
+from pilotis.missions import services
 from pilotis.missions.enums import MissionPriority
 from pilotis.missions.forms import (
     CatalogueEntryAddForm,

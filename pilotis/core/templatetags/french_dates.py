@@ -1,8 +1,8 @@
-"""The mission's templates write days and periods as its documents do (`missions.formats`)."""
+"""Templates write days and periods as the documents do (`core.formats`): « 1er septembre 2026 »."""
 
 from django import template
 
-from pilotis.missions import formats
+from pilotis.core import formats
 
 register = template.Library()
 

@@ -1,5 +1,6 @@
-"""How the mission's pages and documents write a day, a period and an amount: one rule for the web page,
-the PDF and the ODT (« 1er septembre 2026 », « 1 250 € »)."""
+"""How Pilotis writes a day, a period and an amount in French: one rule for every web page, PDF and
+ODT (« 1er septembre 2026 », not « 1 septembre 2026 »; « 1 250 € »). Templates use the filters of
+`core/templatetags/french_dates.py`."""
 
 import datetime
 from decimal import Decimal
