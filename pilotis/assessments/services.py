@@ -302,7 +302,7 @@ def validate_assessment(assessment, *, by, request=None, seen_revision=None) -> 
     if seen_revision is not None and seen_revision != answers_revision(assessment):
         raise StaleConfirmation(
             _(
-                "Des réponses ont changé depuis l'affichage de cette page : rien n'a été validé. "
+                "Des réponses ont changé depuis l’affichage de cette page : rien n’a été validé. "
                 "Vérifiez ce qui reste à renseigner, puis confirmez à nouveau."
             )
         )
@@ -398,7 +398,7 @@ def signal_ready(assessment, *, by, request=None) -> Assessment:
         "url": _school_url(assessment),
     }
     if recipients:
-        subject = _("Pilotis : l'autodiagnostic SCHÉMATIC %(year)s est prêt à valider") % {"year": context["year"]}
+        subject = _("Pilotis : l’autodiagnostic SCHÉMATIC %(year)s est prêt à valider") % {"year": context["year"]}
         body = render_to_string("assessments/emails/ready.txt", context)
         transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
     return assessment
@@ -410,7 +410,7 @@ def reopen_assessment(assessment, *, by, request=None) -> Assessment:
         Assessment.objects.select_for_update(of=("self",)).select_related("campaign", "school").get(pk=assessment.pk)
     )
     if assessment.state != AssessmentState.VALIDATED:
-        raise ValidationError(_("Cet autodiagnostic n'est pas validé."))
+        raise ValidationError(_("Cet autodiagnostic n’est pas validé."))
     if assessment.campaign.state != CampaignState.OPEN:
         raise ValidationError(_("La campagne est close."))
     before = {"state": assessment.state, "validated_by": assessment.validated_by_label}

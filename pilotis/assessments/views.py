@@ -285,22 +285,22 @@ def _validation_confirmation(request, ctx, *, notice="", status=200):
     home = reverse("assessments:home", args=[ctx.school.uai, ctx.campaign.school_year])
     refusal = ""
     if ctx.assessment is None:
-        refusal = _("Aucune réponse n'a encore été saisie : il n'y a rien à valider.")
+        refusal = _("Aucune réponse n’a encore été saisie : il n’y a rien à valider.")
     elif ctx.assessment.is_validated:
         refusal = _("Cet autodiagnostic est déjà validé.")
     elif not ctx.campaign.is_open:
-        refusal = _("La campagne est close : l'autodiagnostic ne peut plus être validé.")
+        refusal = _("La campagne est close : l’autodiagnostic ne peut plus être validé.")
     missing = [] if refusal else services.unanswered_indicators(ctx.campaign.referential, ctx.assessment)
     confirmation = Confirmation(
-        title=_("Valider l'autodiagnostic SCHÉMATIC %(year)s") % {"year": ctx.campaign.school_year},
-        action_label=_("Valider l'autodiagnostic"),
+        title=_("Valider l’autodiagnostic SCHÉMATIC %(year)s") % {"year": ctx.campaign.school_year},
+        action_label=_("Valider l’autodiagnostic"),
         cancel_url=home,
         # Only the direction reaches this page: its sentences are written to the direction.
         consequences=[
             *([_("Tous les indicateurs sont renseignés.")] if not refusal and not missing else []),
             _("Les réponses seront figées : plus personne ne pourra les modifier."),
             _(
-                "Les tableaux de bord du territoire compteront l'établissement parmi les autodiagnostics "
+                "Les tableaux de bord du territoire compteront l’établissement parmi les autodiagnostics "
                 "validés, avec ses niveaux par domaine."
             ),
             _("Vous pourrez le rouvrir tant que la campagne est ouverte, pour corriger une réponse."),
@@ -332,11 +332,11 @@ def validate(request, school, year):
         seen_revision = int(request.POST.get("seen_revision", ""))
     except ValueError:
         return _validation_confirmation(
-            request, ctx, notice=_("Confirmation incomplète : rien n'a été validé. Confirmez à nouveau."), status=400
+            request, ctx, notice=_("Confirmation incomplète : rien n’a été validé. Confirmez à nouveau."), status=400
         )
     try:
         if ctx.assessment is None:
-            raise ValidationError(_("Aucune réponse n'a encore été saisie : il n'y a rien à valider."))
+            raise ValidationError(_("Aucune réponse n’a encore été saisie : il n’y a rien à valider."))
         services.validate_assessment(ctx.assessment, by=request.user, request=request, seen_revision=seen_revision)
     except services.StaleConfirmation as exc:
         ctx = Context(request, school, year)
@@ -347,7 +347,7 @@ def validate(request, school, year):
         messages.success(
             request,
             _(
-                "L'autodiagnostic est validé : ses réponses sont figées et comptent pour le territoire. "
+                "L’autodiagnostic est validé : ses réponses sont figées et comptent pour le territoire. "
                 "Vous pouvez le rouvrir tant que la campagne est ouverte."
             ),
         )
@@ -360,7 +360,7 @@ def reopen(request, school, year):
     ctx = Context(request, school, year)
     try:
         if ctx.assessment is None:
-            raise ValidationError(_("Cet autodiagnostic n'est pas validé."))
+            raise ValidationError(_("Cet autodiagnostic n’est pas validé."))
         services.reopen_assessment(ctx.assessment, by=request.user, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -368,7 +368,7 @@ def reopen(request, school, year):
         messages.success(
             request,
             _(
-                "L'autodiagnostic est rouvert : la direction et le RUPN peuvent à nouveau modifier les réponses, "
+                "L’autodiagnostic est rouvert : la direction et le RUPN peuvent à nouveau modifier les réponses, "
                 "et il ne compte plus parmi les validés. Validez-le de nouveau une fois les corrections faites."
             ),
         )
@@ -385,32 +385,32 @@ def ready(request, school, year):
         refusal = ""
         if not ctx.abilities["signal_ready"]:
             refusal = (
-                _("Aucune réponse n'a encore été saisie : renseignez d'abord les indicateurs.")
+                _("Aucune réponse n’a encore été saisie : renseignez d’abord les indicateurs.")
                 if ctx.assessment is None
-                else _("L'autodiagnostic est validé, ou la campagne close : il n'y a plus rien à signaler.")
+                else _("L’autodiagnostic est validé, ou la campagne close : il n’y a plus rien à signaler.")
             )
         recipients = services.direction_addresses(school)
         missing = [] if refusal else services.unanswered_indicators(ctx.campaign.referential, ctx.assessment)
         consequences = [
             ngettext(
-                "La direction recevra un courriel (%(n)d destinataire) l'invitant à relire et valider l'autodiagnostic.",
-                "La direction recevra un courriel (%(n)d destinataires) l'invitant à relire et valider "
-                "l'autodiagnostic.",
+                "La direction recevra un courriel (%(n)d destinataire) l’invitant à relire et valider l’autodiagnostic.",
+                "La direction recevra un courriel (%(n)d destinataires) l’invitant à relire et valider "
+                "l’autodiagnostic.",
                 len(recipients),
             )
             % {"n": len(recipients)}
             if recipients
             else _(
-                "Aucun membre de la direction n'a d'adresse électronique : aucun courriel ne partira, "
-                "mais la direction verra le signalement sur la page de l'établissement."
+                "Aucun membre de la direction n’a d’adresse électronique : aucun courriel ne partira, "
+                "mais la direction verra le signalement sur la page de l’établissement."
             ),
-            _("Votre nom et la date s'afficheront pour la direction, sur la page de l'établissement et ici."),
-            _("Vous pourrez encore modifier des réponses : la direction verra qu'elles ont changé depuis."),
+            _("Votre nom et la date s’afficheront pour la direction, sur la page de l’établissement et ici."),
+            _("Vous pourrez encore modifier des réponses : la direction verra qu’elles ont changé depuis."),
         ]
         return confirmation_page(
             request,
             Confirmation(
-                title=_("Signaler à la direction que l'autodiagnostic est prêt à valider"),
+                title=_("Signaler à la direction que l’autodiagnostic est prêt à valider"),
                 action_label=_("Signaler à la direction"),
                 cancel_url=home,
                 consequences=consequences,
@@ -426,12 +426,12 @@ def ready(request, school, year):
         )
     try:
         if ctx.assessment is None:
-            raise ValidationError(_("Aucune réponse n'a encore été saisie : renseignez d'abord les indicateurs."))
+            raise ValidationError(_("Aucune réponse n’a encore été saisie : renseignez d’abord les indicateurs."))
         services.signal_ready(ctx.assessment, by=request.user, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("La direction est prévenue que l'autodiagnostic est prêt à valider."))
+        messages.success(request, _("La direction est prévenue que l’autodiagnostic est prêt à valider."))
     return redirect("assessments:home", school.uai, year)
 
 

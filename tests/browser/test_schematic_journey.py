@@ -66,7 +66,7 @@ def test_rupn_answers_direction_validates_and_the_pdf_holds_the_answers(site, de
     site.visit(home)
     # Valider asks first (tests/browser/test_validation_journey.py follows that page further).
     site.submit(site.page.get_by_role("link", name="Valider", exact=True))
-    site.submit(site.page.get_by_role("button", name="Valider l'autodiagnostic"))
+    site.submit(site.page.get_by_role("button", name="Valider l’autodiagnostic"))
     assert site.path == home
     assert "Validé par Claire Dubosc" in site.page.locator("main").inner_text()
     # Validated: the domain tab is read-only.

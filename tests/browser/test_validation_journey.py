@@ -40,7 +40,7 @@ def test_a_principal_sees_what_is_unanswered_follows_it_and_confirms(site, demo)
     site.page.go_back()
     assert site.path == f"{home}valider/"
 
-    site.submit(site.page.get_by_role("button", name="Valider l'autodiagnostic"))
+    site.submit(site.page.get_by_role("button", name="Valider l’autodiagnostic"))
     assert site.path == home
     assert "Validé par Claire Dubosc" in main.inner_text()
     assert Assessment.objects.get(campaign=campaign, school=school).is_validated
