@@ -110,6 +110,14 @@ class Assessment(models.Model):
     )
     validated_by_label = models.CharField(max_length=200, blank=True)
     validated_at = models.DateTimeField(_("validé le"), null=True, blank=True)
+    # « Prêt à valider »: who told the direction the self-assessment was ready, and when (the
+    # name kept as text, as for the validation). Cleared by validating; a later answer leaves it,
+    # and the page says « modifié depuis » (an AnswerChange after `ready_at`).
+    ready_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ready_by_label = models.CharField(max_length=200, blank=True)
+    ready_at = models.DateTimeField(_("signalé prêt à valider le"), null=True, blank=True)
     started_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     last_activity_at = models.DateTimeField(_("dernière activité"), default=timezone.now)

@@ -2,9 +2,11 @@
 stands and what this user can do next."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pilotis.assessments.models import Assessment, Campaign
-from pilotis.assessments.perms import assessment_abilities
+from pilotis.assessments.perms import assessment_abilities, audience
+from pilotis.assessments.services import changed_since_ready
 from pilotis.core.panels import Panel, school_panel
 from pilotis.referential.cache import domains_of, indicators_of
 
@@ -24,18 +26,7 @@ def schematic(request, school) -> Panel:
     total = len(indicators)
     answered = assessment.answered_count if assessment else 0
     levels = assessment.domain_levels if assessment else {}
-    if assessment is not None and assessment.is_validated:
-        next_step = ""
-    elif abilities["validate"] and answered == total:
-        next_step = _("Tous les indicateurs sont renseignés : la direction peut valider l’autodiagnostic.")
-    elif abilities["fill"]:
-        next_step = (
-            _("L’équipe renseigne les indicateurs ; la direction validera ensuite.")
-            if answered
-            else _("L’autodiagnostic de l’année n’est pas commencé : ouvrez-le pour le renseigner.")
-        )
-    else:
-        next_step = ""
+    who = audience(request.user, school)
     return Panel(
         "assessments/panel.html",
         {
@@ -45,7 +36,48 @@ def schematic(request, school) -> Panel:
             "total": total,
             "top_level": max((i.level for i in indicators.values()), default=0),
             "levels": [(domain, levels.get(domain.code, 0)) for domain in domains_of(campaign.referential)],
-            "next_step": next_step,
+            "next_step": _next_step(who, campaign, assessment, answered, total),
+            "changed_since_ready": changed_since_ready(assessment),
+            "audience": who,
             "abilities": abilities,
         },
+    )
+
+
+def _next_step(who, campaign, assessment, answered, total) -> str:
+    """The next step, written for who reads it: the direction validates, the RUPN fills in and
+    tells the direction, a member of the team and the territory read."""
+    if assessment is not None and assessment.is_validated:
+        return ""
+    if not campaign.is_open:
+        return _("La campagne est close sans que l’autodiagnostic ait été validé.")
+    missing = total - answered
+    if who == "direction":
+        if not answered:
+            return _("L’autodiagnostic de l’année n’est pas commencé : ouvrez-le pour le renseigner avec le RUPN.")
+        if not missing:
+            return _("Tous les indicateurs sont renseignés : vous pouvez valider l’autodiagnostic.")
+        return ngettext(
+            "%(n)d indicateur reste sans réponse : faites-le renseigner, puis validez l’autodiagnostic.",
+            "%(n)d indicateurs restent sans réponse : faites-les renseigner, puis validez l’autodiagnostic.",
+            missing,
+        ) % {"n": missing}
+    if who == "filler":
+        if not answered:
+            return _("L’autodiagnostic de l’année n’est pas commencé : ouvrez-le pour le renseigner.")
+        if assessment.ready_at:
+            return _("Vous avez signalé à la direction que l’autodiagnostic est prêt : elle le validera.")
+        if not missing:
+            return _("Tous les indicateurs sont renseignés : signalez à la direction qu’il est prêt à valider.")
+        return _("Renseignez les indicateurs restants, puis signalez à la direction que l’autodiagnostic est prêt.")
+    if who == "member":
+        return (
+            _("L’équipe renseigne les indicateurs ; la direction validera ensuite.")
+            if answered
+            else _("L’autodiagnostic de l’année n’est pas encore commencé.")
+        )
+    return (
+        _("L’établissement renseigne son autodiagnostic ; sa direction le validera.")
+        if answered
+        else _("L’établissement n’a pas encore commencé son autodiagnostic.")
     )

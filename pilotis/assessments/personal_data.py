@@ -45,7 +45,20 @@ def validations(user) -> list[dict]:
     ]
 
 
+@section("ready_signals", lambda: _("Autodiagnostics SCHÉMATIC signalés prêts à valider par vous"), 42)
+def ready_signals(user) -> list[dict]:
+    return [
+        {
+            _("établissement"): a.school.name,
+            _("année scolaire"): a.campaign.school_year,
+            _("signalé prêt à valider le"): when(a.ready_at),
+        }
+        for a in Assessment.objects.filter(ready_by=user).select_related("school", "campaign").order_by("pk")
+    ]
+
+
 @anonymiser("assessments")
 def forget(user) -> None:
     AnswerChange.objects.filter(changed_by=user).update(changed_by_label=str(ANONYMOUS_LABEL))
     Assessment.objects.filter(validated_by=user).update(validated_by_label=str(ANONYMOUS_LABEL))
+    Assessment.objects.filter(ready_by=user).update(ready_by_label=str(ANONYMOUS_LABEL))

@@ -11,13 +11,18 @@ and both are in its history, the stale one marked by `based_on_revision`.
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Case, Sum, Value, When
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from pilotis.accounts.models import SchoolMembership
 from pilotis.assessments import tallies
 from pilotis.assessments.enums import AnswerStatus, AssessmentState, CampaignPhase, CampaignState
 from pilotis.assessments.levels import level_reached
@@ -26,6 +31,7 @@ from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaig
 from pilotis.core import audit, sql
 from pilotis.core.enums import AuditAction
 from pilotis.core.school_years import school_year_of
+from pilotis.core.roles import SchoolRole
 from pilotis.referential.cache import domain_levels_of, indicators_of
 from pilotis.referential.models import CodeMapping, Indicator
 from pilotis.territories.models import School
@@ -392,30 +398,149 @@ def _record(assessment, school, indicator, *, status, comment, by, seen_revision
     return SaveResult(answer, assessment, changed=True, overwrote_newer=stale)
 
 
+class StaleConfirmation(ValidationError):
+    """The answers changed since the confirmation page was shown: what it listed is no longer true."""
+
+
+def answers_revision(assessment) -> int:
+    """A number that grows with every change of the assessment's answers (the sum of their
+    revisions, each bumped by every save): a confirmation page carries it, and the action is
+    refused if it moved meanwhile."""
+    if assessment is None or assessment.pk is None:
+        return 0
+    return Answer.objects.filter(assessment=assessment).aggregate(n=Sum("revision"))["n"] or 0
+
+
+def unanswered_indicators(referential, assessment) -> list[Indicator]:
+    """The referential's indicators without an answer, in the referential's order (domain, level, rank)."""
+    answered = set()
+    if assessment is not None:
+        answered = set(
+            Answer.objects.filter(assessment=assessment).exclude(status="").values_list("indicator_id", flat=True)
+        )
+    missing = [i for i in indicators_of(referential).values() if i.pk not in answered]
+    return sorted(missing, key=lambda i: (i.domain.position, i.level, i.position))
+
+
+def changed_since_ready(assessment) -> bool:
+    """An answer changed after someone said the self-assessment was ready to validate."""
+    if assessment is None or assessment.ready_at is None:
+        return False
+    return AnswerChange.objects.filter(answer__assessment=assessment, changed_at__gt=assessment.ready_at).exists()
+
+
 @transaction.atomic
-def validate_assessment(assessment, *, by, request=None) -> Assessment:
+def validate_assessment(assessment, *, by, request=None, seen_revision=None) -> Assessment:
+    """Freezes the answers. `seen_revision`: the `answers_revision` the confirmation page showed;
+    if the answers changed since, nothing is validated (StaleConfirmation)."""
     assessment = (
         Assessment.objects.select_for_update(of=("self",)).select_related("campaign", "school").get(pk=assessment.pk)
     )
     if assessment.state == AssessmentState.VALIDATED:
         raise ValidationError(_("Cet autodiagnostic est déjà validé."))
     _ensure_campaign_open(assessment.campaign)
+    if seen_revision is not None and seen_revision != answers_revision(assessment):
+        raise StaleConfirmation(
+            _(
+                "Des réponses ont changé depuis l’affichage de cette page : rien n’a été validé. "
+                "Vérifiez ce qui reste à renseigner, puis confirmez à nouveau."
+            )
+        )
     now = timezone.now()
+    ready = (
+        {"ready_by": assessment.ready_by_label, "ready_at": assessment.ready_at.isoformat()}
+        if assessment.ready_at
+        else {}
+    )
     assessment.state = AssessmentState.VALIDATED
     assessment.validated_by = by
     assessment.validated_by_label = by.get_full_name() or by.get_username()
     assessment.validated_at = now
     assessment.last_activity_at = now
-    assessment.save(update_fields=["state", "validated_by", "validated_by_label", "validated_at", "last_activity_at"])
+    # Validating answers the « prêt à valider » signal.
+    assessment.ready_by, assessment.ready_by_label, assessment.ready_at = None, "", None
+    assessment.save(
+        update_fields=[
+            "state",
+            "validated_by",
+            "validated_by_label",
+            "validated_at",
+            "last_activity_at",
+            "ready_by",
+            "ready_by_label",
+            "ready_at",
+        ]
+    )
     tallies.validation_changed(assessment, assessment.school, +1)
     audit.record(
         AuditAction.ASSESSMENT_VALIDATED,
         actor=by,
         obj=assessment,
-        before={"state": AssessmentState.DRAFT},
+        before={"state": AssessmentState.DRAFT, **ready},
         after={"state": AssessmentState.VALIDATED, "validated_by": assessment.validated_by_label},
         request=request,
     )
+    return assessment
+
+
+def direction_addresses(school) -> list[str]:
+    """The e-mail addresses of the school's direction (chef and adjoints with an active account)."""
+    return list(
+        dict.fromkeys(
+            SchoolMembership.objects.filter(school=school, role__in=SchoolRole.direction(), user__is_active=True)
+            .exclude(user__email="")
+            .order_by("role", "user__email")
+            .values_list("user__email", flat=True)
+        )
+    )
+
+
+def _school_url(assessment) -> str:
+    path = reverse("assessments:home", args=[assessment.school.uai, assessment.campaign.school_year])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def signal_ready(assessment, *, by, request=None) -> Assessment:
+    """« Prêt à valider »: records who told the direction, and when, and e-mails the direction on
+    commit. Signalling again replaces the previous signal."""
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("campaign__referential", "school")
+        .get(pk=assessment.pk)
+    )
+    _ensure_writable(assessment)
+    before = (
+        {"ready_by": assessment.ready_by_label, "ready_at": assessment.ready_at.isoformat()}
+        if assessment.ready_at
+        else {}
+    )
+    assessment.ready_by = by
+    assessment.ready_by_label = (by.get_full_name() or by.get_username())[:200]
+    assessment.ready_at = timezone.now()
+    assessment.save(update_fields=["ready_by", "ready_by_label", "ready_at"])
+    audit.record(
+        AuditAction.ASSESSMENT_READY,
+        actor=by,
+        obj=assessment,
+        before=before,
+        after={"ready_by": assessment.ready_by_label, "answered": assessment.answered_count},
+        request=request,
+    )
+    recipients = direction_addresses(assessment.school)
+    context = {
+        "assessment": assessment,
+        "school": assessment.school,
+        "year": assessment.campaign.school_year,
+        "by_name": assessment.ready_by_label,
+        "answered": assessment.answered_count,
+        "total": len(indicators_of(assessment.campaign.referential)),
+        "url": _school_url(assessment),
+    }
+    if recipients:
+        subject = _("Pilotis : l’autodiagnostic SCHÉMATIC %(year)s est prêt à valider") % {"year": context["year"]}
+        body = render_to_string("assessments/emails/ready.txt", context)
+        transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
     return assessment
 
 

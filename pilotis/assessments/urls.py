@@ -14,6 +14,7 @@ urlpatterns = [
     path(base + "indicateurs/<str:code>/reponse/", views.answer_save, name="answer_save"),
     path(base + "valider/", views.validate, name="validate"),
     path(base + "rouvrir/", views.reopen, name="reopen"),
+    path(base + "pret-a-valider/", views.ready, name="ready"),
     path(base + "reprendre/", views.start_from_previous, name="start_from_previous"),
     path("campagnes/", views.campaigns, name="campaigns"),
     path("campagnes/<int:pk>/clore/", views.campaign_close, name="campaign_close"),

@@ -1,9 +1,12 @@
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,10 +15,17 @@ from pilotis.assessments import services
 from pilotis.assessments.enums import AnswerStatus
 from pilotis.assessments.forms import AnswerForm, CampaignDatesForm, CampaignForm
 from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign
-from pilotis.assessments.perms import assessment_abilities, can_fill, can_manage_campaigns, can_validate
+from pilotis.assessments.perms import (
+    assessment_abilities,
+    audience,
+    can_fill,
+    can_manage_campaigns,
+    can_signal_ready,
+    can_validate,
+)
 from pilotis.assessments.synthesis import answers_of, summarise, synthesis_data
 from pilotis.core import formats
-from pilotis.core.confirm import Confirmation, confirmation_page
+from pilotis.core.confirm import Confirmation, Link, confirmation_page
 from pilotis.core.guards import get_or_refuse, guarded, refuse
 from pilotis.core.scope import scope_of
 from pilotis.referential.cache import indicators_of
@@ -115,6 +125,12 @@ def home(request, school, year):
     answered = sum(s.answered for s in summaries)
     total = sum(s.total for s in summaries)
     previous = services.previous_assessment(ctx.campaign, school)
+    unanswered = []  # (domain, [Link]) for each domain with indicators left unanswered
+    if not (ctx.assessment and ctx.assessment.is_validated):
+        by_domain = {}
+        for indicator in services.unanswered_indicators(ctx.campaign.referential, ctx.assessment):
+            by_domain.setdefault(indicator.domain, []).append(indicator)
+        unanswered = [(domain, _indicator_links(ctx, indicators)) for domain, indicators in by_domain.items()]
     return render(
         request,
         "assessments/home.html",
@@ -123,6 +139,9 @@ def home(request, school, year):
             summaries=summaries,
             answered=answered,
             total=total,
+            unanswered=unanswered,
+            audience=audience(request.user, school),
+            changed_since_ready=services.changed_since_ready(ctx.assessment),
             previous=previous,
             can_start_from_previous=ctx.abilities["fill"] and previous is not None and answered == 0,
         ),
@@ -259,39 +278,188 @@ def _answer_response(request, ctx, indicator, htmx, *, error=None, notice=None, 
     )
 
 
-@require_POST
-@school_view("read")
+def assessment_guard(name, predicate):
+    """Guard `name`: the school within the user's scope (404), then `predicate(user, school)` (403).
+    The state (validated, campaign closed) is the service's to check, and the page says so."""
+
+    def decorator(view):
+        @school_view("read")
+        @wraps(view)
+        def wrapper(request, school, *args, **kwargs):
+            if not predicate(request.user, school):
+                refuse(request, obj=school, what=name, status=403)
+            return view(request, school, *args, **kwargs)
+
+        wrapper.guard = name
+        return wrapper
+
+    return decorator
+
+
+def _indicator_links(ctx, indicators) -> list[Link]:
+    """Each indicator with a link to its place on its domain's page."""
+    year = ctx.campaign.school_year
+    return [
+        Link(
+            f"{i.code} — {Truncator(i.statement).words(14)}",
+            reverse("assessments:domain", args=[ctx.school.uai, year, i.domain.code]) + f"#i-{i.code}",
+        )
+        for i in indicators
+    ]
+
+
+def _validation_confirmation(request, ctx, *, notice="", status=200):
+    """The page that asks before validating: what validating does, what is still unanswered."""
+    home = reverse("assessments:home", args=[ctx.school.uai, ctx.campaign.school_year])
+    refusal = ""
+    if ctx.assessment is None:
+        refusal = _("Aucune réponse n’a encore été saisie : il n’y a rien à valider.")
+    elif ctx.assessment.is_validated:
+        refusal = _("Cet autodiagnostic est déjà validé.")
+    elif not ctx.campaign.is_open:
+        refusal = _("La campagne est close : l’autodiagnostic ne peut plus être validé.")
+    missing = [] if refusal else services.unanswered_indicators(ctx.campaign.referential, ctx.assessment)
+    confirmation = Confirmation(
+        title=_("Valider l’autodiagnostic SCHÉMATIC %(year)s") % {"year": ctx.campaign.school_year},
+        action_label=_("Valider l’autodiagnostic"),
+        cancel_url=home,
+        # Only the direction reaches this page: its sentences are written to the direction.
+        consequences=[
+            *([_("Tous les indicateurs sont renseignés.")] if not refusal and not missing else []),
+            _("Les réponses seront figées : plus personne ne pourra les modifier."),
+            _(
+                "Les tableaux de bord du territoire compteront l’établissement parmi les autodiagnostics "
+                "validés, avec ses niveaux par domaine."
+            ),
+            _("Vous pourrez le rouvrir tant que la campagne est ouverte, pour corriger une réponse."),
+        ],
+        warnings_title=ngettext(
+            "%(n)d indicateur est sans réponse : il comptera comme non réalisé.",
+            "%(n)d indicateurs sont sans réponse : ils compteront comme non réalisés.",
+            len(missing),
+        )
+        % {"n": len(missing)},
+        warnings=_indicator_links(ctx, missing),
+        hidden={} if refusal else {"seen_revision": services.answers_revision(ctx.assessment)},
+        refusal=refusal,
+    )
+    return confirmation_page(request, confirmation, context={"notices": [notice] if notice else []}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@assessment_guard("assessment:validate", can_validate)
 def validate(request, school, year):
+    """GET: the confirmation page; POST: validates the state that page showed.
+
+    A confirmation shown before someone changed an answer is refused and the page is shown again,
+    with the new list of unanswered indicators and a message: the direction confirms what it saw."""
     ctx = Context(request, school, year)
-    if not can_validate(request.user, school):
-        refuse(request, obj=school, what="assessment:validate", status=403)
+    if request.method == "GET":
+        return _validation_confirmation(request, ctx)
+    try:
+        seen_revision = int(request.POST.get("seen_revision", ""))
+    except ValueError:
+        return _validation_confirmation(
+            request, ctx, notice=_("Confirmation incomplète : rien n’a été validé. Confirmez à nouveau."), status=400
+        )
     try:
         if ctx.assessment is None:
-            raise ValidationError(_("Aucune réponse n'a encore été saisie : il n'y a rien à valider."))
-        services.validate_assessment(ctx.assessment, by=request.user, request=request)
+            raise ValidationError(_("Aucune réponse n’a encore été saisie : il n’y a rien à valider."))
+        services.validate_assessment(ctx.assessment, by=request.user, request=request, seen_revision=seen_revision)
+    except services.StaleConfirmation as exc:
+        ctx = Context(request, school, year)
+        return _validation_confirmation(request, ctx, notice=" ".join(exc.messages), status=409)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
-            request, _("L'autodiagnostic est validé : il ne peut plus être modifié, sauf réouverture par la direction.")
+            request,
+            _(
+                "L’autodiagnostic est validé : ses réponses sont figées et comptent pour le territoire. "
+                "Vous pouvez le rouvrir tant que la campagne est ouverte."
+            ),
         )
     return redirect("assessments:home", school.uai, year)
 
 
 @require_POST
-@school_view("read")
+@assessment_guard("assessment:reopen", can_validate)
 def reopen(request, school, year):
     ctx = Context(request, school, year)
-    if not can_validate(request.user, school):
-        refuse(request, obj=school, what="assessment:reopen", status=403)
     try:
         if ctx.assessment is None:
-            raise ValidationError(_("Cet autodiagnostic n'est pas validé."))
+            raise ValidationError(_("Cet autodiagnostic n’est pas validé."))
         services.reopen_assessment(ctx.assessment, by=request.user, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("L'autodiagnostic est rouvert : l'équipe peut à nouveau le modifier."))
+        messages.success(
+            request,
+            _(
+                "L’autodiagnostic est rouvert : la direction et le RUPN peuvent à nouveau modifier les réponses, "
+                "et il ne compte plus parmi les validés. Validez-le de nouveau une fois les corrections faites."
+            ),
+        )
+    return redirect("assessments:home", school.uai, year)
+
+
+@require_http_methods(["GET", "POST"])
+@assessment_guard("assessment:signal_ready", can_signal_ready)
+def ready(request, school, year):
+    """« Prêt à valider »: GET asks (it sends e-mails), POST tells the direction."""
+    ctx = Context(request, school, year)
+    home = reverse("assessments:home", args=[school.uai, year])
+    if request.method == "GET":
+        refusal = ""
+        if not ctx.abilities["signal_ready"]:
+            refusal = (
+                _("Aucune réponse n’a encore été saisie : renseignez d’abord les indicateurs.")
+                if ctx.assessment is None
+                else _("L’autodiagnostic est validé, ou la campagne close : il n’y a plus rien à signaler.")
+            )
+        recipients = services.direction_addresses(school)
+        missing = [] if refusal else services.unanswered_indicators(ctx.campaign.referential, ctx.assessment)
+        consequences = [
+            ngettext(
+                "La direction recevra un courriel (%(n)d destinataire) l’invitant à relire et valider l’autodiagnostic.",
+                "La direction recevra un courriel (%(n)d destinataires) l’invitant à relire et valider "
+                "l’autodiagnostic.",
+                len(recipients),
+            )
+            % {"n": len(recipients)}
+            if recipients
+            else _(
+                "Aucun membre de la direction n’a d’adresse électronique : aucun courriel ne partira, "
+                "mais la direction verra le signalement sur la page de l’établissement."
+            ),
+            _("Votre nom et la date s’afficheront pour la direction, sur la page de l’établissement et ici."),
+            _("Vous pourrez encore modifier des réponses : la direction verra qu’elles ont changé depuis."),
+        ]
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Signaler à la direction que l’autodiagnostic est prêt à valider"),
+                action_label=_("Signaler à la direction"),
+                cancel_url=home,
+                consequences=consequences,
+                warnings_title=ngettext(
+                    "%(n)d indicateur est encore sans réponse :",
+                    "%(n)d indicateurs sont encore sans réponse :",
+                    len(missing),
+                )
+                % {"n": len(missing)},
+                warnings=_indicator_links(ctx, missing),
+                refusal=refusal,
+            ),
+        )
+    try:
+        if ctx.assessment is None:
+            raise ValidationError(_("Aucune réponse n’a encore été saisie : renseignez d’abord les indicateurs."))
+        services.signal_ready(ctx.assessment, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("La direction est prévenue que l’autodiagnostic est prêt à valider."))
     return redirect("assessments:home", school.uai, year)
 
 

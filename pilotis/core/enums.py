@@ -25,6 +25,7 @@ class AuditAction(models.TextChoices):
     CAMPAIGN_DATES_CHANGED = "campaign_dates_changed", _("Dates de campagne modifiées")
     ASSESSMENT_VALIDATED = "assessment_validated", _("Autodiagnostic validé")
     ASSESSMENT_REOPENED = "assessment_reopened", _("Autodiagnostic rouvert")
+    ASSESSMENT_READY = "assessment_ready", _("Autodiagnostic signalé prêt à valider")
     REMINDERS_REQUESTED = "reminders_requested", _("Relance des établissements")
     RUPN_DESIGNATED = "rupn_designated", _("RUPN désigné")
     DESIGNATION_CHANGED = "designation_changed", _("Désignation du RUPN modifiée")

@@ -30,7 +30,8 @@ def answered(world, campaign, indicator):
 
 def test_validating_then_reopening(client_for, world, answered):
     client = client_for("chef_a")
-    assert client.post(school_url("validate", world), REMOTE_ADDR=IP).status_code == 302
+    revision = {"seen_revision": services.answers_revision(answered)}
+    assert client.post(school_url("validate", world), revision, REMOTE_ADDR=IP).status_code == 302
     validated = only("assessment_validated")
     assert (validated.actor, validated.actor_label) == (world.chef_a, "chef_a")
     assert (validated.object_type, validated.object_id) == ("assessments.assessment", str(answered.pk))

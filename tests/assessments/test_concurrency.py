@@ -223,10 +223,16 @@ def test_two_stale_saves_of_one_indicator_keep_the_later_and_both_histories(serv
     assert state["changes"]["FOR.1.01"] == 2
 
 
-def validate(base, session, token, uai):
+def seen_revision(base, session, uai):
+    """The revision the validation's confirmation page carries."""
+    page = session.get(f"{base}/etablissements/{uai}/schematic/{YEAR}/valider/", timeout=10)
+    return re.search(r'name="seen_revision" value="(\d+)"', page.text).group(1)
+
+
+def validate(base, session, token, uai, revision):
     return session.post(
         f"{base}/etablissements/{uai}/schematic/{YEAR}/valider/",
-        data={"csrfmiddlewaretoken": token},
+        data={"csrfmiddlewaretoken": token, "seen_revision": revision},
         headers={"Referer": base + "/"},
         allow_redirects=False,
         timeout=60,
@@ -237,20 +243,29 @@ RACE_CODES = [f"INF.{level}.{rank:02d}" for level in (1, 2, 3) for rank in range
 
 
 def test_a_validation_racing_autosaves_leaves_nothing_written_after_it(server):
-    """Each autosave either lands before the validation (and is counted in what was validated) or
-    is refused with 409: none is written into the validated assessment."""
+    """The validation confirms the state its page showed: it either lands before every autosave
+    (each later one refused with 409, none written into the validated assessment), or comes after
+    one of them and is refused as stale, validating nothing; confirmed again, it lands."""
     base = server["url"]
     rupn, chef = signed_in(base, "rupn"), signed_in(base, "chef")
     # Something to validate.
     assert save(base, *clone(*rupn), "PIL.1.01", "realise", "0", uai=RACE_UAI).status_code == 200
+    revision = seen_revision(base, clone(*chef)[0], RACE_UAI)
     savers = [clone(*(rupn if i % 2 else chef)) for i in range(len(RACE_CODES))]
-    calls = [lambda: validate(base, *clone(*chef), RACE_UAI)] + [
+    calls = [lambda: validate(base, *clone(*chef), RACE_UAI, revision)] + [
         lambda s=s, t=t, c=c: save(base, s, t, c, "en_cours", "0", uai=RACE_UAI)
         for (s, t), c in zip(savers, RACE_CODES, strict=True)
     ]
     validation, *saves = run_together(calls)
-    assert validation.status_code == 302, validation.text[:300]
+    assert validation.status_code in (302, 409), validation.text[:300]
     assert {r.status_code for r in saves} <= {200, 409}, [r.text[:300] for r in saves if r.status_code >= 400]
+    if validation.status_code == 409:
+        # Stale: nothing validated, so every autosave landed; the page shown again says why.
+        assert "ont changé" in validation.text
+        assert {r.status_code for r in saves} == {200}
+        assert server["report"](RACE_UAI)["assessment"][0][0] == "draft"
+        validation = validate(base, *clone(*chef), RACE_UAI, seen_revision(base, clone(*chef)[0], RACE_UAI))
+        assert validation.status_code == 302, validation.text[:300]
 
     # One more, after the race: refused, whatever the race gave.
     late = save(base, *clone(*rupn), "INF.1.01", "realise", "1", uai=RACE_UAI)

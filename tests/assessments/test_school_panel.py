@@ -51,8 +51,14 @@ def test_started_it_shows_the_progress_and_the_levels(client_for, world, campaig
 def test_all_answered_the_direction_is_told_it_can_validate(client_for, world, campaign):
     for indicator in Indicator.objects.filter(version=campaign.referential):
         services.save_answer(campaign, world.school_a, indicator, status=AnswerStatus.DONE, comment="", by=world.rupn_a)
-    assert "la direction peut valider" in _page(client_for, "chef_a", world.school_a)
-    assert "la direction peut valider" not in _page(client_for, "rupn_a", world.school_a)
+    # Each reads a sentence written for them: the direction validates, the RUPN tells the direction.
+    direction = _page(client_for, "chef_a", world.school_a)
+    assert "Tous les indicateurs sont renseignés : vous pouvez valider l’autodiagnostic." in direction
+    assert reverse("assessments:validate", args=[world.school_a.uai, "2026-2027"]) in direction
+    rupn = _page(client_for, "rupn_a", world.school_a)
+    assert "vous pouvez valider" not in rupn
+    assert "signalez à la direction qu’il est prêt à valider" in rupn
+    assert reverse("assessments:validate", args=[world.school_a.uai, "2026-2027"]) not in rupn
 
 
 def test_validated_it_says_by_whom(client_for, world, campaign, indicator):

@@ -91,7 +91,7 @@ def test_extra_fields_are_ignored(client_for, world, campaign):
 def test_validation_is_shown_on_the_home_tab(client_for, world, campaign, indicator):
     services.save_answer(campaign, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
     client = client_for("chef_a")
-    response = client.post(url("validate", world))
+    response = client.post(url("validate", world), {"seen_revision": 1})
     assert response.status_code == 302
     page = client.get(url("home", world)).content.decode()
     assert "Validé par" in page and "Rouvrir" in page
@@ -131,14 +131,14 @@ def test_a_second_validation_from_a_stale_page_is_explained_not_refused(client_f
     services.save_answer(campaign, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
     services.validate_assessment(Assessment.objects.get(), by=world.chef_a)
     client = client_for("adjoint_a")
-    response = client.post(url("validate", world), follow=True)
+    response = client.post(url("validate", world), {"seen_revision": 1}, follow=True)
     assert response.status_code == 200
     assert "déjà validé" in response.content.decode()
     assert Assessment.objects.get().validated_by == world.chef_a
 
 
 def test_validating_an_empty_assessment_is_explained(client_for, world, campaign):
-    response = client_for("chef_a").post(url("validate", world), follow=True)
+    response = client_for("chef_a").post(url("validate", world), {"seen_revision": 0}, follow=True)
     assert response.status_code == 200
     assert "rien à valider" in response.content.decode()
     assert not Assessment.objects.exists()

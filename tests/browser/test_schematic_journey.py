@@ -59,12 +59,14 @@ def test_rupn_answers_direction_validates_and_the_pdf_holds_the_answers(site, de
     assert site.page.locator('[id="r-INF.1.01-realise"]').is_checked()
     # The RUPN may not validate.
     site.visit(home)
-    assert site.page.get_by_role("button", name="Valider").count() == 0
+    assert site.page.get_by_role("link", name="Valider", exact=True).count() == 0
     site.sign_out()
 
     site.sign_in("direction")
     site.visit(home)
-    site.submit(site.page.get_by_role("button", name="Valider"))
+    # Valider asks first (tests/browser/test_validation_journey.py follows that page further).
+    site.submit(site.page.get_by_role("link", name="Valider", exact=True))
+    site.submit(site.page.get_by_role("button", name="Valider l’autodiagnostic"))
     assert site.path == home
     assert "Validé par Claire Dubosc" in site.page.locator("main").inner_text()
     # Validated: the domain tab is read-only.

@@ -84,7 +84,9 @@ def _posts(world):
 # SCHÉMATIC's writes: (persona, the state they need, URL name and arguments, data).
 SCHEMATIC_POSTS = {
     "answer_save": ("rupn_a", {}, ("answer_save", "PIL.1.03"), {"status": "realise", "comment": "Fait"}),
-    "assessment_validate": ("chef_a", {}, ("validate",), {}),
+    # The revision its confirmation page shows: three answers, each saved once.
+    "assessment_validate": ("chef_a", {}, ("validate",), {"seen_revision": "3"}),
+    "assessment_ready": ("rupn_a", {}, ("ready",), {}),
     "assessment_reopen": ("chef_a", {"validated": True}, ("reopen",), {}),
     "start_from_previous": ("rupn_a", {"answered": False}, ("start_from_previous",), {}),
     "campaign_open": ("dane", {}, None, {}),
@@ -188,6 +190,7 @@ def test_schematic_post_with_the_token_does_its_work(world, name):
         ),
         "assessment_validate": lambda: Assessment.objects.get(campaign__school_year=YEAR).is_validated,
         "assessment_reopen": lambda: not Assessment.objects.get(campaign__school_year=YEAR).is_validated,
+        "assessment_ready": lambda: Assessment.objects.get(campaign__school_year=YEAR).ready_at is not None,
         "start_from_previous": lambda: Assessment.objects.get(campaign__school_year=YEAR).answers.count() == 2,
         "campaign_open": lambda: Campaign.objects.filter(school_year="2027-2028").exists(),
         "campaign_close": lambda: not Campaign.objects.get(school_year=YEAR).is_open,
@@ -238,11 +241,14 @@ def test_no_get_changes_the_database(world, persona):
     reader = persona != "nobody"
     for name in SCHEMATIC_GETS:
         assert statuses[f"assessments:{name}"] == (200 if reader else 404), (name, statuses[f"assessments:{name}"])
-    for name in ("answer_save", "validate", "reopen", "start_from_previous"):
+    for name in ("answer_save", "reopen", "start_from_previous"):
         assert statuses[f"assessments:{name}"] in (405, 404), name  # POST only (404 first if out of scope)
     # Closing, reopening, deleting a campaign: the GET is the confirmation page, which changes nothing.
     for name in ("campaign_close", "campaign_reopen", "campaign_delete", "campaign_edit"):
         assert statuses[f"assessments:{name}"] == (200 if persona in ("dane", "admin") else 404), name
+    # Validating and « prêt à valider » answer a GET with their confirmation page, for who may act.
+    assert statuses["assessments:validate"] == {"chef_a": 200, "nobody": 404}.get(persona, 403)
+    assert statuses["assessments:ready"] == {"nobody": 404}.get(persona, 403)
 
 
 def test_snapshot_sees_a_change(world):

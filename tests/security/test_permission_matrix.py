@@ -132,6 +132,10 @@ def reminder_data(w):
     return {"target": "not_started"}
 
 
+def validate_data(w):
+    return {"seen_revision": "1"}  # what the confirmation page shows: one answer, saved once
+
+
 def answer_data(w):
     return {"status": "en_cours", "comment": "Test", "seen_revision": "0"}
 
@@ -300,8 +304,14 @@ MATRIX = {
     "assessments:validate": (
         "post",
         draft_of_a,
-        None,
+        validate_data,
         statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
+    ),
+    "assessments:ready": (
+        "post",
+        draft_of_a,
+        None,
+        statuses(404, s302={"rupn_a"}, s403=SCHOOL_A_READERS - {"rupn_a"}),
     ),
     "assessments:reopen": (
         "post",
@@ -463,7 +473,7 @@ def test_every_view_has_a_row():
 def _snapshot():
     return (
         sorted(Answer.objects.values_list("pk", "status", "comment", "revision")),
-        sorted(Assessment.objects.values_list("pk", "state")),
+        sorted(Assessment.objects.values_list("pk", "state", "ready_at")),
         sorted(Campaign.objects.values_list("pk", "state")),
         sorted(SchoolMembership.objects.values_list("pk", "user_id", "school_id", "role")),
         sorted(TerritoryRole.objects.values_list("pk", "user_id", "kind", "department_id", "academy_id")),
