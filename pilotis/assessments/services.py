@@ -30,8 +30,8 @@ from pilotis.assessments.locked_read import ANSWER_FIELDS, lock_for_answer
 from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign, CampaignTally
 from pilotis.core import audit, sql
 from pilotis.core.enums import AuditAction
-from pilotis.core.school_years import school_year_of
 from pilotis.core.roles import SchoolRole
+from pilotis.core.school_years import school_year_of
 from pilotis.referential.cache import domain_levels_of, indicators_of
 from pilotis.referential.models import CodeMapping, Indicator
 from pilotis.territories.models import School
