@@ -240,6 +240,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # process beside the web server; `make demo` starts one). Nothing else to deploy.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# --- Annuaire import ----------------------------------------------------------------------
+# Lines an annuaire file may have: the national second-degree export has 11,248, the whole
+# annuaire (écoles included, --ecoles) about 70,000; a file past this is refused unread.
+ANNUAIRE_MAX_LINES = env_int("ANNUAIRE_MAX_LINES", 200_000)
+
 # --- Audit --------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 # Accounts unused for ACCOUNT_INACTIVITY_DAYS are told by e-mail, then anonymised

@@ -1,12 +1,14 @@
 """Import of the national "Annuaire de l'éducation" CSV export (dataset fr-en-annuaire-education).
 
-The file is read twice and never held in memory:
+The file is read once and never held in memory:
 
 1. validation: every line is parsed and checked; only the UAIs seen (with their line number),
-   the académie of each département and the rejected lines are kept;
-2. writing, when no line was rejected (or `accept_partial`): the file is read again and the
-   schools are upserted by UAI in batches, all inside ONE transaction, so that an interrupted
-   import (even `kill -9`) leaves either every row or none.
+   the académie of each département and the rejected lines are kept in memory, and the parsed
+   lines are spooled, in batches, to a temporary file;
+2. writing, when no line was rejected (or `accept_partial`): the spooled lines pass 1 planned
+   are upserted by UAI in batches, all inside ONE transaction, so that an interrupted import
+   (even `kill -9`) leaves either every row or none. The transaction neither reads nor parses
+   the CSV: it holds SQLite's write lock for the rows it writes, not for the file's size.
 
 Lines that cannot be trusted (spreadsheet damage, bad UAI, duplicates, a département put in
 another académie…) are reported with their physical line number (the header is line 1) and
@@ -17,14 +19,17 @@ import csv
 import datetime
 import functools
 import os
+import pickle  # noqa: S403 - only for the import's own spool, written and read by this process
 import re
 import sys
+import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
@@ -46,6 +51,10 @@ DELIMITER = ";"
 # No physical line of the export comes near this; a longer one is not the export (or has lost
 # its line ends), and is refused before it is held in memory.
 MAX_LINE_BYTES = 1 << 20
+
+# A file whose blank lines outnumber its other lines, past this many, is not the export (which
+# has none): it is refused as soon as that is seen, before it is read to its end.
+MAX_BLANK_LINES = 1000
 
 DEPARTMENT_CODE_RE = re.compile(r"^(?:[0-9]{3}|0[0-9][AB])$")
 # Every académie code of the real exports has two digits, overseas included (28 La Réunion, 43
@@ -337,9 +346,22 @@ def _has_bare_cr(text: str) -> bool:
     return "\r" in text.rstrip("\r\n")
 
 
+def _too_many_lines_error(limit: int) -> AnnuaireFormatError:
+    return AnnuaireFormatError(
+        _(
+            "Le fichier dépasse %(limit)s lignes, la limite de l'import (réglage ANNUAIRE_MAX_LINES) : "
+            "ce n'est pas l'export CSV de l'annuaire."
+        )
+        % {"limit": f"{limit:,}".replace(",", "\u202f")}
+    )
+
+
 def _decoded_lines(handle, bar) -> Iterator[str]:
     """The file's lines as text, the BOM removed; a byte that is not UTF-8 stops everything."""
+    limit = settings.ANNUAIRE_MAX_LINES
     for number, raw in enumerate(iter(lambda: handle.readline(MAX_LINE_BYTES), b""), start=1):
+        if number > limit:
+            raise _too_many_lines_error(limit)
         bar.update(len(raw))
         if len(raw) == MAX_LINE_BYTES and not raw.endswith(b"\n"):
             # A file whose lines end with CR alone reads as one endless line.
@@ -725,6 +747,7 @@ def _events(path: Path, scope: _Scope, include_ecoles: bool, bar_label: str, pro
         # The header (line 1) was read outside the reader, whose line_num counts from line 2.
         offset = 1
         previous = 0
+        blank = filled = 0
         while True:
             try:
                 row = next(reader)
@@ -739,7 +762,17 @@ def _events(path: Path, scope: _Scope, include_ecoles: bool, bar_label: str, pro
             line = offset + previous + 1
             previous = reader.line_num
             if not any(value.strip() for value in row):
-                continue  # blank line
+                blank += 1
+                if blank > MAX_BLANK_LINES and blank > filled:
+                    raise AnnuaireFormatError(
+                        _(
+                            "Le fichier contient surtout des lignes vides (%(blank)d vides pour %(filled)d "
+                            "remplies dès la ligne %(line)d) : ce n'est pas l'export CSV de l'annuaire."
+                        )
+                        % {"blank": blank, "filled": filled, "line": line}
+                    )
+                continue
+            filled += 1
             uai = _shown(row[idx["uai"]].strip(), 12) if len(row) > idx["uai"] else ""
             if len(row) != width:
                 yield (
@@ -845,24 +878,61 @@ def _write_batch(batch: list[_Line], territories: _Territories, report: ImportRe
     return regrouped
 
 
-def _write(path, scope, include_ecoles, plan: "_Plan", report, dry_run, progress) -> None:
+class _Spool:
+    """Pass 1's parsed lines, pickled in batches to an anonymous temporary file, so that pass 2
+    writes them without reading the CSV again (and never inside its transaction)."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by `close`
+        self.batch: list[tuple[int, _Line]] = []
+
+    def add(self, line: int, parsed: _Line) -> None:
+        self.batch.append((line, parsed))
+        if len(self.batch) >= BATCH_SIZE:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.batch:
+            pickle.dump(self.batch, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.batch = []
+
+    def __iter__(self) -> Iterator[tuple[int, _Line]]:
+        self._flush()
+        self.file.seek(0)
+        while True:
+            try:
+                batch = pickle.load(self.file)  # noqa: S301 - this process's own spool
+            except EOFError:
+                return
+            yield from batch
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _write(spool: _Spool, plan: "_Plan", report, dry_run, progress) -> None:
     territories = _Territories(report, dry_run)
     batch: list[_Line] = []
     regrouped = []
-    written = 0
-    for event in _events(path, scope, include_ecoles, _("Écriture"), progress):
-        if event[0] != "ok" or not plan.keeps(event[1], event[2].uai):
-            continue
-        written += 1
-        batch.append(event[2])
-        if len(batch) >= BATCH_SIZE:
+    with tqdm(
+        total=plan.expected,
+        unit=" lignes",
+        desc=_("Écriture"),
+        file=sys.stderr,
+        disable=None if progress else True,
+        leave=False,
+    ) as bar:
+        for line, parsed in spool:
+            if not plan.keeps(line, parsed.uai):
+                continue
+            batch.append(parsed)
+            if len(batch) >= BATCH_SIZE:
+                regrouped += _write_batch(batch, territories, report, dry_run)
+                bar.update(len(batch))
+                batch = []
+        if batch:
             regrouped += _write_batch(batch, territories, report, dry_run)
-            batch = []
-    if batch:
-        regrouped += _write_batch(batch, territories, report, dry_run)
-    if written != plan.expected:
-        # The file changed between the two passes: nothing of this run may stay.
-        raise AnnuaireFormatError(_("Le fichier a été modifié pendant l'import : relancez l'import."))
+            bar.update(len(batch))
     if regrouped and not dry_run:
         # Once for the whole file: each campaign concerned is recounted once.
         schools_regrouped.send(sender=School, school_ids=regrouped)
@@ -981,9 +1051,30 @@ def import_annuaire(
     scope = _scope(academies, departments)
     report = ImportReport(path=str(path), dry_run=dry_run, accept_partial=accept_partial)
 
-    # Pass 1: validation. Keeps only the in-scope UAIs with their line, and the rejections.
+    # Pass 1: validation. Keeps only the in-scope UAIs with their line, and the rejections; the
+    # parsed lines go to the spool.
     plan = _Plan(report)
     attachments = _DepartmentAcademies()
+    spool = _Spool()
+    try:
+        _validate(path, scope, include_ecoles, progress, report, plan, attachments, spool)
+        if report.rejected_count and not accept_partial:
+            return report
+
+        # Pass 2: writing, all or nothing, from the spool.
+        if dry_run:
+            _write(spool, plan, report, dry_run, progress)
+            return report
+        with transaction.atomic():
+            _write(spool, plan, report, dry_run, progress)
+            record(AuditAction.IMPORT, actor=None, label="import_annuaire", after=report.counts())
+    finally:
+        spool.close()
+    report.written = True
+    return report
+
+
+def _validate(path, scope, include_ecoles, progress, report, plan, attachments, spool) -> None:
     for event in _events(path, scope, include_ecoles, _("Vérification"), progress):
         report.lines += 1
         if event[0] == "skip":
@@ -994,19 +1085,7 @@ def import_annuaire(
             report.reject(event[1], event[2].uai, contradiction)
         else:
             plan.add(event[1], event[2])
+            spool.add(event[1], event[2])
             if event[2].warning:
                 report.warn(event[1], event[2].uai, event[2].warning)
     report.rejected.sort()
-
-    if report.rejected_count and not accept_partial:
-        return report
-
-    # Pass 2: writing, all or nothing.
-    if dry_run:
-        _write(path, scope, include_ecoles, plan, report, dry_run, progress)
-        return report
-    with transaction.atomic():
-        _write(path, scope, include_ecoles, plan, report, dry_run, progress)
-        record(AuditAction.IMPORT, actor=None, label="import_annuaire", after=report.counts())
-    report.written = True
-    return report
