@@ -1,6 +1,7 @@
 from html import escape
 
 from django import forms
+from django.db import connections, router
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrBaseForm
@@ -19,6 +20,46 @@ class PilotisFormMixin:
         context = forms.Form.get_context(self)
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
         return context
+
+    def _clean_fields(self):
+        # Django's loop, but an id that no column could hold (99999999999999999999999, 2**63) is
+        # an invalid choice before its model choice field queries it (which raised OverflowError
+        # on SQLite, DataError on PostgreSQL: a 500).
+        for name, bf in self._bound_items():
+            field = bf.field
+            try:
+                if isinstance(field, forms.ModelChoiceField) and (wrong := id_out_of_range(field, bf.data)):
+                    raise forms.ValidationError(
+                        field.error_messages["invalid_choice"], code="invalid_choice", params={"value": wrong}
+                    )
+                self.cleaned_data[name] = field._clean_bound_field(bf)
+                if hasattr(self, f"clean_{name}"):
+                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+
+
+def id_out_of_range(field: forms.ModelChoiceField, data) -> str:
+    """The first submitted value that reads as an integer the column it is looked up in cannot
+    hold, or "" (other values are left to the field, which refuses them as it always did)."""
+    if field.queryset is None:
+        return ""
+    model = field.queryset.model
+    column = model._meta.get_field(field.to_field_name) if field.to_field_name else model._meta.pk
+    ops = connections[router.db_for_read(model)].ops
+    try:
+        low, high = ops.integer_field_range(column.get_internal_type())
+    except KeyError:  # not an integer column
+        return ""
+    values = data if isinstance(data, (list, tuple)) else [data]
+    for value in values:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            continue
+        if (low is not None and number < low) or (high is not None and number > high):
+            return str(value)
+    return ""
 
 
 class PilotisForm(PilotisFormMixin, DsfrBaseForm):
