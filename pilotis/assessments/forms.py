@@ -13,7 +13,7 @@ class AnswerForm(forms.Form):
     skips the DSFR form's per-field set-up."""
 
     status = forms.ChoiceField(choices=[("", _("Non renseigné"))] + AnswerStatus.choices, required=False)
-    comment = CleanCharField(label=_("Commentaire"), required=False, max_length=2000, strip=True)
+    comment = CleanCharField(label=_("Commentaire"), required=False, max_length=2000, strip=True, multiline=True)
     seen_revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 

@@ -6,6 +6,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrBaseForm
 
+from pilotis.core.validators import validate_multiline, validate_one_line
+
 # The filters of a list (dashboards, network) that do not validate are ignored, and the page says
 # so in its `notices` (shown by the layout for that response only).
 INVALID_FILTERS = gettext_lazy("Certains filtres n'étaient pas valides : ils ont été ignorés.")
@@ -66,17 +68,28 @@ class PilotisForm(PilotisFormMixin, DsfrBaseForm):
     pass
 
 
-def reject_control_characters(value: str) -> str:
-    """NUL and other control characters never reach the database (check 10)."""
-    if any(ord(c) < 32 and c not in "\t\n\r" for c in value) or "\x7f" in value:
-        raise forms.ValidationError("Ce champ contient des caractères non autorisés.")
+def reject_control_characters(value: str, *, multiline: bool = False) -> str:
+    """No control or format character reaches the database (check 10; see `core.validators`)."""
+    (validate_multiline if multiline else validate_one_line)(value)
     return value
 
 
 class CleanCharField(forms.CharField):
+    """A text field under `core.validators`' rule: one line (a name, a title, a label) unless
+    `multiline` (by default, when its widget is a textarea), which keeps line feeds only. A
+    browser sends a textarea's line ends as CR LF: they become LF first."""
+
+    def __init__(self, *, multiline=None, **kwargs):
+        super().__init__(**kwargs)
+        self.multiline = isinstance(self.widget, forms.Textarea) if multiline is None else multiline
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if self.multiline and value else value
+
     def clean(self, value):
         value = super().clean(value)
-        return reject_control_characters(value) if value else value
+        return reject_control_characters(value, multiline=self.multiline) if value else value
 
 
 class CleanEmailField(forms.EmailField):

@@ -197,7 +197,7 @@ class LetterForm(RevisionForm):
 class CatalogueEntryForm(PilotisForm):
     heading = forms.ChoiceField(label=_("Rubrique"), choices=MissionHeading.choices)
     function = forms.ChoiceField(label=_("Fonction du RUPN"), choices=RupnFunction.choices)
-    text = CleanCharField(label=_("Mission"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    text = CleanCharField(label=_("Mission"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}), multiline=False)
 
 
 class CatalogueEntryAddForm(CatalogueEntryForm):

@@ -39,6 +39,7 @@ from tqdm import tqdm
 
 from pilotis.core.audit import record
 from pilotis.core.enums import AuditAction
+from pilotis.core.validators import first_forbidden_character, replace_forbidden_characters
 from pilotis.territories.enums import PriorityEducation, SchoolKind, Sector
 from pilotis.territories.models import UAI_RE, Academy, Department, School, uai_check_letter
 from pilotis.territories.signals import schools_regrouped
@@ -67,7 +68,6 @@ POSTAL_CODE_RE = re.compile(r"^[0-9]{5}$")
 # INSEE commune code: 5 characters, Corsica's start with 2A / 2B.
 COMMUNE_CODE_RE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
 ISO_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-CONTROL_CHAR_RE = re.compile(r"[\x00-\x1f\x7f]")
 # Telephone, once spaces and dots are removed: a French number (0 + 9 digits, or +33 + 9 digits),
 # or another country code (the collectivités d'outre-mer: +687, +689, +508, +681). A number that
 # lost its leading zero (558123456) or turned into 5,58E+08 matches none of them.
@@ -303,7 +303,7 @@ def normalise_header(name: str) -> str:
 
 def _shown(value: str, limit: int = 40) -> str:
     """A value of the file as it may be echoed in a message: no control character, not too long."""
-    value = CONTROL_CHAR_RE.sub("?", value)
+    value = replace_forbidden_characters(value)
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
@@ -464,8 +464,9 @@ class _Line:
 
 def _parse(row: list[str], idx: dict[str, int], type_key: str) -> _Line:
     """The line's values for the School, or `_LineRejected` with the reason in French."""
-    if CONTROL_CHAR_RE.search("".join(row)):
-        column = next(i for i, value in enumerate(row) if CONTROL_CHAR_RE.search(value))
+    # The forms' rule on names and labels (`core.validators`): no control or format character.
+    if first_forbidden_character("".join(row)) >= 0:
+        column = next(i for i, value in enumerate(row) if first_forbidden_character(value) >= 0)
         raise _LineRejected(_("caractère de contrôle dans la colonne %(n)d") % {"n": column + 1})
 
     # Absent optional columns read as empty.

@@ -854,6 +854,18 @@ def test_control_characters_are_not_echoed(tmp_path, untouched):
     assert report.rejected == [(2, "0240001W?[2J", "caractère de contrôle dans la colonne 1")]
 
 
+@pytest.mark.parametrize("value", ["Collège\u202eeid", "\ufeffCollège", "Collège\x85Nord"])
+def test_format_characters_in_a_name_reject_the_line(tmp_path, untouched, value):
+    """The forms' rule (`core.validators`): Unicode's control and format characters too."""
+    path = damaged_copy(tmp_path, {2: {"Nom_etablissement": value}})
+    report = import_annuaire(path)
+    header, _ = read_rows(SAMPLE)
+    column = header.index("Nom_etablissement") + 1
+    assert [(line, reason) for line, _, reason in report.rejected] == [
+        (2, f"caractère de contrôle dans la colonne {column}")
+    ]
+
+
 def test_bad_check_letter_with_the_service(tmp_path, untouched):
     path = damaged_copy(tmp_path, {7: {"Identifiant_de_l_etablissement": "0350002N"}})
     report = import_annuaire(path)
