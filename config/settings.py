@@ -128,6 +128,8 @@ PASSWORD_HASHERS = [
 # a long random number is a fine password); common passwords refused.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # The login, e-mail or name repeated, reversed or padded with digits ("rupn64rupn64").
+    {"NAME": "pilotis.accounts.validators.PersonalPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "pilotis.accounts.validators.FrenchCommonPasswordValidator"},
