@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pilotis.assessments.enums import AnswerStatus
-from pilotis.core.forms import CleanCharField, PilotisForm
+from pilotis.core.forms import CleanCharField, PilotisForm, RevisionField
 from pilotis.core.school_years import is_school_year
 from pilotis.referential.models import ReferentialVersion
 from pilotis.territories.models import Academy
@@ -14,7 +14,7 @@ class AnswerForm(forms.Form):
 
     status = forms.ChoiceField(choices=[("", _("Non renseigné"))] + AnswerStatus.choices, required=False)
     comment = CleanCharField(label=_("Commentaire"), required=False, max_length=2000, strip=True, multiline=True)
-    seen_revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    seen_revision = RevisionField(required=False)
 
 
 class CampaignForm(PilotisForm):

@@ -98,6 +98,22 @@ class CleanEmailField(forms.EmailField):
         return reject_control_characters(value).lower() if value else value
 
 
+# The largest value a PositiveIntegerField holds on every database (PostgreSQL's integer).
+MAX_POSITIVE_INTEGER = 2**31 - 1
+
+
+class RevisionField(forms.IntegerField):
+    """The revision a page showed (compare-and-set): a number its column can hold, or invalid —
+    never a number that overflows the query (a 500)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_POSITIVE_INTEGER)
+        super().__init__(**kwargs)
+
+
 class LongSelect(forms.Select):
     """A select whose options are written in Python, not one template node each: a territory's
     hundred départements cost a dashboard 3 ms through Django's templates, 0.3 ms so. Flat choices

@@ -209,6 +209,21 @@ def test_ids_out_of_range_are_invalid_choices(client_for, world, draft_letter, v
         assert codes & {"invalid_choice", "invalid_pk_value"}, (url, field, data, codes)
 
 
+@pytest.mark.parametrize("value", OUT_OF_RANGE_VALUES)
+def test_revisions_out_of_range_are_invalid(client_for, world, draft_letter, value):
+    """A revision no column holds is an invalid value (a 400), not an overflowing query."""
+    answer = reverse("assessments:answer_save", args=[world.school_a.uai, "2026-2027", "PIL.1.01"])
+    response = client_for("rupn_a").post(
+        answer, {"status": "realise", "comment": "", "seen_revision": value}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code < 500
+    letter = reverse("missions:letter_edit", args=[world.school_a.uai, draft_letter.pk])
+    response = client_for("chef_a").post(letter, {"means_time": "Une heure", "seen_revision": value})
+    assert response.status_code < 500
+    if value.strip().lstrip("-").isdigit() and not 0 <= int(value) < 2**31:
+        assert response.status_code == 400
+
+
 def test_the_database_is_the_one_under_test():
     assert connection.vendor in {"sqlite", "postgresql"}
 
