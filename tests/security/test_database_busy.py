@@ -22,7 +22,7 @@ def file_database(transactional_db, world, campaign, tmp_path):  # noqa: F811
     """The default connection moved onto a file copy of the test database (the suite's is in
     memory, where SQLite's locks are not the file's), with a short busy timeout."""
     if connection.vendor != "sqlite":
-        pytest.skip("SQLite's write lock (PostgreSQL's lock errors: see the classification test)")
+        pytest.skip("SQLite's write lock (PostgreSQL: see its lock_timeout test)")
     path = tmp_path / "busy.sqlite3"
     connection.ensure_connection()
     copy = sqlite3.connect(path)
@@ -80,6 +80,33 @@ def test_a_write_meeting_the_write_lock_is_a_503_to_retry(file_database, client_
     # Once the lock is released, the same request goes through.
     assert client.post(save_url(world), data, headers=headers).status_code in (200, 302)
     assert Answer.objects.get().comment == "Voté en CA"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_lock_timeout_is_a_503_to_retry(world, campaign, client_for):  # noqa: F811
+    """PostgreSQL, with a lock_timeout: a second connection holds the answers' table."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's lock_timeout (SQLite's write lock: see above)")
+    import psycopg
+
+    from pilotis.core import backup
+
+    client = client_for("rupn_a")
+    data = {"status": "realise", "comment": "Voté en CA", "seen_revision": "0"}
+    with psycopg.connect(**backup._pg_params(connection.settings_dict)) as holder:
+        holder.execute("LOCK TABLE assessments_answer IN EXCLUSIVE MODE")
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '200ms'")
+        try:
+            response = client.post(save_url(world), data, headers={"HX-Request": "true"})
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET lock_timeout")
+            holder.rollback()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert BUSY in response.content.decode()
+    assert not Answer.objects.exists()
 
 
 def test_a_lock_met_outside_a_view_is_a_503_too(rf: RequestFactory):
