@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pilotis.core.middleware.PrivateCacheMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that its process_exception sees a view's exception first.
+    "pilotis.core.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -132,6 +134,8 @@ PASSWORD_HASHERS = [
 # a long random number is a fine password); common passwords refused.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # The login, e-mail or name repeated, reversed or padded with digits ("rupn64rupn64").
+    {"NAME": "pilotis.accounts.validators.PersonalPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "pilotis.accounts.validators.FrenchCommonPasswordValidator"},
@@ -250,6 +254,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # django.tasks with the database backend: a task is a row, run by `manage.py db_worker` (one
 # process beside the web server; `make demo` starts one). Nothing else to deploy.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# --- Annuaire import ----------------------------------------------------------------------
+# Lines an annuaire file may have: the national second-degree export has 11,248, the whole
+# annuaire (écoles included, --ecoles) about 70,000; a file past this is refused unread.
+ANNUAIRE_MAX_LINES = env_int("ANNUAIRE_MAX_LINES", 200_000)
 
 # --- Audit --------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)

@@ -1,3 +1,6 @@
+import re
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -86,3 +89,64 @@ def _is_digit_run(digits: str) -> bool:
     """1234567890123 or 0987654321098: each digit follows (or precedes) the last, modulo 10."""
     steps = {(int(b) - int(a)) % 10 for a, b in zip(digits, digits[1:], strict=False)}
     return steps in ({1}, {9})
+
+
+class PersonalPasswordValidator:
+    """Refuses a password built from the person's own login, e-mail address (its local part) or
+    name: repeated, reversed, joined, with digits or symbols added ("rupn64rupn64", "dupont2026",
+    "tnopudtnopud!"). Django's similarity check only compares the whole password with each
+    attribute, so doubling the username passed it."""
+
+    ATTRIBUTES = ("username", "email", "first_name", "last_name")
+    MIN_PIECE = 3
+
+    def validate(self, password, user=None):
+        if user is None:
+            return
+        pieces = self._pieces(user)
+        if not pieces:
+            return
+        plain = _fold(password)
+        letters = "".join(c for c in plain if c.isalpha())
+        alphanumerics = "".join(c for c in plain if c.isalnum())
+        if any(text and _made_of(text, pieces) for text in (letters, alphanumerics)):
+            raise ValidationError(
+                _(
+                    "Ce mot de passe est construit à partir de votre identifiant, de votre adresse "
+                    "électronique ou de votre nom : choisissez plutôt une phrase de passe."
+                ),
+                code="password_too_similar",
+            )
+
+    def _pieces(self, user) -> set[str]:
+        pieces = set()
+        for attribute in self.ATTRIBUTES:
+            value = _fold(str(getattr(user, attribute, "") or ""))
+            if attribute == "email":
+                value = value.partition("@")[0]
+            for part in [value, *re.split(r"[^a-z0-9]+", value)]:
+                for variant in (
+                    "".join(c for c in part if c.isalnum()),
+                    "".join(c for c in part if c.isalpha()),
+                ):
+                    if len(variant) >= self.MIN_PIECE:
+                        pieces.update((variant, variant[::-1]))
+        return pieces
+
+    def get_help_text(self):
+        return _("Votre mot de passe ne peut pas être construit à partir de votre identifiant, adresse ou nom.")
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: 'Élodie' → 'elodie'."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+def _made_of(text: str, pieces: set[str]) -> bool:
+    """Whether `text` is a sequence of `pieces`, nothing else."""
+    reachable = [True] + [False] * len(text)
+    for end in range(1, len(text) + 1):
+        reachable[end] = any(
+            reachable[end - len(piece)] and text.endswith(piece, 0, end) for piece in pieces if len(piece) <= end
+        )
+    return reachable[-1]

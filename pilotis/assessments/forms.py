@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pilotis.assessments.enums import AnswerStatus
-from pilotis.core.forms import CleanCharField, PilotisForm
+from pilotis.core.forms import CleanCharField, PilotisForm, RevisionField
 from pilotis.core.school_years import is_school_year
 from pilotis.referential.models import ReferentialVersion
 from pilotis.territories.models import Academy
@@ -13,8 +13,8 @@ class AnswerForm(forms.Form):
     skips the DSFR form's per-field set-up."""
 
     status = forms.ChoiceField(choices=[("", _("Non renseigné"))] + AnswerStatus.choices, required=False)
-    comment = CleanCharField(label=_("Commentaire"), required=False, max_length=2000, strip=True)
-    seen_revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    comment = CleanCharField(label=_("Commentaire"), required=False, max_length=2000, strip=True, multiline=True)
+    seen_revision = RevisionField(required=False)
 
 
 class CampaignForm(PilotisForm):

@@ -1,9 +1,12 @@
 from html import escape
 
 from django import forms
+from django.db import connections, router
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrBaseForm
+
+from pilotis.core.validators import validate_multiline, validate_one_line
 
 # The filters of a list (dashboards, network) that do not validate are ignored, and the page says
 # so in its `notices` (shown by the layout for that response only).
@@ -20,28 +23,95 @@ class PilotisFormMixin:
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
         return context
 
+    def _clean_fields(self):
+        # Django's loop, but an id that no column could hold (99999999999999999999999, 2**63) is
+        # an invalid choice before its model choice field queries it (which raised OverflowError
+        # on SQLite, DataError on PostgreSQL: a 500).
+        for name, bf in self._bound_items():
+            field = bf.field
+            try:
+                if isinstance(field, forms.ModelChoiceField) and (wrong := id_out_of_range(field, bf.data)):
+                    raise forms.ValidationError(
+                        field.error_messages["invalid_choice"], code="invalid_choice", params={"value": wrong}
+                    )
+                self.cleaned_data[name] = field._clean_bound_field(bf)
+                if hasattr(self, f"clean_{name}"):
+                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+
+
+def id_out_of_range(field: forms.ModelChoiceField, data) -> str:
+    """The first submitted value that reads as an integer the column it is looked up in cannot
+    hold, or "" (other values are left to the field, which refuses them as it always did)."""
+    if field.queryset is None:
+        return ""
+    model = field.queryset.model
+    column = model._meta.get_field(field.to_field_name) if field.to_field_name else model._meta.pk
+    ops = connections[router.db_for_read(model)].ops
+    try:
+        low, high = ops.integer_field_range(column.get_internal_type())
+    except KeyError:  # not an integer column
+        return ""
+    values = data if isinstance(data, (list, tuple)) else [data]
+    for value in values:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            continue
+        if (low is not None and number < low) or (high is not None and number > high):
+            return str(value)
+    return ""
+
 
 class PilotisForm(PilotisFormMixin, DsfrBaseForm):
     pass
 
 
-def reject_control_characters(value: str) -> str:
-    """NUL and other control characters never reach the database (check 10)."""
-    if any(ord(c) < 32 and c not in "\t\n\r" for c in value) or "\x7f" in value:
-        raise forms.ValidationError("Ce champ contient des caractères non autorisés.")
+def reject_control_characters(value: str, *, multiline: bool = False) -> str:
+    """No control or format character reaches the database (check 10; see `core.validators`)."""
+    (validate_multiline if multiline else validate_one_line)(value)
     return value
 
 
 class CleanCharField(forms.CharField):
+    """A text field under `core.validators`' rule: one line (a name, a title, a label) unless
+    `multiline` (by default, when its widget is a textarea), which keeps line feeds only. A
+    browser sends a textarea's line ends as CR LF: they become LF first."""
+
+    def __init__(self, *, multiline=None, **kwargs):
+        super().__init__(**kwargs)
+        self.multiline = isinstance(self.widget, forms.Textarea) if multiline is None else multiline
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if self.multiline and value else value
+
     def clean(self, value):
         value = super().clean(value)
-        return reject_control_characters(value) if value else value
+        return reject_control_characters(value, multiline=self.multiline) if value else value
 
 
 class CleanEmailField(forms.EmailField):
     def clean(self, value):
         value = super().clean(value)
         return reject_control_characters(value).lower() if value else value
+
+
+# The largest value a PositiveIntegerField holds on every database (PostgreSQL's integer).
+MAX_POSITIVE_INTEGER = 2**31 - 1
+
+
+class RevisionField(forms.IntegerField):
+    """The revision a page showed (compare-and-set): a number its column can hold, or invalid —
+    never a number that overflows the query (a 500)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_POSITIVE_INTEGER)
+        super().__init__(**kwargs)
 
 
 class LongSelect(forms.Select):

@@ -4,6 +4,9 @@ import re
 import uuid
 
 from django.conf import settings
+from django.db import OperationalError
+from django.http import HttpResponse
+from django.template import loader
 from django.utils.cache import patch_cache_control
 
 _request_id = contextvars.ContextVar("request_id", default="-")
@@ -53,3 +56,53 @@ class PrivateCacheMiddleware:
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+# SQLite: "database is locked" (another connection holds the write lock past the busy timeout),
+# "database table is locked", "database is busy". PostgreSQL: lock_not_available (lock_timeout,
+# NOWAIT) and deadlock_detected.
+_BUSY_MESSAGE = re.compile(r"\b(?:locked|busy)\b", re.IGNORECASE)
+_BUSY_SQLSTATES = {"55P03", "40P01"}
+BUSY_RETRY_AFTER_SECONDS = 5
+
+
+def is_database_busy(error: BaseException | None) -> bool:
+    """Whether `error` says the database is held by another writer (worth a retry), not broken."""
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    if getattr(cause, "sqlstate", None) in _BUSY_SQLSTATES or getattr(cause, "pgcode", None) in _BUSY_SQLSTATES:
+        return True
+    return bool(_BUSY_MESSAGE.search(str(error)))
+
+
+def database_busy_response(request):
+    """503 with Retry-After: a French page, or a small fragment for htmx (whose autosave retries).
+
+    Rendered without context processors: no database, no session."""
+    if request.headers.get("HX-Request") == "true":
+        html = loader.get_template("errors/503_fragment.html").render({})
+    else:
+        html = loader.get_template("errors/503.html").render({"request_id": getattr(request, "request_id", "")})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseBusyMiddleware:
+    """A view that met a locked database answers 503 « réessayez », never a 500: the write was
+    rolled back with its transaction, and the same request may simply be sent again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_busy(exception):
+            return None
+        logging.getLogger("pilotis.database").warning(
+            "Database busy on %s %s: %s", request.method, request.path, exception
+        )
+        return database_busy_response(request)

@@ -1,4 +1,5 @@
 import logging
+import sys
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -6,6 +7,8 @@ from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_GET
+
+from pilotis.core.middleware import database_busy_response, is_database_busy
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +48,10 @@ def page_not_found(request, exception=None):
 
 @login_not_required
 def server_error(request):
+    # A locked database met outside a view (a middleware's write): 503 « réessayez », as
+    # DatabaseBusyMiddleware answers for views.
+    if is_database_busy(sys.exc_info()[1]):
+        return database_busy_response(request)
     # Rendered without the request: no context processor, no database, no session.
     html = loader.get_template("errors/500.html").render({"request_id": getattr(request, "request_id", "")})
     return HttpResponseServerError(html)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pilotis.accounts.enums import SchoolRole
 from pilotis.accounts.models import SchoolMembership
-from pilotis.core.forms import CleanCharField, CleanEmailField, PilotisForm
+from pilotis.core.forms import CleanCharField, CleanEmailField, PilotisForm, RevisionField
 from pilotis.core.school_years import school_year_of
 from pilotis.missions.enums import MissionHeading, MissionPriority, RupnFunction
 from pilotis.missions.services import imp_rates, school_year_bounds
@@ -158,7 +158,7 @@ class DesignationEndForm(PilotisForm):
 class RevisionForm(PilotisForm):
     """Every move of a letter says which version of it the page showed (a stale page is refused)."""
 
-    seen_revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    seen_revision = RevisionField()
 
 
 class SendBackForm(RevisionForm):
@@ -265,7 +265,7 @@ class LetterForm(RevisionForm):
 class CatalogueEntryForm(PilotisForm):
     heading = forms.ChoiceField(label=_("Rubrique"), choices=MissionHeading.choices)
     function = forms.ChoiceField(label=_("Fonction du RUPN"), choices=RupnFunction.choices)
-    text = CleanCharField(label=_("Mission"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    text = CleanCharField(label=_("Mission"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}), multiline=False)
 
 
 class CatalogueEntryAddForm(CatalogueEntryForm):

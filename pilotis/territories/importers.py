@@ -1,12 +1,14 @@
 """Import of the national "Annuaire de l'éducation" CSV export (dataset fr-en-annuaire-education).
 
-The file is read twice and never held in memory:
+The file is read once and never held in memory:
 
 1. validation: every line is parsed and checked; only the UAIs seen (with their line number),
-   the académie of each département and the rejected lines are kept;
-2. writing, when no line was rejected (or `accept_partial`): the file is read again and the
-   schools are upserted by UAI in batches, all inside ONE transaction, so that an interrupted
-   import (even `kill -9`) leaves either every row or none.
+   the académie of each département and the rejected lines are kept in memory, and the parsed
+   lines are spooled, in batches, to a temporary file;
+2. writing, when no line was rejected (or `accept_partial`): the spooled lines pass 1 planned
+   are upserted by UAI in batches, all inside ONE transaction, so that an interrupted import
+   (even `kill -9`) leaves either every row or none. The transaction neither reads nor parses
+   the CSV: it holds SQLite's write lock for the rows it writes, not for the file's size.
 
 Lines that cannot be trusted (spreadsheet damage, bad UAI, duplicates, a département put in
 another académie…) are reported with their physical line number (the header is line 1) and
@@ -17,14 +19,17 @@ import csv
 import datetime
 import functools
 import os
+import pickle  # noqa: S403 - only for the import's own spool, written and read by this process
 import re
 import sys
+import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
@@ -34,6 +39,7 @@ from tqdm import tqdm
 
 from pilotis.core.audit import record
 from pilotis.core.enums import AuditAction
+from pilotis.core.validators import first_forbidden_character, replace_forbidden_characters
 from pilotis.territories.enums import PriorityEducation, SchoolKind, Sector
 from pilotis.territories.models import UAI_RE, Academy, Department, School, search_key, uai_check_letter
 from pilotis.territories.signals import schools_regrouped
@@ -47,6 +53,10 @@ DELIMITER = ";"
 # its line ends), and is refused before it is held in memory.
 MAX_LINE_BYTES = 1 << 20
 
+# A file whose blank lines outnumber its other lines, past this many, is not the export (which
+# has none): it is refused as soon as that is seen, before it is read to its end.
+MAX_BLANK_LINES = 1000
+
 DEPARTMENT_CODE_RE = re.compile(r"^(?:[0-9]{3}|0[0-9][AB])$")
 # Every académie code of the real exports has two digits, overseas included (28 La Réunion, 43
 # Mayotte, 44 Saint-Pierre-et-Miquelon): "4" is "04" that went through a spreadsheet.
@@ -58,7 +68,6 @@ POSTAL_CODE_RE = re.compile(r"^[0-9]{5}$")
 # INSEE commune code: 5 characters, Corsica's start with 2A / 2B.
 COMMUNE_CODE_RE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
 ISO_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-CONTROL_CHAR_RE = re.compile(r"[\x00-\x1f\x7f]")
 # Telephone, once spaces and dots are removed: a French number (0 + 9 digits, or +33 + 9 digits),
 # or another country code (the collectivités d'outre-mer: +687, +689, +508, +681). A number that
 # lost its leading zero (558123456) or turned into 5,58E+08 matches none of them.
@@ -295,7 +304,7 @@ def normalise_header(name: str) -> str:
 
 def _shown(value: str, limit: int = 40) -> str:
     """A value of the file as it may be echoed in a message: no control character, not too long."""
-    value = CONTROL_CHAR_RE.sub("?", value)
+    value = replace_forbidden_characters(value)
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
@@ -338,9 +347,22 @@ def _has_bare_cr(text: str) -> bool:
     return "\r" in text.rstrip("\r\n")
 
 
+def _too_many_lines_error(limit: int) -> AnnuaireFormatError:
+    return AnnuaireFormatError(
+        _(
+            "Le fichier dépasse %(limit)s lignes, la limite de l'import (réglage ANNUAIRE_MAX_LINES) : "
+            "ce n'est pas l'export CSV de l'annuaire."
+        )
+        % {"limit": f"{limit:,}".replace(",", "\u202f")}
+    )
+
+
 def _decoded_lines(handle, bar) -> Iterator[str]:
     """The file's lines as text, the BOM removed; a byte that is not UTF-8 stops everything."""
+    limit = settings.ANNUAIRE_MAX_LINES
     for number, raw in enumerate(iter(lambda: handle.readline(MAX_LINE_BYTES), b""), start=1):
+        if number > limit:
+            raise _too_many_lines_error(limit)
         bar.update(len(raw))
         if len(raw) == MAX_LINE_BYTES and not raw.endswith(b"\n"):
             # A file whose lines end with CR alone reads as one endless line.
@@ -443,8 +465,9 @@ class _Line:
 
 def _parse(row: list[str], idx: dict[str, int], type_key: str) -> _Line:
     """The line's values for the School, or `_LineRejected` with the reason in French."""
-    if CONTROL_CHAR_RE.search("".join(row)):
-        column = next(i for i, value in enumerate(row) if CONTROL_CHAR_RE.search(value))
+    # The forms' rule on names and labels (`core.validators`): no control or format character.
+    if first_forbidden_character("".join(row)) >= 0:
+        column = next(i for i, value in enumerate(row) if first_forbidden_character(value) >= 0)
         raise _LineRejected(_("caractère de contrôle dans la colonne %(n)d") % {"n": column + 1})
 
     # Absent optional columns read as empty.
@@ -727,6 +750,7 @@ def _events(path: Path, scope: _Scope, include_ecoles: bool, bar_label: str, pro
         # The header (line 1) was read outside the reader, whose line_num counts from line 2.
         offset = 1
         previous = 0
+        blank = filled = 0
         while True:
             try:
                 row = next(reader)
@@ -741,7 +765,17 @@ def _events(path: Path, scope: _Scope, include_ecoles: bool, bar_label: str, pro
             line = offset + previous + 1
             previous = reader.line_num
             if not any(value.strip() for value in row):
-                continue  # blank line
+                blank += 1
+                if blank > MAX_BLANK_LINES and blank > filled:
+                    raise AnnuaireFormatError(
+                        _(
+                            "Le fichier contient surtout des lignes vides (%(blank)d vides pour %(filled)d "
+                            "remplies dès la ligne %(line)d) : ce n'est pas l'export CSV de l'annuaire."
+                        )
+                        % {"blank": blank, "filled": filled, "line": line}
+                    )
+                continue
+            filled += 1
             uai = _shown(row[idx["uai"]].strip(), 12) if len(row) > idx["uai"] else ""
             if len(row) != width:
                 yield (
@@ -847,24 +881,61 @@ def _write_batch(batch: list[_Line], territories: _Territories, report: ImportRe
     return regrouped
 
 
-def _write(path, scope, include_ecoles, plan: "_Plan", report, dry_run, progress) -> None:
+class _Spool:
+    """Pass 1's parsed lines, pickled in batches to an anonymous temporary file, so that pass 2
+    writes them without reading the CSV again (and never inside its transaction)."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by `close`
+        self.batch: list[tuple[int, _Line]] = []
+
+    def add(self, line: int, parsed: _Line) -> None:
+        self.batch.append((line, parsed))
+        if len(self.batch) >= BATCH_SIZE:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.batch:
+            pickle.dump(self.batch, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.batch = []
+
+    def __iter__(self) -> Iterator[tuple[int, _Line]]:
+        self._flush()
+        self.file.seek(0)
+        while True:
+            try:
+                batch = pickle.load(self.file)  # noqa: S301 - this process's own spool
+            except EOFError:
+                return
+            yield from batch
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _write(spool: _Spool, plan: "_Plan", report, dry_run, progress) -> None:
     territories = _Territories(report, dry_run)
     batch: list[_Line] = []
     regrouped = []
-    written = 0
-    for event in _events(path, scope, include_ecoles, _("Écriture"), progress):
-        if event[0] != "ok" or not plan.keeps(event[1], event[2].uai):
-            continue
-        written += 1
-        batch.append(event[2])
-        if len(batch) >= BATCH_SIZE:
+    with tqdm(
+        total=plan.expected,
+        unit=" lignes",
+        desc=_("Écriture"),
+        file=sys.stderr,
+        disable=None if progress else True,
+        leave=False,
+    ) as bar:
+        for line, parsed in spool:
+            if not plan.keeps(line, parsed.uai):
+                continue
+            batch.append(parsed)
+            if len(batch) >= BATCH_SIZE:
+                regrouped += _write_batch(batch, territories, report, dry_run)
+                bar.update(len(batch))
+                batch = []
+        if batch:
             regrouped += _write_batch(batch, territories, report, dry_run)
-            batch = []
-    if batch:
-        regrouped += _write_batch(batch, territories, report, dry_run)
-    if written != plan.expected:
-        # The file changed between the two passes: nothing of this run may stay.
-        raise AnnuaireFormatError(_("Le fichier a été modifié pendant l'import : relancez l'import."))
+            bar.update(len(batch))
     if regrouped and not dry_run:
         # Once for the whole file: each campaign concerned is recounted once.
         schools_regrouped.send(sender=School, school_ids=regrouped)
@@ -983,9 +1054,30 @@ def import_annuaire(
     scope = _scope(academies, departments)
     report = ImportReport(path=str(path), dry_run=dry_run, accept_partial=accept_partial)
 
-    # Pass 1: validation. Keeps only the in-scope UAIs with their line, and the rejections.
+    # Pass 1: validation. Keeps only the in-scope UAIs with their line, and the rejections; the
+    # parsed lines go to the spool.
     plan = _Plan(report)
     attachments = _DepartmentAcademies()
+    spool = _Spool()
+    try:
+        _validate(path, scope, include_ecoles, progress, report, plan, attachments, spool)
+        if report.rejected_count and not accept_partial:
+            return report
+
+        # Pass 2: writing, all or nothing, from the spool.
+        if dry_run:
+            _write(spool, plan, report, dry_run, progress)
+            return report
+        with transaction.atomic():
+            _write(spool, plan, report, dry_run, progress)
+            record(AuditAction.IMPORT, actor=None, label="import_annuaire", after=report.counts())
+    finally:
+        spool.close()
+    report.written = True
+    return report
+
+
+def _validate(path, scope, include_ecoles, progress, report, plan, attachments, spool) -> None:
     for event in _events(path, scope, include_ecoles, _("Vérification"), progress):
         report.lines += 1
         if event[0] == "skip":
@@ -996,19 +1088,7 @@ def import_annuaire(
             report.reject(event[1], event[2].uai, contradiction)
         else:
             plan.add(event[1], event[2])
+            spool.add(event[1], event[2])
             if event[2].warning:
                 report.warn(event[1], event[2].uai, event[2].warning)
     report.rejected.sort()
-
-    if report.rejected_count and not accept_partial:
-        return report
-
-    # Pass 2: writing, all or nothing.
-    if dry_run:
-        _write(path, scope, include_ecoles, plan, report, dry_run, progress)
-        return report
-    with transaction.atomic():
-        _write(path, scope, include_ecoles, plan, report, dry_run, progress)
-        record(AuditAction.IMPORT, actor=None, label="import_annuaire", after=report.counts())
-    report.written = True
-    return report

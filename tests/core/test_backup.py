@@ -95,6 +95,9 @@ def test_a_backup_taken_during_writes_restores_whole_and_pilotis_runs_on_it(worl
         writer.stop.set()
         writer.join()
 
+    # The round trip runs on the suite's own engine (pg_dump / pg_restore in CI's PostgreSQL run).
+    assert manifest["engine"] == connection.vendor
+    assert backup._engine(target_settings) == connection.vendor
     # The manifest counts the backup's own snapshot: some of the writes, not those after it.
     assert 20 <= manifest["counts"]["core_auditevent"] < AuditEvent.objects.count()
     assert manifest["counts"]["territories_school"] == School.objects.count() == 3

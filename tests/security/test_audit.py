@@ -65,10 +65,34 @@ def test_sign_in_failure_records_no_password(world, client):
 
 
 def test_sign_in_failure_for_unknown_account(world, client):
+    """What was typed is not kept (often a password in the wrong field): only that it was unknown."""
     sign_in(client, "quelquun@example.org", WRONG, ip=IP)
     event = only("login_failed")
-    assert event.after == {"login": "quelquun@example.org"}
+    assert event.after == {"login": None, "unknown": True}
+    assert event.actor_label == "identifiant inconnu"
+    assert (event.object_type, event.object_id) == ("", "")
+    assert "quelquun" not in row_text(event)
     assert WRONG not in row_text(event)
+
+
+def test_sign_in_failure_names_the_account_not_what_was_typed(world, client):
+    """An account typed by its e-mail address, in capitals: the audit names the account."""
+    sign_in(client, world.chef_a.email.upper(), WRONG, ip=IP)
+    event = only("login_failed")
+    assert event.actor_id is None
+    assert (event.object_type, event.object_id) == ("accounts.user", str(world.chef_a.pk))
+    assert event.after == {"login": "chef_a"}
+    assert world.chef_a.email.upper() not in row_text(event)
+
+
+def test_a_password_typed_as_login_is_kept_nowhere(world, client):
+    from axes.models import AccessAttempt
+
+    sign_in(client, PASSWORD, PASSWORD, ip=IP)
+    assert PASSWORD not in row_text(only("login_failed"))
+    attempt = AccessAttempt.objects.get()
+    assert PASSWORD not in f"{attempt.username} {attempt.get_data} {attempt.post_data}"
+    assert attempt.username.startswith("inconnu-")
 
 
 def test_sign_out(world, client):

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.forms import Form
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,7 +28,29 @@ class Long(str):
         return f"<{len(self)} characters>"
 
 
+# Ids and numbers no column holds, or not numbers at all: an invalid choice or value, never a 500.
+OUT_OF_RANGE_VALUES = [
+    "99999999999999999999999",
+    str(2**63),
+    str(2**64),
+    str(2**63 - 1),
+    str(-(2**63) - 1),
+    "-1",
+    "-99999999999999999999999",
+    "1.5",
+    "1e309",
+    "NaN",
+    "abc",
+    " 7 ",
+]
+OUT_OF_RANGE = st.one_of(
+    st.sampled_from(OUT_OF_RANGE_VALUES),
+    st.integers(min_value=2**31, max_value=2**80).map(str),
+    st.integers(max_value=-1).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+)
 NASTY = st.one_of(
+    OUT_OF_RANGE,
     st.text(max_size=50),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=30).map(lambda s: s + "\x00" + s),
     st.just("x" * 10_000).map(Long),
@@ -168,6 +191,48 @@ def test_login_form(client, world, username, password):
 @given(email=NASTY)
 def test_password_reset_form(client, world, email):
     post_ok(client, reverse("accounts:password_reset"), {"email": email})
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE_VALUES)
+def test_ids_out_of_range_are_invalid_choices(client_for, world, draft_letter, value):
+    """Every model choice of the forms, with an id no column holds: « choix valide », a 400."""
+    from pilotis.missions.models import MissionLetter
+
+    letter = MissionLetter.objects.get(pk=draft_letter.pk)
+    uai = world.school_a.uai
+    posts = [
+        ("chef_a", reverse("missions:letter_edit", args=[uai, letter.pk]), "indicators", value),
+        ("chef_a", reverse("missions:letter_edit", args=[uai, letter.pk]), "indicators", ["1", value]),
+        ("chef_a", reverse("missions:designate", args=[uai]), "member", value),
+        ("dane", reverse("accounts:territory_role_add"), "department", value),
+        ("dane", reverse("assessments:campaigns"), "referential", value),
+    ]
+    for persona, url, field, data in posts:
+        response = client_for(persona).post(url, {"seen_revision": letter.revision, field: data})
+        assert response.status_code == 400, (url, field, data, response.status_code)
+        codes = {
+            error.code
+            for context in response.context
+            for form in context.flatten().values()
+            if isinstance(form, Form) and form.is_bound and field in form.errors
+            for error in form.errors.as_data()[field]
+        }
+        assert codes & {"invalid_choice", "invalid_pk_value"}, (url, field, data, codes)
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE_VALUES)
+def test_revisions_out_of_range_are_invalid(client_for, world, draft_letter, value):
+    """A revision no column holds is an invalid value (a 400), not an overflowing query."""
+    answer = reverse("assessments:answer_save", args=[world.school_a.uai, "2026-2027", "PIL.1.01"])
+    response = client_for("rupn_a").post(
+        answer, {"status": "realise", "comment": "", "seen_revision": value}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code < 500
+    letter = reverse("missions:letter_edit", args=[world.school_a.uai, draft_letter.pk])
+    response = client_for("chef_a").post(letter, {"means_time": "Une heure", "seen_revision": value})
+    assert response.status_code < 500
+    if value.strip().lstrip("-").isdigit() and not 0 <= int(value) < 2**31:
+        assert response.status_code == 400
 
 
 def test_the_database_is_the_one_under_test():

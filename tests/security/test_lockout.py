@@ -114,7 +114,21 @@ def test_spoofed_forwarded_for_does_not_dodge_the_lockout(world, client):
 def test_unknown_accounts_are_counted_too(world, client):
     statuses = fail(client, "personne-inconnue", A, settings.AXES_FAILURE_LIMIT)
     assert statuses[-1] == 429
-    assert AuditEvent.objects.filter(action="locked_out", actor_label="personne-inconnue").exists()
+    # The audit and django-axes' table say an unknown login was locked out, not what was typed.
+    assert AuditEvent.objects.filter(action="locked_out", actor_label="identifiant inconnu").exists()
+    assert not AuditEvent.objects.filter(actor_label__icontains="personne-inconnue").exists()
+    from axes.models import AccessAttempt
+
+    assert not AccessAttempt.objects.filter(username__icontains="personne-inconnue").exists()
+    assert not AccessAttempt.objects.filter(post_data__icontains="personne-inconnue").exists()
+    # Another unknown login is counted apart: the first one's lockout is its own.
+    assert sign_in(client, "autre-inconnu", WRONG, ip=A).status_code != 429
+
+
+def test_a_known_account_locked_out_is_named(world, client):
+    fail(client, world.chef_a.email, A, settings.AXES_FAILURE_LIMIT)
+    event = AuditEvent.objects.get(action="locked_out")
+    assert (event.object_type, event.object_id, event.actor_label) == ("accounts.user", str(world.chef_a.pk), "chef_a")
 
 
 # --- Behind the TLS proxy of production (BEHIND_TLS_PROXY=1, PROXY_COUNT=1) ------------------

@@ -101,6 +101,43 @@ def test_password_like_the_username_refused(world):
     assert "password_too_similar" in errors_for("bernadette.delacroix", world.member_a)
 
 
+@pytest.mark.parametrize(
+    "password",
+    [
+        "rupn64rupn64",  # the username twice
+        "RUPN64rupn64!",
+        "46npur46npur",  # reversed
+        "rupnrupnrupn2026",  # its letters, with digits added
+        "bernadettebernadette",  # the first name
+        "delacroix2026!!",  # the last name, digits and symbols added
+        "Délacroix-Bernadette",  # both names, accents and case aside
+        "xiorcaledxiorcaled",  # reversed, repeated
+        "bdelacroix.bdelacroix",  # the e-mail's local part
+    ],
+)
+def test_passwords_built_from_the_person_refused(world, password):
+    user = world.member_a
+    user.username, user.email = "rupn64", "bdelacroix@ac-bordeaux.fr"
+    user.first_name, user.last_name = "Bernadette", "Delacroix"
+    assert "password_too_similar" in errors_for(password, user)
+
+
+def test_passwords_merely_containing_the_name_accepted(world):
+    user = world.member_a
+    user.username, user.email = "rupn64", "bdelacroix@ac-bordeaux.fr"
+    user.first_name, user.last_name = "Bernadette", "Delacroix"
+    for password in ["Bernadette aime les tulipes", "rupn64 et le vélo rouge", "839201746518"]:
+        assert errors_for(password, user) == [], password
+
+
+def test_the_refusal_speaks_french(world):
+    user = world.member_a
+    user.username = "rupn64"
+    form = SetPasswordForm(user, {"new_password1": "rupn64rupn64", "new_password2": "rupn64rupn64"})
+    assert not form.is_valid()
+    assert "construit à partir de votre identifiant" in " ".join(form.errors["new_password2"])
+
+
 def test_set_password_form_speaks_french(user):
     form = SetPasswordForm(user, {"new_password1": "court", "new_password2": "court"})
     assert not form.is_valid()

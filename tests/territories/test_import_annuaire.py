@@ -460,6 +460,67 @@ def test_blank_lines_are_ignored(tmp_path):
 # --- Files that are not the export: one French sentence, nothing written ---------------------
 
 
+def test_a_file_of_mostly_blank_lines_is_refused_before_its_end(tmp_path, untouched):
+    """A header then megabytes of blank lines is not the export: refused once blank lines pass
+    the tolerance and outnumber the others, without reading on (a school line after them is not
+    reached)."""
+    header, rows = read_rows(SAMPLE)
+    path = write_rows(tmp_path / "blank.csv", header, [[]] * (importers.MAX_BLANK_LINES + 500) + rows)
+    message, _ = run_failing(path)
+    assert message == (
+        "Le fichier contient surtout des lignes vides (1001 vides pour 0 remplies dès la ligne 1002) : "
+        "ce n'est pas l'export CSV de l'annuaire."
+    )
+
+
+def test_blank_lines_among_more_filled_ones_are_tolerated(tmp_path, monkeypatch):
+    monkeypatch.setattr(importers, "MAX_BLANK_LINES", 3)
+    header, rows = read_rows(SAMPLE)
+    path = write_rows(tmp_path / "blank.csv", header, rows[:5] + [[]] * 4 + rows[5:])
+    assert summary(run(path))["Créés"] == 14
+
+
+def test_the_number_of_lines_is_capped(tmp_path, settings):
+    settings.ANNUAIRE_MAX_LINES = 10
+    message, _ = run_failing(SAMPLE)
+    assert message == (
+        "Le fichier dépasse 10 lignes, la limite de l'import (réglage ANNUAIRE_MAX_LINES) : "
+        "ce n'est pas l'export CSV de l'annuaire."
+    )
+    settings.ANNUAIRE_MAX_LINES = 15  # the header and 14 schools
+    assert summary(run(SAMPLE))["Créés"] == 14
+
+
+def test_the_default_cap_leaves_room_for_the_whole_annuaire():
+    assert settings.ANNUAIRE_MAX_LINES >= 100_000  # the national export with its écoles is ~70,000
+
+
+def test_the_write_transaction_neither_reads_nor_parses_the_file(tmp_path, monkeypatch):
+    """Pass 2 writes what pass 1 planned: the CSV is gone once pass 1 is over, and nothing is
+    parsed inside the transaction (which holds SQLite's write lock for the rows only)."""
+    path = tmp_path / "sample.csv"
+    path.write_bytes(SAMPLE.read_bytes())
+    validate, parse = importers._validate, importers._parse
+    depth = len(connection.atomic_blocks)
+    parsed_in_transaction = []
+
+    def validate_then_delete(*args):
+        validate(*args)
+        path.unlink()
+
+    def watched_parse(*args):
+        parsed_in_transaction.append(len(connection.atomic_blocks) > depth)
+        return parse(*args)
+
+    monkeypatch.setattr(importers, "_validate", validate_then_delete)
+    monkeypatch.setattr(importers, "_parse", watched_parse)
+    report = import_annuaire(path)
+
+    assert report.written and report.created == 14
+    assert School.objects.count() == 14
+    assert parsed_in_transaction == [False] * 14
+
+
 def test_missing_columns(tmp_path, untouched):
     header, rows = read_rows(SAMPLE)
     drop = {header.index("Code_departement"), header.index("Libelle_academie")}
@@ -791,6 +852,18 @@ def test_control_characters_are_not_echoed(tmp_path, untouched):
     path = damaged_copy(tmp_path, {2: {"Identifiant_de_l_etablissement": "0240001W\x1b[2J"}})
     report = import_annuaire(path)
     assert report.rejected == [(2, "0240001W?[2J", "caractère de contrôle dans la colonne 1")]
+
+
+@pytest.mark.parametrize("value", ["Collège\u202eeid", "\ufeffCollège", "Collège\x85Nord"])
+def test_format_characters_in_a_name_reject_the_line(tmp_path, untouched, value):
+    """The forms' rule (`core.validators`): Unicode's control and format characters too."""
+    path = damaged_copy(tmp_path, {2: {"Nom_etablissement": value}})
+    report = import_annuaire(path)
+    header, _ = read_rows(SAMPLE)
+    column = header.index("Nom_etablissement") + 1
+    assert [(line, reason) for line, _, reason in report.rejected] == [
+        (2, f"caractère de contrôle dans la colonne {column}")
+    ]
 
 
 def test_bad_check_letter_with_the_service(tmp_path, untouched):
