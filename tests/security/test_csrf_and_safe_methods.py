@@ -238,7 +238,7 @@ def test_no_get_changes_the_database(world, persona):
     reader = persona != "nobody"
     for name in SCHEMATIC_GETS:
         assert statuses[f"assessments:{name}"] == (200 if reader else 404), (name, statuses[f"assessments:{name}"])
-    for name in ("answer_save", "validate", "reopen", "start_from_previous", "campaign_close"):
+    for name in ("answer_save", "domain_save", "validate", "reopen", "start_from_previous", "campaign_close"):
         assert statuses[f"assessments:{name}"] in (405, 404), name  # POST only (404 first if out of scope)
 
 
