@@ -68,7 +68,7 @@
     s.timer = setTimeout(function () { save(s); }, delay);
   }
 
-  function save(s, leaving) {
+  function save(s) {
     clearTimeout(s.timer); s.timer = null;
     clearTimeout(s.retry); s.retry = null;
     if (s.busy || !dirty(s)) { return; }  // a save on its way sends what follows when it ends
@@ -81,9 +81,9 @@
     body.append("seen_revision", seen ? seen.value : "");
     s.busy = true;
     say(s, TEXT.saving);
-    // keepalive: a save sent as the page is left still reaches the server.
+    // keepalive: a save on its way when the page is left still reaches the server.
     fetch(s.box.getAttribute("data-save-url"), {
-      method: "POST", body: body, credentials: "same-origin", keepalive: !!leaving,
+      method: "POST", body: body, credentials: "same-origin", keepalive: true,
       headers: { "HX-Request": "true" },
     }).then(function (response) {
       return response.text().then(function (html) { answered(s, now, response, html); });
@@ -193,13 +193,13 @@
     if (submitting) { return; }
     var waiting = unsaved();
     if (!waiting.length) { return; }
-    waiting.forEach(function (code) { save(states[code], true); });  // sent anyway, kept alive
+    waiting.forEach(function (code) { save(states[code]); });  // sent anyway (keepalive)
     event.preventDefault();
     event.returnValue = "";  // the browser asks whether to leave: something is not saved yet
   });
   // Closing the tab or leaving through history: what waits is still sent.
   window.addEventListener("pagehide", function () {
-    unsaved().forEach(function (code) { save(states[code], true); });
+    unsaved().forEach(function (code) { save(states[code]); });
   });
   // States for every indicator from the start, so that `unsaved` sees a change made before any event.
   Array.prototype.forEach.call(form.querySelectorAll("[data-save-url]"), stateOf);
