@@ -333,7 +333,7 @@ def test_an_answer_can_be_set_back_to_none_without_javascript(client_for, world,
     assert 'id="r-PIL.1.01-realise" name="PIL.1.01-status" value="realise" checked' in page
     assert 'id="r-PIL.1.01-vide" name="PIL.1.01-status" value="" checked' not in page
 
-    # The form's own post, as a browser without JavaScript sends it.
+    # The indicator's own post, without the autosave's header: saved, then back to the indicator.
     response = client.post(url("answer_save", world, "PIL.1.01"), {"status": "", "comment": "", "seen_revision": "1"})
     assert response.status_code == 302 and response["Location"].endswith("/domaines/PIL/#i-PIL.1.01")
     answer = Answer.objects.get()

@@ -16,6 +16,7 @@
   var KEYBOARD_PAUSE = 1500;  // ms after the last arrow key on the answers
   var RETRY_FIRST = 2000, RETRY_MAX = 30000;
   var TEXT = {
+    pending: "Modifié — enregistrement dans un instant…",
     saving: "Enregistrement…",
     retrying: "Non enregistré — nouvel essai…",
     offline: "Non enregistré — connexion perdue, nouvel essai…",
@@ -30,7 +31,7 @@
     var code = box.getAttribute("data-code");
     if (!states[code]) {
       states[code] = { box: box, code: code, timer: null, retry: null, delay: RETRY_FIRST,
-                       busy: false, keyboard: false, failed: false, sent: null };
+                       busy: false, keyboard: false, failed: false, sent: null, before: null };
     }
     return states[code];
   }
@@ -63,6 +64,17 @@
     state.classList.toggle("pilotis-save-state--error", !!error);
   }
 
+  // A change waits (a comment being typed, an answer reached with the keyboard): say so once,
+  // so that « Enregistré » never stands beside something not saved yet.
+  function wait(s, delay) {
+    if (!s.timer && !s.busy && !s.retry) {
+      var state = s.box.querySelector(".pilotis-save-state");
+      if (s.before === null && state) { s.before = state.textContent; }
+      say(s, TEXT.pending);
+    }
+    schedule(s, delay);
+  }
+
   function schedule(s, delay) {
     clearTimeout(s.timer);
     s.timer = setTimeout(function () { save(s); }, delay);
@@ -71,7 +83,13 @@
   function save(s) {
     clearTimeout(s.timer); s.timer = null;
     clearTimeout(s.retry); s.retry = null;
-    if (s.busy || !dirty(s)) { return; }  // a save on its way sends what follows when it ends
+    if (s.busy) { return; }  // a save on its way sends what follows when it ends
+    if (!dirty(s)) {  // changed back to what is saved: nothing to send
+      if (s.before !== null && !s.failed) { say(s, s.before); }
+      s.before = null;
+      return;
+    }
+    s.before = null;
     var now = values(s);
     var seen = s.box.querySelector("input[name$='-seen_revision']");
     var body = new FormData();
@@ -164,12 +182,12 @@
     if (event.target.type !== "radio") { return; }
     var s = boxOf(event.target);
     if (!s) { return; }
-    if (s.keyboard) { schedule(s, KEYBOARD_PAUSE); } else { save(s); }
+    if (s.keyboard) { wait(s, KEYBOARD_PAUSE); } else { save(s); }
   });
   form.addEventListener("input", function (event) {
     if (event.target.tagName !== "TEXTAREA") { return; }
     var s = boxOf(event.target);
-    if (s) { schedule(s, COMMENT_PAUSE); }
+    if (s) { wait(s, COMMENT_PAUSE); }
   });
   // Focus leaving the answers or the comment saves what waits (not when moving between radios).
   form.addEventListener("focusout", function (event) {
