@@ -24,7 +24,10 @@ def indicator_rows(campaign, assessment):
     """Every indicator of the campaign's referential, in order, with its answer (None if none): two queries."""
     answers = {}
     if assessment is not None:
-        answers = {a.indicator_id: a for a in Answer.objects.filter(assessment=assessment).select_related("updated_by")}
+        answers = {
+            a.indicator_id: a
+            for a in Answer.objects.filter(assessment=assessment).select_related("updated_by", "carried_over_by")
+        }
     indicators = (
         Indicator.objects.filter(version=campaign.referential_id)
         .select_related("domain")
@@ -38,6 +41,16 @@ def answer_label(answer) -> str:
     if answer is None or not answer.status:
         return str(NOT_ANSWERED)
     return str(AnswerStatus(answer.status).label)
+
+
+def carried_over_label(answer) -> str:
+    """« Reprise de 2025-2026 par Camille Martin, à vérifier »; empty for an answer not carried over."""
+    if answer is None or not answer.carried_over_from:
+        return ""
+    values = {"year": answer.carried_over_from, "who": str(answer.carried_over_by or "—")}
+    if answer.to_check:
+        return _("Reprise de %(year)s par %(who)s, à vérifier") % values
+    return _("Reprise de %(year)s par %(who)s, vérifiée ou modifiée depuis") % values
 
 
 def export_filename(campaign, school, what: str, extension: str) -> str:
@@ -57,6 +70,7 @@ class AssessmentExporter(Exporter):
         Column("comment", gettext_lazy("Commentaire"), "10cm"),
         Column("updated_at", gettext_lazy("Modifié le"), "3.5cm"),
         Column("updated_by", gettext_lazy("Modifié par"), "4.5cm"),
+        Column("carried_over", gettext_lazy("Reprise de l'année précédente"), "7cm"),
     ]
 
     def __init__(self, campaign, school, assessment):
@@ -75,6 +89,7 @@ class AssessmentExporter(Exporter):
                 "comment": answer.comment if answer else "",
                 "updated_at": _local(answer.updated_at) if answered else None,
                 "updated_by": str(answer.updated_by) if answered and answer.updated_by else "",
+                "carried_over": carried_over_label(answer),
             }
 
     def filename(self, extension: str) -> str:

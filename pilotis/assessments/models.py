@@ -153,6 +153,14 @@ class Answer(models.Model):
     revision = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
+    # Carried over from an earlier campaign by « Reprendre les réponses » (start_from_previous):
+    # the year and who did it stay; `to_check` (« repris, à vérifier ») lasts until someone
+    # confirms the answer or changes it.
+    carried_over_from = models.CharField(_("reprise de l'année"), max_length=9, blank=True, default="")
+    carried_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_check = models.BooleanField(_("repris, à vérifier"), default=False)
 
     class Meta:
         verbose_name = _("réponse")
@@ -162,8 +170,15 @@ class Answer(models.Model):
         return f"{self.indicator.code}: {self.status or '—'}"
 
 
+class AnswerChangeKind(models.TextChoices):
+    CHANGED = "", _("modification")
+    CARRIED_OVER = "carried_over", _("reprise de l'année précédente")
+    CONFIRMED = "confirmed", _("réponse reprise confirmée")
+
+
 class AnswerChange(models.Model):
-    """Every change of an answer or its comment: who, when, from what to what."""
+    """Every change of an answer or its comment: who, when, from what to what. Each one is one
+    revision of the answer (the n-th row by id is revision n)."""
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="changes")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -175,6 +190,7 @@ class AnswerChange(models.Model):
     comment_after = models.TextField(blank=True)
     # The revision the author's page showed: lower than the answer's then means a later save won.
     based_on_revision = models.PositiveIntegerField(null=True)
+    kind = models.CharField(max_length=12, blank=True, default="", choices=AnswerChangeKind.choices)
 
     class Meta:
         verbose_name = _("modification de réponse")

@@ -27,7 +27,7 @@ from pilotis.assessments import tallies
 from pilotis.assessments.enums import AnswerStatus, AssessmentState, CampaignPhase, CampaignState
 from pilotis.assessments.levels import level_reached
 from pilotis.assessments.locked_read import ANSWER_FIELDS, lock_for_answer
-from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign, CampaignTally
+from pilotis.assessments.models import Answer, AnswerChange, AnswerChangeKind, Assessment, Campaign, CampaignTally
 from pilotis.core import audit, sql
 from pilotis.core.enums import AuditAction
 from pilotis.core.roles import SchoolRole
@@ -280,13 +280,25 @@ class SaveResult:
 
 
 @transaction.atomic
-def save_answer(campaign, school, indicator, *, status, comment, by, seen_revision=None) -> SaveResult:
-    """Records one indicator's answer (the status may be "" for "not answered yet")."""
+def save_answer(
+    campaign, school, indicator, *, status, comment, by, seen_revision=None, carried_over_from=""
+) -> SaveResult:
+    """Records one indicator's answer (the status may be "" for "not answered yet").
+    `carried_over_from` (a school year) marks it « repris, à vérifier » (start_from_previous)."""
     _check_status(status)
     if indicator.version_id != campaign.referential_id:
         raise PermissionDenied
     assessment = _locked_assessment(campaign, school)
-    return _record(assessment, school, indicator, status=status, comment=comment, by=by, seen_revision=seen_revision)
+    return _record(
+        assessment,
+        school,
+        indicator,
+        status=status,
+        comment=comment,
+        by=by,
+        seen_revision=seen_revision,
+        carried_over_from=carried_over_from,
+    )
 
 
 @transaction.atomic
@@ -311,10 +323,13 @@ def save_answer_by_code(school, school_year, code, *, status, comment, by, seen_
     )
 
 
-def _record(assessment, school, indicator, *, status, comment, by, seen_revision, rows=None) -> SaveResult:
+def _record(
+    assessment, school, indicator, *, status, comment, by, seen_revision, rows=None, carried_over_from=""
+) -> SaveResult:
     """The write itself, under the assessment's lock. It counts its statements (the autosave's
     path): one read of the domain's answers serves both the answer to change and the domain's
-    new level, and the assessment row is updated only when its figures move."""
+    new level, and the assessment row is updated only when its figures move. A change clears
+    « repris, à vérifier » in the same UPDATE; a carried-over answer sets it."""
     _ensure_writable(assessment)
     referential = assessment.campaign.referential
     indicator_levels = domain_levels_of(referential, indicator.domain_id)  # code → level
@@ -349,21 +364,24 @@ def _record(assessment, school, indicator, *, status, comment, by, seen_revision
             "comment_before": answer.comment,
             "comment_after": comment,
             "based_on_revision": seen_revision,
+            "kind": AnswerChangeKind.CARRIED_OVER if carried_over_from else AnswerChangeKind.CHANGED,
         },
     )
     # Compare-and-set on the revision: the row is ours under the assessment lock, so this update
     # cannot lose another writer's increment.
-    sql.update(
-        Answer,
-        where={"id": answer.pk},
-        assign={
-            "status": status,
-            "comment": comment,
-            "revision": answer.revision + 1,
-            "updated_by_id": by.pk if by else None,
-            "updated_at": now,
-        },
-    )
+    assign = {
+        "status": status,
+        "comment": comment,
+        "revision": answer.revision + 1,
+        "updated_by_id": by.pk if by else None,
+        "updated_at": now,
+        "to_check": bool(carried_over_from),
+    }
+    if carried_over_from:
+        assign |= {"carried_over_from": carried_over_from, "carried_over_by_id": by.pk if by else None}
+        answer.carried_over_from, answer.carried_over_by = carried_over_from, by
+    sql.update(Answer, where={"id": answer.pk}, assign=assign)
+    answer.to_check = bool(carried_over_from)
     statuses[indicator.code] = status
     levels = dict(assessment.domain_levels)
     levels[indicator.domain.code] = level_reached(indicator_levels, statuses)
@@ -621,7 +639,54 @@ def start_from_previous(campaign, school, *, by) -> int:
         new_code = translation.get(old.indicator.code)
         if new_code is None:
             continue
-        save_answer(campaign, school, indicators[new_code], status=old.status, comment=old.comment, by=by)
+        save_answer(
+            campaign,
+            school,
+            indicators[new_code],
+            status=old.status,
+            comment=old.comment,
+            by=by,
+            carried_over_from=source.campaign.school_year,
+        )
         copied += 1
     Assessment.objects.filter(pk=assessment.pk).update(started_from=source)
     return copied
+
+
+@transaction.atomic
+def confirm_carried_over(campaign, school, indicators, *, by) -> int:
+    """Confirms the answers « repris, à vérifier » of these indicators as they stand: each gets a
+    history row saying so (one revision more). Returns how many were confirmed."""
+    assessment = _locked_assessment(campaign, school)
+    _ensure_writable(assessment)
+    answers = list(
+        Answer.objects.filter(assessment=assessment, indicator__in=indicators, to_check=True).order_by("indicator_id")
+    )
+    now = timezone.now()
+    for answer in answers:
+        sql.insert(
+            AnswerChange,
+            {
+                "answer_id": answer.pk,
+                "changed_by_id": by.pk if by else None,
+                "changed_by_label": str(by)[:200] if by else "",
+                "changed_at": now,
+                "status_before": answer.status,
+                "status_after": answer.status,
+                "comment_before": answer.comment,
+                "comment_after": answer.comment,
+                "based_on_revision": answer.revision,
+                "kind": AnswerChangeKind.CONFIRMED,
+            },
+        )
+        sql.update(Answer, where={"id": answer.pk}, assign={"to_check": False, "revision": answer.revision + 1})
+    return len(answers)
+
+
+def shown_at(answer, revision: int) -> tuple[str, str]:
+    """(status, comment) of an answer as it stood at `revision` (0: not answered yet), read from
+    its history, whose n-th row is revision n."""
+    if answer is None or revision <= 0:
+        return "", ""
+    rows = list(AnswerChange.objects.filter(answer=answer).order_by("id").values_list("status_after", "comment_after"))
+    return rows[revision - 1] if revision <= len(rows) else (answer.status, answer.comment)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("etablissements/<str:uai>/schematic/en-cours/", views.current, name="current"),
     path(base, views.home, name="home"),
     path(base + "domaines/<str:code>/", views.domain, name="domain"),
+    path(base + "domaines/<str:code>/enregistrer/", views.domain_save, name="domain_save"),
     path(base + "synthese/", views.synthesis, name="synthesis"),
     path(base + "indicateurs/<str:code>/historique/", views.history, name="history"),
     path(base + "indicateurs/<str:code>/reponse/", views.answer_save, name="answer_save"),

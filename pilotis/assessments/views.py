@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -169,7 +171,107 @@ def domain(request, school, year, code):
     current = next((d for d in ctx.domains if d.code == code), None)
     if current is None:
         raise Http404
-    return render(request, "assessments/domain.html", ctx.as_dict(tab=code, domain=current, levels=_rows(ctx, current)))
+    levels = _rows(ctx, current)
+    to_check = sum(1 for _level, rows in levels for row in rows if row["answer"] and row["answer"].to_check)
+    return render(
+        request, "assessments/domain.html", ctx.as_dict(tab=code, domain=current, levels=levels, to_check=to_check)
+    )
+
+
+@require_POST
+@school_view("read")
+def domain_save(request, school, year, code):
+    """The domain page's own post, without JavaScript: every indicator of the page, each with the
+    revision the page showed. Saves each answer that the person changed, and confirms the answers
+    « repris, à vérifier » a « Confirmer » button names (one indicator, or "*" for the domain).
+
+    One transaction per answer (`save_answer`, as the autosave): each saved answer stays saved if
+    a later one is refused, and colleagues' autosaves never wait for a whole page. An answer the
+    page shows as it stood (the person left it) but that someone changed since is left alone: the
+    page's stale value must not overwrite it."""
+    ctx = Context(request, school, year)
+    current = next((d for d in ctx.domains if d.code == code), None)
+    if current is None:
+        raise Http404
+    if not can_fill(request.user, school):
+        refuse(request, obj=school, what="assessment:fill", status=403)
+    indicators = list(Indicator.objects.filter(domain=current).order_by("level", "position"))
+    answers = {}
+    if ctx.assessment is not None:
+        answers = {
+            a.indicator_id: a for a in Answer.objects.filter(assessment=ctx.assessment, indicator__domain=current)
+        }
+    saved, overwritten, invalid, error = 0, [], [], None
+    for indicator in indicators:
+        if f"{indicator.code}-status" not in request.POST:
+            continue  # not on the page that posted
+        form = AnswerForm(request.POST, prefix=indicator.code)
+        if not form.is_valid():
+            invalid.append(indicator.code)
+            continue
+        status, comment = form.cleaned_data["status"], form.cleaned_data["comment"]
+        seen = form.cleaned_data["seen_revision"]
+        answer = answers.get(indicator.pk)
+        now = (answer.status, answer.comment) if answer else ("", "")
+        if (status, comment) == now:
+            continue
+        if (
+            answer
+            and seen is not None
+            and seen < answer.revision
+            and (status, comment) == services.shown_at(answer, seen)
+        ):
+            continue  # left as the page showed it; someone else changed it since
+        try:
+            result = services.save_answer(
+                ctx.campaign, school, indicator, status=status, comment=comment, by=request.user, seen_revision=seen
+            )
+        except services.AssessmentClosed as exc:
+            error = " ".join(exc.messages)
+            break
+        saved += result.changed
+        if result.overwrote_newer:
+            overwritten.append(indicator.code)
+    confirm = request.POST.get("confirm", "")
+    confirmed = 0
+    if confirm and error is None:
+        chosen = indicators if confirm == "*" else [i for i in indicators if i.code == confirm]
+        try:
+            confirmed = services.confirm_carried_over(ctx.campaign, school, chosen, by=request.user)
+        except services.AssessmentClosed as exc:
+            error = " ".join(exc.messages)
+    if saved or not (error or invalid or confirmed):
+        messages.success(
+            request,
+            ngettext("%(n)d réponse enregistrée.", "%(n)d réponses enregistrées.", saved) % {"n": saved}
+            if saved
+            else _("Aucune modification à enregistrer."),
+        )
+    if confirmed:
+        messages.success(
+            request,
+            ngettext("%(n)d réponse reprise confirmée.", "%(n)d réponses reprises confirmées.", confirmed)
+            % {"n": confirmed},
+        )
+    if overwritten:
+        messages.warning(
+            request,
+            _("Quelqu'un d'autre avait modifié %(codes)s entre-temps : votre réponse l'a remplacée, voir l'historique.")
+            % {"codes": ", ".join(overwritten)},
+        )
+    if invalid:
+        messages.error(
+            request,
+            _("Réponse invalide pour %(codes)s : rien n'a été enregistré pour ces indicateurs.")
+            % {"codes": ", ".join(invalid)},
+        )
+    if error:
+        messages.error(request, error)
+    back = reverse("assessments:domain", args=[school.uai, ctx.campaign.school_year, current.code])
+    target = request.POST.get("from", "")
+    if any(i.code == target for i in indicators):
+        back += f"#i-{target}"
+    return redirect(back)
 
 
 @require_GET
@@ -192,7 +294,9 @@ def history(request, school, year, code):
     )
     changes = AnswerChange.objects.none()
     if ctx.assessment is not None:
-        changes = AnswerChange.objects.filter(answer__assessment=ctx.assessment, answer__indicator=indicator)
+        changes = AnswerChange.objects.filter(
+            answer__assessment=ctx.assessment, answer__indicator=indicator
+        ).select_related("answer")
     return render(
         request,
         "assessments/history.html",
@@ -240,8 +344,11 @@ def answer_save(request, school, year, code):
         indicator = _answer_target(request, ctx, code)
         return _answer_response(request, ctx, indicator, htmx, error=" ".join(exc.messages), status=409)
     notice = _("Enregistré.")
+    if htmx:  # the page stays: the time says which save the person sees
+        when = time_format(timezone.localtime(result.answer.updated_at), "H:i")
+        notice = _("Enregistré à %(time)s.") % {"time": when}
     if result.overwrote_newer:
-        notice = _("Enregistré. Quelqu'un d'autre avait modifié cet indicateur entre-temps : voir l'historique.")
+        notice += " " + _("Quelqu'un d'autre avait modifié cet indicateur entre-temps : voir l'historique.")
     ctx = Context.of(request, school, result.assessment)
     return _answer_response(request, ctx, result.answer.indicator, htmx, notice=notice, answer=result.answer)
 
@@ -272,7 +379,7 @@ def _answer_response(request, ctx, indicator, htmx, *, error=None, notice=None, 
         ctx.abilities = assessment_abilities(request.user, ctx.school, ctx.campaign, ctx.assessment)
     return render(
         request,
-        "assessments/domain.html#savebar",
+        "assessments/domain.html#saved",
         ctx.as_dict(i=indicator, a=answer, oob=True, error=error, notice=notice),
         status=status,
     )

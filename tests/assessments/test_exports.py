@@ -316,13 +316,14 @@ def test_ods_has_one_row_per_indicator_and_no_formula(client_for, world, campaig
         "Commentaire",
         "Modifié le",
         "Modifié par",
+        "Reprise de l'année précédente",
     ]
     data = [row for row in rows[1:] if any(v not in (None, "") for v in row)]
     assert len(data) == INDICATORS
     by_code = {row[2]: row for row in data}
     assert by_code["PIL.1.01"][4:6] == ["Réalisé", "Volet numérique voté en conseil d'administration"]
     assert by_code["PIL.1.01"][1] == 1 and by_code["PIL.1.01"][7] == world.rupn_a.get_full_name()
-    assert by_code["PIL.2.01"][4:8] == ["Non renseigné", "", None, ""]
+    assert by_code["PIL.2.01"][4:9] == ["Non renseigné", "", None, "", ""]
     assert by_code["FOR.1.01"][5] == "Plan de formation en cours ;\nvoir la DANE"
     assert by_code["INF.1.01"][5] == '\'=HYPERLINK("http://x")'
     cells = [cell for row in table.traverse() for cell in row.traverse()]
@@ -344,10 +345,11 @@ def test_csv_is_semicolon_separated_utf8_with_bom(client_for, world, campaign, r
     assert response.content.startswith(BOM)
     assert (
         response.content.split(b"\r\n", 1)[0]
-        == BOM + "Domaine;Niveau;Code;Indicateur;Réponse;Commentaire;Modifié le;Modifié par".encode()
+        == BOM
+        + "Domaine;Niveau;Code;Indicateur;Réponse;Commentaire;Modifié le;Modifié par;Reprise de l'année précédente".encode()
     )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline=""), delimiter=";"))
-    assert len(rows) == 1 + INDICATORS and all(len(row) == 8 for row in rows)
+    assert len(rows) == 1 + INDICATORS and all(len(row) == 9 for row in rows)
     by_code = {row[2]: row for row in rows[1:]}
     assert by_code["PIL.1.01"][1] == "1" and by_code["PIL.1.01"][4] == "Réalisé"
     assert by_code["FOR.1.01"][5] == "Plan de formation en cours ;\nvoir la DANE"

@@ -33,9 +33,12 @@ def test_htmx_save_returns_only_the_save_bar(client_for, world, campaign):
     assert html.lstrip().startswith(
         '<div class="fr-fieldset__element pilotis-save-bar" id="bar-PIL.1.01" hx-swap-oob="true">'
     )
-    assert "Enregistré." in html
-    assert '<input type="hidden" name="seen_revision" value="1">' in html
+    assert re.search(r"Enregistré à \d\d:\d\d\.", html)  # the page stays: which save it is
+    assert '<input type="hidden" name="PIL.1.01-seen_revision" value="1">' in html
     assert 'type="radio"' not in html and "<textarea" not in html
+    # The page's « Non commencé » badge follows the first answer.
+    assert '<span id="assessment-state" hx-swap-oob="true"><span class="fr-badge fr-badge--info fr-ml-1w">' in html
+    assert "En cours de saisie" in html and "Non commencé" not in html
     answer = Answer.objects.get()
     assert (answer.status, answer.comment, answer.updated_by) == ("realise", "Voté en CA", world.rupn_a)
 
@@ -54,7 +57,7 @@ def test_answers_are_found_again_after_reload(client_for, world, campaign):
     client = client_for("rupn_a")
     client.post(url("answer_save", world, "PIL.1.02"), {"status": "realise"}, headers={"HX-Request": "true"})
     page = client.get(url("domain", world, "PIL")).content.decode()
-    assert 'id="r-PIL.1.02-realise" name="status" value="realise" checked' in page
+    assert 'id="r-PIL.1.02-realise" name="PIL.1.02-status" value="realise" checked' in page
 
 
 def test_a_page_left_open_on_a_validated_assessment_cannot_overwrite_it(client_for, world, campaign, indicator):
@@ -322,15 +325,15 @@ def test_an_answer_can_be_set_back_to_none_without_javascript(client_for, world,
     page = client.get(url("domain", world, "PIL")).content.decode()
     # Not answered yet: the explicit choice "none yet" is the one checked.
     assert (
-        '<input type="radio" id="r-PIL.1.01-vide" name="status" value="" checked>'
-        '\n                      <label class="fr-label" for="r-PIL.1.01-vide">Pas encore de réponse</label>'
+        '<input type="radio" id="r-PIL.1.01-vide" name="PIL.1.01-status" value="" checked>'
+        '\n                        <label class="fr-label" for="r-PIL.1.01-vide">Pas encore de réponse</label>'
     ) in page
     client.post(url("answer_save", world, "PIL.1.01"), {"status": "realise", "comment": "", "seen_revision": "0"})
     page = client.get(url("domain", world, "PIL")).content.decode()
-    assert 'id="r-PIL.1.01-realise" name="status" value="realise" checked' in page
-    assert 'id="r-PIL.1.01-vide" name="status" value="" checked' not in page
+    assert 'id="r-PIL.1.01-realise" name="PIL.1.01-status" value="realise" checked' in page
+    assert 'id="r-PIL.1.01-vide" name="PIL.1.01-status" value="" checked' not in page
 
-    # The form's own post, as a browser without JavaScript sends it.
+    # The indicator's own post, without the autosave's header: saved, then back to the indicator.
     response = client.post(url("answer_save", world, "PIL.1.01"), {"status": "", "comment": "", "seen_revision": "1"})
     assert response.status_code == 302 and response["Location"].endswith("/domaines/PIL/#i-PIL.1.01")
     answer = Answer.objects.get()
@@ -341,7 +344,7 @@ def test_an_answer_can_be_set_back_to_none_without_javascript(client_for, world,
         ("realise", ""),
     ]
     page = client.get(response["Location"]).content.decode()
-    assert 'id="r-PIL.1.01-vide" name="status" value="" checked' in page
+    assert 'id="r-PIL.1.01-vide" name="PIL.1.01-status" value="" checked' in page
     assert "Enregistré." in page
 
 
@@ -349,9 +352,13 @@ def test_an_answer_can_be_set_back_to_none_without_javascript(client_for, world,
 def test_fillers_get_a_save_button_per_indicator(client_for, world, campaign, referential, persona):
     page = client_for(persona).get(url("domain", world, "PIL")).content.decode()
     indicators = referential.indicators.filter(domain__code="PIL").count()
-    assert page.count('<button type="submit" class="fr-btn fr-btn--sm fr-btn--secondary">Enregistrer</button>') == (
-        indicators
+    # Each saves the whole page without JavaScript, and brings the person back to its indicator.
+    buttons = re.findall(
+        r'<button type="submit" name="from" value="([^"]+)" class="fr-btn fr-btn--sm fr-btn--secondary pilotis-nojs-only">'
+        r"Enregistrer</button>",
+        page,
     )
+    assert len(buttons) == indicators and len(set(buttons)) == indicators
     assert "Consultation seule" not in page and " disabled" not in page
 
 

@@ -24,13 +24,13 @@ def tab(site, name):
 
 
 def answer(site, code, choice, *, comment=None):
-    """Chooses an answer as a person does: a click on the label; htmx saves it at once."""
-    form = site.page.locator(f'form[id="i-{code}"]')
+    """Chooses an answer as a person does: a click on the label; the autosave saves it at once."""
+    form = site.page.locator(f'[id="i-{code}"]')
     if comment is not None:
         form.get_by_label(re.compile("Commentaire")).fill(comment)
     form.locator("label", has_text=re.compile(f"^{choice}$")).click()
     # The row is replaced by the server's answer, which says it is saved.
-    site.page.locator(f'form[id="i-{code}"] .pilotis-save-state', has_text="Enregistré").wait_for()
+    site.page.locator(f'[id="i-{code}"] .pilotis-save-state', has_text="Enregistré").wait_for()
     return form
 
 

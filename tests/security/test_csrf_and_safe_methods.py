@@ -241,7 +241,7 @@ def test_no_get_changes_the_database(world, persona):
     reader = persona != "nobody"
     for name in SCHEMATIC_GETS:
         assert statuses[f"assessments:{name}"] == (200 if reader else 404), (name, statuses[f"assessments:{name}"])
-    for name in ("answer_save", "reopen", "start_from_previous"):
+    for name in ("answer_save", "domain_save", "reopen", "start_from_previous"):
         assert statuses[f"assessments:{name}"] in (405, 404), name  # POST only (404 first if out of scope)
     # Closing, reopening, deleting a campaign: the GET is the confirmation page, which changes nothing.
     for name in ("campaign_close", "campaign_reopen", "campaign_delete", "campaign_edit"):

@@ -102,6 +102,15 @@ def test_answer_form(client_for, world, campaign, status, comment, revision):
 
 
 @SETTINGS
+@given(status=NASTY, comment=NASTY, revision=NASTY, confirm=NASTY)
+def test_domain_page_form(client_for, world, campaign, status, comment, revision, confirm):
+    url = reverse("assessments:domain_save", args=[world.school_a.uai, "2026-2027", "PIL"])
+    data = {"PIL.1.01-status": status, "PIL.1.01-comment": comment, "PIL.1.01-seen_revision": revision}
+    post_ok(client_for("rupn_a"), url, {**data, "PIL.1.02-status": "realise", "confirm": confirm, "from": confirm})
+    no_nul_stored()
+
+
+@SETTINGS
 @given(email=NASTY, first=NASTY, last=NASTY, role=NASTY)
 def test_invite_form(client_for, world, email, first, last, role):
     url = reverse("accounts:member_invite", args=[world.school_a.uai])

@@ -140,6 +140,10 @@ def answer_data(w):
     return {"status": "en_cours", "comment": "Test", "seen_revision": "0"}
 
 
+def domain_save_data(w):
+    return {"PIL.1.01-status": "en_cours", "PIL.1.01-comment": "Test", "PIL.1.01-seen_revision": "0"}
+
+
 def invite_data(w):
     return {"email": "nouvelle@example.org", "first_name": "Léa", "last_name": "Nouvelle", "role": "membre"}
 
@@ -299,6 +303,12 @@ MATRIX = {
         "post",
         indicator_of_a,
         answer_data,
+        statuses(404, s302=FILLERS_A, s403=SCHOOL_A_READERS - FILLERS_A),
+    ),
+    "assessments:domain_save": (
+        "post",
+        domain_of_a,
+        domain_save_data,
         statuses(404, s302=FILLERS_A, s403=SCHOOL_A_READERS - FILLERS_A),
     ),
     "assessments:validate": (

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0006_indicator_tally_order'),
+        ('assessments', '0007_answer_carried_over'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
