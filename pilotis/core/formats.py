@@ -21,6 +21,17 @@ def day(value) -> str:
     return date_format(value, "j F Y")
 
 
+def moment(value, seconds: bool = False) -> str:
+    """`1er septembre 2026 à 14:02` (`14:02:07` with seconds), in local time; "" for None."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return _("%(day)s à %(time)s") % {
+        "day": day(local.date()),
+        "time": local.strftime("%H:%M:%S" if seconds else "%H:%M"),
+    }
+
+
 def period(start, end) -> str:
     """`du 1er septembre 2026 au 31 août 2027`."""
     return _("du %(start)s au %(end)s") % {"start": day(start), "end": day(end)}

@@ -82,7 +82,7 @@ def recipients_of(schools) -> tuple[int, int]:
 def preview(territory, target, by):
     """The e-mail as it would leave for the first school of the list, by name: (school, message),
     or (None, None) when the list is empty. Nothing is recorded."""
-    school = schools_to_remind(territory, target).order_by("name", "uai").first()
+    school = schools_to_remind(territory, target).order_by("sort_name", "uai").first()
     if school is None:
         return None, None
     batch = ReminderBatch(
@@ -201,7 +201,7 @@ def history(campaign, territory) -> list[ReminderBatch]:
 def _written_to(batch_ids, territory) -> dict[int, list[tuple[str, str, str]]]:
     """Per batch, (name, UAI, addresses) of its first `WRITTEN_TO_SHOWN` schools e-mailed within
     the viewer's départements, by name: one query for the whole history."""
-    rank = Window(RowNumber(), partition_by=F("batch_id"), order_by=[F("school__name").asc(), F("pk").asc()])
+    rank = Window(RowNumber(), partition_by=F("batch_id"), order_by=[F("school__sort_name").asc(), F("pk").asc()])
     out: dict[int, list[tuple[str, str, str]]] = {}
     for batch_id, name, uai, recipients in (
         Reminder.objects.filter(
@@ -210,7 +210,7 @@ def _written_to(batch_ids, territory) -> dict[int, list[tuple[str, str, str]]]:
         .exclude(recipients="")
         .annotate(rank=rank)
         .filter(rank__lte=WRITTEN_TO_SHOWN)
-        .order_by("batch_id", "school__name", "pk")
+        .order_by("batch_id", "school__sort_name", "pk")
         .values_list("batch_id", "school__name", "school__uai", "recipients")
     ):
         out.setdefault(batch_id, []).append((name, uai, recipients))

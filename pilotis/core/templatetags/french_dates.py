@@ -13,6 +13,12 @@ def day(value) -> str:
     return formats.day(value)
 
 
+@register.filter
+def moment(value, precision="") -> str:
+    """{{ assessment.validated_at|moment }} → « 1er octobre 2026 à 14:02 »; `|moment:"s"` adds seconds."""
+    return formats.moment(value, seconds=precision == "s")
+
+
 @register.simple_tag
 def period(start, end) -> str:
     """{% period start end %} → « du 1er septembre 2026 au 31 août 2027 »."""
