@@ -21,7 +21,7 @@ from pilotis.core import sql
 from pilotis.referential.models import Indicator, ReferentialVersion
 
 ASSESSMENT = frozenset(
-    {"id", "campaign_id", "school_id", "state", "domain_levels", "answered_count", "last_activity_at"}
+    {"id", "campaign_id", "school_id", "state", "domain_levels", "answered_count", "last_activity_at", "ready_at"}
 )
 CAMPAIGN = frozenset({"id", "academy_id", "state", "school_year", "referential_id", "opens_on"})
 REFERENTIAL = frozenset({"id", "checksum"})

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from pilotis.core.school_years import current_school_year
 from pilotis.referential.loader import ReferentialError, bundled_files, load_referential
 from pilotis.referential.models import CodeMapping, Indicator, ReferentialVersion
 
@@ -164,12 +165,14 @@ def test_start_from_previous_carries_answers_through_the_code_map(world):
 
     call_command("load_referential", verbosity=0)
     v2021 = ReferentialVersion.objects.get(version="2021")
+    # Last school year's campaign, then this year's (a campaign answers once its opening day has come).
+    start = int(current_school_year()[:4])
     year1 = services.open_campaign(
         academy=world.bordeaux,
-        school_year="2026-2027",
+        school_year=f"{start - 1}-{start}",
         referential=v2021,
-        opens_on=datetime.date(2026, 9, 1),
-        closes_on=datetime.date(2027, 6, 30),
+        opens_on=datetime.date(start - 1, 9, 1),
+        closes_on=datetime.date(start, 6, 30),
         by=world.dane,
     )
     given = {  # 2021 code: (status, comment); each distinct, so that a swap would show
@@ -190,10 +193,10 @@ def test_start_from_previous_carries_answers_through_the_code_map(world):
     assert newer.supersedes == v2021
     year2 = services.open_campaign(
         academy=world.bordeaux,
-        school_year="2027-2028",
+        school_year=f"{start}-{start + 1}",
         referential=newer,
-        opens_on=datetime.date(2027, 9, 1),
-        closes_on=datetime.date(2028, 6, 30),
+        opens_on=datetime.date(start, 9, 1),
+        closes_on=datetime.date(start + 1, 6, 30),
         by=world.dane,
     )
 
