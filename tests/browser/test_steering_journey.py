@@ -37,8 +37,14 @@ def test_the_dane_follows_the_campaign_on_every_dashboard(site, demo, mailoutbox
     site.submit(site.page.get_by_role("link", name="Relancer ces établissements…"))
     site.page.get_by_label("Département").select_option(label="40 Landes")
     site.submit(site.page.get_by_role("button", name="Compter les établissements"))
+    # The send asks first: how many schools, who is written to, the e-mail itself.
+    site.submit(site.page.get_by_role("link", name=re.compile(r"^Relancer \d+ établissements?…")))
+    assert "Le courriel, tel que le recevra" in site.page.locator("main").inner_text()
     site.submit(site.page.get_by_role("button", name=re.compile("^Envoyer la relance")))
     assert "part en arrière-plan" in site.page.locator(".fr-alert--success").inner_text()
+    # The page does not invite a second send without saying one was just sent.
+    assert "Relance envoyée aujourd’hui à" in site.page.locator("main").inner_text()
+    assert site.page.get_by_role("link", name="Relancer de nouveau…").count() == 1
     history = site.page.locator("table").last
     assert "en cours" in history.inner_text()
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)

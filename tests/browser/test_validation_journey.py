@@ -36,7 +36,7 @@ def test_a_principal_sees_what_is_unanswered_follows_it_and_confirms(site, demo)
     # Follows one of them to its place on the domain's page, then comes back.
     site.submit(main.get_by_role("link", name=re.compile(r"^PIL\.1\.02 ")))
     assert site.page.url.endswith(f"{home}domaines/PIL/#i-PIL.1.02")
-    assert site.page.locator('form[id="i-PIL.1.02"]').is_visible()
+    assert site.page.locator('[id="i-PIL.1.02"]').is_visible()
     site.page.go_back()
     assert site.path == f"{home}valider/"
 
