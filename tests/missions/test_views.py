@@ -116,6 +116,21 @@ def test_a_stale_edit_is_refused_and_keeps_what_was_typed(client_for, world, dra
     assert MissionLetter.objects.get(pk=draft.pk).free_text == "Écrit ailleurs"
 
 
+def test_an_indicator_out_of_range_is_said_and_keeps_what_was_typed(client_for, world, draft):
+    """The indicators are drawn by hand on the page: their error must be said all the same."""
+    url = reverse("missions:letter_edit", args=[world.school_a.uai, draft.pk])
+    response = client_for("chef_a").post(
+        url,
+        {"seen_revision": draft.revision, "free_text": "Mon texte à garder", "indicators": "99999999999999999999999"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "La lettre n’a pas été enregistrée" in html
+    assert "Indicateurs SCHÉMATIC suivis : " in html
+    assert "Mon texte à garder" in html
+    assert MissionLetter.objects.get(pk=draft.pk).free_text != "Mon texte à garder"
+
+
 def test_the_rupn_accepts_from_the_page(client_for, world, draft):
     letter = services.propose_letter(draft, by=world.chef_a, seen_revision=draft.revision)
     client = client_for("rupn_a")
