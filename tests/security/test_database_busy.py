@@ -18,44 +18,62 @@ BUSY = "La base de données est occupée, réessayez dans un instant."
 
 
 @pytest.fixture
-def file_database(transactional_db, world, campaign, tmp_path):  # noqa: F811
-    """The default connection moved onto a file copy of the test database (the suite's is in
-    memory, where SQLite's locks are not the file's), with a short busy timeout."""
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's write lock (PostgreSQL: see its lock_timeout test)")
-    path = tmp_path / "busy.sqlite3"
-    connection.ensure_connection()
-    copy = sqlite3.connect(path)
-    connection.connection.backup(copy)
-    copy.close()
-    saved_connection, saved_settings = connection.connection, connection.settings_dict
-    connection.connection = None
-    connection.settings_dict = {
-        **saved_settings,
-        "NAME": str(path),
-        "OPTIONS": {
-            **saved_settings["OPTIONS"],
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=100;",
-            "timeout": 0.1,
-        },
-    }
-    try:
-        yield path
-    finally:
-        connection.close()
-        connection.settings_dict = saved_settings
-        connection.connection = saved_connection
+def post_while_locked(transactional_db, world, campaign, tmp_path):  # noqa: F811
+    """`post(client, url, data, **extra)`: the request while a second connection holds the
+    database. SQLite: its write lock, on a file copy of the test database (the suite's is in
+    memory, where SQLite's locks are not the file's) with a busy timeout of 100 ms. PostgreSQL:
+    the answers' table, with a lock_timeout of 200 ms."""
+    if connection.vendor == "sqlite":
+        path = tmp_path / "busy.sqlite3"
+        connection.ensure_connection()
+        copy = sqlite3.connect(path)
+        connection.connection.backup(copy)
+        copy.close()
+        saved_connection, saved_settings = connection.connection, connection.settings_dict
+        connection.connection = None
+        connection.settings_dict = {
+            **saved_settings,
+            "NAME": str(path),
+            "OPTIONS": {
+                **saved_settings["OPTIONS"],
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=100;",
+                "timeout": 0.1,
+            },
+        }
 
+        def post(client, url, data, **extra):
+            holder = sqlite3.connect(path, isolation_level=None)
+            holder.execute("BEGIN IMMEDIATE")
+            try:
+                return client.post(url, data, **extra)
+            finally:
+                holder.execute("ROLLBACK")
+                holder.close()
 
-def post_while_locked(path, client, url, data, **extra):
-    """The request, while a second connection holds SQLite's write lock."""
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
-        return client.post(url, data, **extra)
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+        try:
+            yield post
+        finally:
+            connection.close()
+            connection.settings_dict = saved_settings
+            connection.connection = saved_connection
+    else:
+        import psycopg
+
+        from pilotis.core import backup
+
+        def post(client, url, data, **extra):
+            with psycopg.connect(**backup._pg_params(connection.settings_dict)) as holder:
+                holder.execute("LOCK TABLE assessments_answer IN EXCLUSIVE MODE")
+                with connection.cursor() as cursor:
+                    cursor.execute("SET lock_timeout = '200ms'")
+                try:
+                    return client.post(url, data, **extra)
+                finally:
+                    with connection.cursor() as cursor:
+                        cursor.execute("RESET lock_timeout")
+                    holder.rollback()
+
+        yield post
 
 
 def save_url(world):
@@ -63,12 +81,12 @@ def save_url(world):
 
 
 @pytest.mark.parametrize("htmx", [True, False])
-def test_a_write_meeting_the_write_lock_is_a_503_to_retry(file_database, client_for, world, htmx):
+def test_a_write_meeting_a_held_database_is_a_503_to_retry(post_while_locked, client_for, world, htmx):
     client = client_for("rupn_a")
     headers = {"HX-Request": "true"} if htmx else {}
     data = {"status": "realise", "comment": "Voté en CA", "seen_revision": "0"}
 
-    response = post_while_locked(file_database, client, save_url(world), data, headers=headers)
+    response = post_while_locked(client, save_url(world), data, headers=headers)
 
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
@@ -80,33 +98,6 @@ def test_a_write_meeting_the_write_lock_is_a_503_to_retry(file_database, client_
     # Once the lock is released, the same request goes through.
     assert client.post(save_url(world), data, headers=headers).status_code in (200, 302)
     assert Answer.objects.get().comment == "Voté en CA"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_postgresql_lock_timeout_is_a_503_to_retry(world, campaign, client_for):  # noqa: F811
-    """PostgreSQL, with a lock_timeout: a second connection holds the answers' table."""
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's lock_timeout (SQLite's write lock: see above)")
-    import psycopg
-
-    from pilotis.core import backup
-
-    client = client_for("rupn_a")
-    data = {"status": "realise", "comment": "Voté en CA", "seen_revision": "0"}
-    with psycopg.connect(**backup._pg_params(connection.settings_dict)) as holder:
-        holder.execute("LOCK TABLE assessments_answer IN EXCLUSIVE MODE")
-        with connection.cursor() as cursor:
-            cursor.execute("SET lock_timeout = '200ms'")
-        try:
-            response = client.post(save_url(world), data, headers={"HX-Request": "true"})
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET lock_timeout")
-            holder.rollback()
-    assert response.status_code == 503
-    assert response["Retry-After"] == "5"
-    assert BUSY in response.content.decode()
-    assert not Answer.objects.exists()
 
 
 def test_a_lock_met_outside_a_view_is_a_503_too(rf: RequestFactory):
