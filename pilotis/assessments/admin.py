@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from pilotis.assessments import services
 from pilotis.assessments.models import Assessment, Campaign
+from pilotis.core.admin import ReadOnlyAdmin
 
 
 class CampaignAdminForm(forms.ModelForm):
@@ -108,7 +109,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(ReadOnlyAdmin):
     """Read-only: answers, validation and reopening are the school's, through the services."""
 
     list_display = [
@@ -123,12 +124,3 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_filter = ["state", "campaign__school_year", "campaign__academy"]
     list_select_related = ["school", "campaign__academy"]
     search_fields = ["school__uai", "school__name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

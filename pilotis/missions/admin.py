@@ -6,29 +6,18 @@ all three. The catalogue is the DANE's, changed on its page (« Catalogue des mi
 """
 
 from django.contrib import admin
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from pilotis.core import formats
+from pilotis.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from pilotis.missions.models import CatalogueEntry, Designation, LetterMission, MissionLetter
 
 
 def _when_by(moment, person) -> str:
     if moment is None:
         return "—"
-    when = date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    when = formats.moment(moment)
     return f"{when} — {person}" if person else when
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Designation)
@@ -48,21 +37,11 @@ class DesignationAdmin(ReadOnlyAdmin):
         return _when_by(designation.created_at, designation.created_by)
 
 
-class LetterMissionInline(admin.TabularInline):
+class LetterMissionInline(ReadOnlyInline):
     model = LetterMission
     verbose_name = _("mission")
     verbose_name_plural = _("missions de la lettre")
     fields = ["heading", "function", "priority", "text"]
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MissionLetter)
@@ -122,7 +101,7 @@ class MissionLetterAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("dernière modification"), ordering="updated_at")
     def modified(self, letter):
-        return date_format(timezone.localtime(letter.updated_at), "SHORT_DATETIME_FORMAT")
+        return formats.moment(letter.updated_at)
 
 
 @admin.register(CatalogueEntry)
