@@ -3,7 +3,7 @@
 Standard library only (no new dependency). Each load-test client is a process of its own (16
 processes, `spawn`ed so that they share nothing with the parent's Django and DuckDB), looping on
 `http.client`: one request at a time, the next as soon as the previous answer is read, like a
-person whose browser queues the autosaves of one page (htmx `hx-sync="this:queue last"`). The
+person whose page sends its autosaves one after another (`core/autosave.js` waits for each answer). The
 clients run on the same 2 cores as the server: what they spend is taken from it.
 """
 
