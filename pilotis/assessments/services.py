@@ -27,7 +27,7 @@ from pilotis.assessments import tallies
 from pilotis.assessments.enums import AnswerStatus, AssessmentState, CampaignPhase, CampaignState
 from pilotis.assessments.levels import level_reached
 from pilotis.assessments.locked_read import ANSWER_FIELDS, lock_for_answer
-from pilotis.assessments.models import Answer, AnswerChange, AnswerChangeKind, Assessment, Campaign, CampaignTally
+from pilotis.assessments.models import Answer, AnswerChange, AnswerChangeKind, Assessment, Campaign
 from pilotis.core import audit, sql
 from pilotis.core.enums import AuditAction
 from pilotis.core.roles import SchoolRole
@@ -93,27 +93,10 @@ def open_campaign(*, academy, school_year, referential, opens_on, closes_on, by,
     return campaign
 
 
-@dataclass(frozen=True)
-class CampaignProgress:
-    """Where the académie's open schools stand in a campaign, read from the counters."""
-
-    schools: int
-    started: int
-    validated: int
-
-    @property
-    def not_started(self) -> int:
-        return max(self.schools - self.started, 0)
-
-    @property
-    def filling_in(self) -> int:
-        return max(self.started - self.validated, 0)
-
-
-def campaign_progress(campaign) -> CampaignProgress:
-    sums = CampaignTally.objects.filter(campaign=campaign).aggregate(started=Sum("started"), validated=Sum("validated"))
+def campaign_progress(campaign) -> tallies.Progress:
+    """The académie's open schools in the campaign: not started, filling in, validated."""
     schools = School.objects.filter(department__academy_id=campaign.academy_id, is_open=True).count()
-    return CampaignProgress(schools, sums["started"] or 0, sums["validated"] or 0)
+    return tallies.Progress(schools, *tallies.progress_sums(campaign))
 
 
 @transaction.atomic

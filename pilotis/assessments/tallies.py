@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from pilotis.assessments.enums import AnswerStatus, AssessmentState
@@ -297,3 +297,30 @@ def rebuild(campaign) -> Figures:
         batch_size=2000,
     )
     return figures
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where open schools stand in a campaign, read from the counters: the dashboards' tiles and
+    the confirmation of a campaign's closing say the same."""
+
+    schools: int
+    started: int
+    validated: int
+
+    @property
+    def not_started(self) -> int:
+        return max(self.schools - self.started, 0)
+
+    @property
+    def filling(self) -> int:
+        return max(self.started - self.validated, 0)
+
+
+def progress_sums(campaign, department_ids=None) -> tuple[int, int]:
+    """(started, validated) in the campaign, over the given départements or all of them."""
+    tallies = CampaignTally.objects.filter(campaign=campaign)
+    if department_ids is not None:
+        tallies = tallies.filter(department_id__in=department_ids)
+    sums = tallies.aggregate(started=Sum("started"), validated=Sum("validated"))
+    return sums["started"] or 0, sums["validated"] or 0

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilotis.assessments import views, views_edition
+from pilotis.assessments import views, views_campaigns, views_edition
 
 app_name = "assessments"
 base = "etablissements/<str:uai>/schematic/<str:year>/"
@@ -17,11 +17,11 @@ urlpatterns = [
     path(base + "rouvrir/", views.reopen, name="reopen"),
     path(base + "pret-a-valider/", views.ready, name="ready"),
     path(base + "reprendre/", views.start_from_previous, name="start_from_previous"),
-    path("campagnes/", views.campaigns, name="campaigns"),
-    path("campagnes/<int:pk>/clore/", views.campaign_close, name="campaign_close"),
-    path("campagnes/<int:pk>/rouvrir/", views.campaign_reopen, name="campaign_reopen"),
-    path("campagnes/<int:pk>/supprimer/", views.campaign_delete, name="campaign_delete"),
-    path("campagnes/<int:pk>/dates/", views.campaign_edit, name="campaign_edit"),
+    path("campagnes/", views_campaigns.campaigns, name="campaigns"),
+    path("campagnes/<int:pk>/clore/", views_campaigns.campaign_close, name="campaign_close"),
+    path("campagnes/<int:pk>/rouvrir/", views_campaigns.campaign_reopen, name="campaign_reopen"),
+    path("campagnes/<int:pk>/supprimer/", views_campaigns.campaign_delete, name="campaign_delete"),
+    path("campagnes/<int:pk>/dates/", views_campaigns.campaign_edit, name="campaign_edit"),
     path(base + "edition/", views_edition.edition, name="edition"),
     path(base + "edition/rapport.pdf", views_edition.export_pdf, name="export_pdf"),
     path(base + "edition/reponses.ods", views_edition.export_ods, name="export_ods"),

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Sum
 
+from pilotis.assessments import tallies
 from pilotis.assessments.enums import AnswerStatus
-from pilotis.assessments.models import Campaign, CampaignTally, IndicatorTally, LevelTally
+from pilotis.assessments.models import Campaign, IndicatorTally, LevelTally
 from pilotis.assessments.synthesis import MIN_SCHOOLS_FOR_MEAN
 from pilotis.referential.cache import domains_of, indicators_of
 from pilotis.referential.models import CodeMapping, Domain, Indicator, ReferentialVersion
@@ -51,19 +52,9 @@ class Territory:
         return Territory(campaign, self.department_ids, self.school_count)
 
 
-@dataclass
-class Progress:
-    schools: int
-    started: int
-    validated: int
-
-    @property
-    def not_started(self) -> int:
-        return max(self.schools - self.started, 0)
-
-    @property
-    def filling(self) -> int:
-        return max(self.started - self.validated, 0)
+@dataclass(frozen=True)
+class Progress(tallies.Progress):
+    """The counters' progress, with its shares under the small-cell rule."""
 
     @property
     def shares(self) -> dict[str, float | None]:
@@ -76,10 +67,7 @@ class Progress:
 
 
 def progress(territory: Territory) -> Progress:
-    sums = CampaignTally.objects.filter(
-        campaign=territory.campaign, department_id__in=territory.department_ids
-    ).aggregate(started=Sum("started"), validated=Sum("validated"))
-    return Progress(territory.school_count, sums["started"] or 0, sums["validated"] or 0)
+    return Progress(territory.school_count, *tallies.progress_sums(territory.campaign, territory.department_ids))
 
 
 @dataclass
