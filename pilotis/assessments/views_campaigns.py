@@ -168,6 +168,7 @@ def campaign_delete(request, pk):
     """Only a campaign no school has answered (opened by mistake) can be deleted."""
     campaign = _managed_campaign(request, pk, "campaign")
     if request.method == "GET":
+        refusal = services.deletion_refusal(campaign)
         return confirmation_page(
             request,
             Confirmation(
@@ -175,13 +176,16 @@ def campaign_delete(request, pk):
                 % {"year": campaign.school_year, "academy": campaign.academy.name},
                 action_label=_("Supprimer la campagne"),
                 cancel_url=reverse("assessments:campaigns"),
-                consequences=[
+                # What would happen, only when it can: a refused deletion says why instead.
+                consequences=[]
+                if refusal
+                else [
                     _("La campagne %(year)s disparaîtra pour tous les établissements de l’académie.")
                     % {"year": campaign.school_year},
                     _("Aucun établissement n’y a répondu : aucune réponse ne sera perdue."),
                 ],
                 danger=True,
-                refusal=services.deletion_refusal(campaign),
+                refusal=refusal,
             ),
         )
     return _act(request, services.delete_campaign, campaign, _("La campagne %(year)s est supprimée."))

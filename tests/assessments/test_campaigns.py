@@ -198,6 +198,7 @@ def test_a_campaign_schools_answered_is_not_deleted(client_for, world, last_year
     url = reverse("assessments:campaign_delete", args=[last_year.pk])
     response = client.get(url)
     assert response.context["confirm"].refusal  # no button: the page says why
+    assert "aucune réponse ne sera perdue" not in response.content.decode()  # nor what it would do
     assert (
         "1 établissement a déjà répondu à cette campagne : elle ne peut pas être supprimée" in response.content.decode()
     )
