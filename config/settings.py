@@ -144,7 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24 * 3)
 
-# Lockout: N failures for one account from one address lock that pair only (check 17).
+# Lockout: N failures for one account from one address lock that pair only: the account from
+# another address, and another account from that address, still sign in.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -263,7 +264,7 @@ ANNUAIRE_MAX_LINES = env_int("ANNUAIRE_MAX_LINES", 200_000)
 # --- Audit --------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 # Accounts unused for ACCOUNT_INACTIVITY_DAYS are told by e-mail, then anonymised
-# ACCOUNT_NOTICE_DAYS later unless the person signs in meanwhile (`anonymise_inactive`, check 24).
+# ACCOUNT_NOTICE_DAYS later unless the person signs in meanwhile (`anonymise_inactive`).
 ACCOUNT_INACTIVITY_DAYS = env_int("ACCOUNT_INACTIVITY_DAYS", 3 * 365)
 ACCOUNT_NOTICE_DAYS = env_int("ACCOUNT_NOTICE_DAYS", 30)
 

@@ -1,4 +1,5 @@
-"""Check 23: known vulnerabilities in the locked dependencies (pip-audit).
+"""Known vulnerabilities in the locked dependencies (pip-audit), for `make audit` (SECURITY.md,
+« Dependency and code audit »).
 
 pip-audit asks a vulnerability service over the network. Where that service cannot be reached
 (a sandbox that only reaches the package index), every dependency comes back "skipped": this
@@ -46,7 +47,7 @@ def main() -> int:
     if not audited:
         print(
             f"WARNING: the vulnerability service could not be reached; none of the {len(dependencies)} "
-            "locked dependencies could be audited (check 23 not verified on this machine)."
+            "locked dependencies could be audited (their known vulnerabilities are not checked on this machine)."
         )
         return 1 if os.environ.get("REQUIRE_VULNERABILITY_SERVICE") == "1" else 0
     print(f"pip-audit: {len(audited)} dependencies audited, no known vulnerability.")

@@ -18,8 +18,9 @@ CURRENT_SCHOOL_KEY = "pilotis_current_school"
 
 
 class SessionLifetimeMiddleware:
-    """Absolute session lifetime; the idle timeout is the session cookie age (check 15), pushed
-    ahead by activity, at most once every SESSION_REFRESH_SECONDS."""
+    """Absolute session lifetime, counted from sign-in; the idle timeout is the session cookie
+    age, pushed ahead by activity, at most once every SESSION_REFRESH_SECONDS (SECURITY.md,
+    « Session lifetime »)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -282,7 +282,7 @@ def deactivate_user(user, *, by, request=None) -> None:
     transaction.on_commit(lambda: end_sessions(user))
 
 
-# --- Unused accounts (check 24) -----------------------------------------------------------------
+# --- Unused accounts: a notice, then anonymisation ------------------------------------------------
 
 
 ANONYMOUS_PREFIX = "anonyme-"

@@ -1,5 +1,5 @@
 """Backups of the database while Pilotis runs, and their restoration into a new database
-(RELIABILITY check 25).
+(SECURITY.md, « Backups restore whole »).
 
 A backup is two files: the dump, and beside it `<dump>.json`, its manifest — the engine, the
 time, the migrations applied, the number of rows of every table *in the dump's own snapshot*, and
@@ -104,7 +104,7 @@ def _sqlite_backup(settings_dict, dump: Path) -> dict:
         source.close()
 
 
-LOCKED_ATTEMPTS = 500  # 10 s
+LOCKED_ATTEMPTS = 500  # one every 0.02 s: ten seconds at most
 
 
 def _sqlite_snapshot(source, dump: Path) -> dict:

@@ -15,7 +15,8 @@ def generate_csp_nonce(request):
 
     Django's nonce is lazy and counts as false until read; third-party tags such as
     `{% dsfr_js nonce=csp_nonce %}` test it with `{% if nonce %}` before reading it, so they left
-    their `<script>` tags without a nonce and the header without `'nonce-…'` (check 13).
+    their `<script>` tags without a nonce and the header without `'nonce-…'`, while every inline
+    script must carry the nonce (SECURITY.md, « Security headers and a strict CSP »).
     """
     nonce = get_nonce(request)
     if nonce is not None:

@@ -2,8 +2,9 @@
 module renders them, once for all reports, as CSV and ODS (PDF reports are HTML templates
 printed by WeasyPrint, in their own app).
 
-Formula injection (check 20): a text cell starting with `=`, `+`, `-`, `@`, tab, CR or NUL is
-prefixed with `'`, so that no spreadsheet runs it; NUL is removed. A text starting with `'`
+Formula injection (SECURITY.md, « Export cells are neutralised »): a text cell starting with
+`=`, `+`, `-`, `@`, tab, CR or NUL is prefixed with `'`, so that no spreadsheet runs it; NUL is
+removed. A text starting with `'`
 itself gets one more, so that dropping one leading `'` always gives the text back. Numbers and
 dates are typed values, never text, so they need no prefix. In ODS every cell is written as a
 value, never as a formula.
@@ -104,9 +105,9 @@ class Exporter:
             yield "</table:table>"
 
         # odfdo makes the document (styles, manifest, meta); the table is written as XML, row by
-        # row, in place of a placeholder in content.xml: built cell by cell with odfdo, or
-        # appended as a parsed tree, 10,000 rows took minutes (its cell objects, lxml's namespace
-        # fixing on the move), and held as one string, 60,000 rows took 350 MB.
+        # row, in place of a placeholder in content.xml, and compressed as it is written: odfdo's
+        # cell objects (or a parsed tree, with lxml's namespace fixing) cost too much time per
+        # cell, and a table held as one string memory per row (benchmarks/README.md has figures).
         document.body.append(odfdo.Element.from_tag(f'<table:table table:name="{PLACEHOLDER}"/>'))
         base = io.BytesIO()
         document.save(base)

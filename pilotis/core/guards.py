@@ -1,4 +1,4 @@
-"""Shared plumbing of the view guards: a refusal is journaled (check 19), then answered."""
+"""Shared plumbing of the view guards: every refusal is journaled, then answered."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404

@@ -1,4 +1,4 @@
-"""What Pilotis holds about a person, gathered from every app (RELIABILITY check 24).
+"""What Pilotis holds about a person, gathered from every app, for their download and their anonymisation.
 
 Each app knows its own rows about a person, but `accounts`, which offers the download, sits below
 most of them and may not import them. So each app registers a section here when it is ready

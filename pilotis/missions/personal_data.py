@@ -1,5 +1,6 @@
 """The person's designations as RUPN and their letters, for the download of their data
-(core.personal_data). The IMP amount is theirs to see (check 5)."""
+(core.personal_data). It includes the IMP amounts: the RUPN concerned is among those who may see
+them (`perms.can_see_imp`)."""
 
 from django.utils.translation import gettext as _
 

@@ -37,7 +37,7 @@ def in_state(schools, state: str, campaign):
 
     Written as (NOT) EXISTS rather than on the joined row: PostgreSQL then walks the schools in
     name order and stops at the page's 50 (an anti-join), instead of joining the whole territory
-    (20 ms instead of 380 ms for 60,000 schools)."""
+    (benchmarks/README.md has the figures)."""
     assessments = Assessment.objects.filter(school=OuterRef("pk"), campaign=campaign)
     started = assessments.filter(answered_count__gt=0)
     if state == "validated":
@@ -85,9 +85,10 @@ def sorted_by(schools, sort: str, domain_codes):
 class SortedIdsFirst:
     """A list of the territory's schools sorted by a domain's level, for a Paginator: it sorts
     the schools' ids alone, then reads the page's rows by id. No index gives that order, so every
-    school of the territory is sorted; with their wide rows (every column of the school and of its
-    assessment) that cost twice as much at 60,000 schools (3 times on a deep page). The order by
-    name walks an index and stops at the page: it keeps the plain queryset."""
+    school of the territory is sorted, and sorting narrow rows (ids and the level) is cheaper than
+    sorting their wide rows (every column of the school and of its assessment), the more so on a
+    deep page (benchmarks/README.md). The order by name walks an index and stops at the page: it
+    keeps the plain queryset."""
 
     def __init__(self, queryset):
         self.queryset = queryset

@@ -1,5 +1,6 @@
-"""Check 19 for the self-assessment: validating, reopening, opening and closing a campaign each
-leave one audit row — the action, the object, before → after, who, from where."""
+"""The audit journal (SECURITY.md, « Audit journal ») for the self-assessment: validating,
+reopening, opening and closing a campaign each leave one audit row — the action, the object,
+before → after, who, from where."""
 
 import pytest
 from django.urls import reverse

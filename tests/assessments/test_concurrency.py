@@ -1,7 +1,8 @@
-"""Check 7 with real concurrent requests: a gunicorn server (4 processes × 4 threads) on its own
-database — a SQLite file in WAL mode, or a throwaway PostgreSQL database when the suite runs on
-PostgreSQL — and 20 clients hitting the autosave at the same moment, or a validation racing a
-batch of autosaves (on a school of its own, so that the tests do not depend on their order).
+"""Concurrent saves lose nothing (SECURITY.md), with real concurrent requests: a gunicorn server (4
+processes × 4 threads) on its own database — a SQLite file in WAL mode, or a throwaway PostgreSQL
+database when the suite runs on PostgreSQL — and 20 clients hitting the autosave at the same
+moment, or a validation racing a batch of autosaves (on a school of its own, so that the tests do
+not depend on their order).
 """
 
 import datetime

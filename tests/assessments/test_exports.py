@@ -1,4 +1,5 @@
-"""The Édition: the PDF report, the ODS and CSV answers, their neutralised cells (check 20) and who may download them."""
+"""The Édition: the PDF report, the ODS and CSV answers, their neutralised cells (SECURITY.md,
+« Export cells are neutralised ») and who may download them."""
 
 import csv
 import io

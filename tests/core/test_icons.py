@@ -1,6 +1,6 @@
 """The DSFR icons: pages load `core/icons.css`, the rules of just the icons our code uses.
 
-The DSFR's `utility.min.css` (447 KB) defines its 1,600 icons; `core/icons.css` holds the rules of
+The DSFR's `utility.min.css` defines every icon of the DSFR; `core/icons.css` holds the rules of
 the few that templates, Python and JavaScript name, copied from the DSFR's own per-family icon
 stylesheets (django-dsfr's `dsfr/dist/utility/icons/`), their `url()`s pointed at the same SVGs.
 After using a new icon, or upgrading django-dsfr, rewrite it with:

@@ -1,5 +1,5 @@
 """The ODS writer of `core.exporters`: any text and every typed value come back as written, the
-file is a valid ODF package, and its size grows linearly (a 10,000-row export takes seconds)."""
+file is a valid ODF package, and the memory it takes does not grow with the rows."""
 
 import datetime
 import io
@@ -74,8 +74,7 @@ def test_the_package_is_valid_and_a_big_table_is_written_quickly():
 
 def test_the_table_is_compressed_as_it_is_written_not_held_whole():
     """Memory, not time: the rows go through the zip entry one by one, so ten times the rows do
-    not take ten times the memory (a 60,000-school export took 350 MB when the table was held
-    as one string)."""
+    not take ten times the memory, as they would if the table were held as one string."""
     import tracemalloc
 
     def peak(n):

@@ -1,4 +1,4 @@
-"""`load_demo` (issue 2: "Run twice, it duplicates nothing"), through the same importer as production."""
+"""`load_demo`: run twice, it duplicates nothing; the schools come through the same importer as production."""
 
 import io
 

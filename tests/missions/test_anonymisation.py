@@ -1,5 +1,6 @@
-"""Check 24: an account unused for ACCOUNT_INACTIVITY_DAYS is told by e-mail, then anonymised
-ACCOUNT_NOTICE_DAYS later unless the person signs in; their contributions stay, unnamed."""
+"""SECURITY.md, « Personal data: download and anonymisation »: an account unused for
+ACCOUNT_INACTIVITY_DAYS is told by e-mail, then anonymised ACCOUNT_NOTICE_DAYS later unless the
+person signs in; their contributions stay, unnamed."""
 
 import datetime
 import io

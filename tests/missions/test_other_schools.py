@@ -1,7 +1,7 @@
-"""Scorecard check 2 for the mission: a designation or a letter of another school, asked for under a
-school's URL — even by that school's direction, even by a DANE who reads both schools — does not
-exist there. Every object URL of the app, GET and POST: 404, no row changed, the other school's name
-nowhere in the answer."""
+"""Another school's objects do not exist (SECURITY.md), for the missions: a designation or a letter
+of another school, asked for under a school's URL — even by that school's direction, even by a DANE
+who reads both schools — does not exist there. Every object URL of the app, GET and POST: 404, no
+row changed, the other school's name nowhere in the answer."""
 
 import datetime
 

@@ -1,4 +1,5 @@
-"""Check 24: a person downloads everything Pilotis holds about them, and nothing about others."""
+"""SECURITY.md, « Personal data: download and anonymisation »: a person downloads everything
+Pilotis holds about them, and nothing about others."""
 
 import json
 

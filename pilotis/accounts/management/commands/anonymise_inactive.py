@@ -1,4 +1,5 @@
-"""Unused accounts: a notice, then anonymisation (RELIABILITY check 24). Run it daily from cron."""
+"""Unused accounts: a notice, then anonymisation (SECURITY.md, « Personal data: download and
+anonymisation »). Run it daily from cron."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Backs up the database while Pilotis runs (RELIABILITY check 25): `core.backup`."""
+"""Backs up the database while Pilotis runs, through `core.backup` (SECURITY.md, « Backups restore whole »)."""
 
 from pathlib import Path
 

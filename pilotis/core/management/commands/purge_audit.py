@@ -1,4 +1,4 @@
-"""Deletes the audit rows older than AUDIT_RETENTION_DAYS (check 19); run daily from cron."""
+"""Deletes the audit rows older than AUDIT_RETENTION_DAYS (SECURITY.md, « Audit journal »); run daily from cron."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand

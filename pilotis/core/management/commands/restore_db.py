@@ -1,4 +1,4 @@
-"""Restores a backup into the configured database, which must be new (RELIABILITY check 25)."""
+"""Restores a backup into the configured database, which must be new (SECURITY.md, « Backups restore whole »)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
