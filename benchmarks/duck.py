@@ -1,7 +1,7 @@
 # ruff: noqa: S608 — the queries are built from integers of our own database (int()), never user input
 """DuckDB computes the dashboards' figures from the raw answers of the bench database.
 
-This is the yardstick of issue 4: a dashboard that reads Pilotis's counters must answer faster
+This is the dashboards' yardstick: a dashboard that reads Pilotis's counters must answer faster
 than an analytical engine computing the same figures from `assessments_answer` (DuckDB attaches
 the SQLite file through `sqlite_scanner`, the PostgreSQL database through `postgres_scanner`, and
 scans the tables with all cores). Each workload mirrors one dashboard:
