@@ -4,10 +4,9 @@ printed by WeasyPrint, in their own app).
 
 Formula injection (SECURITY.md, « Export cells are neutralised »): a text cell starting with
 `=`, `+`, `-`, `@`, tab, CR or NUL is prefixed with `'`, so that no spreadsheet runs it; NUL is
-removed. A text starting with `'`
-itself gets one more, so that dropping one leading `'` always gives the text back. Numbers and
-dates are typed values, never text, so they need no prefix. In ODS every cell is written as a
-value, never as a formula.
+removed. A text starting with `'` itself gets one more, so that dropping one leading `'` always
+gives the text back. Numbers and dates are typed values, never text, so they need no prefix. In
+ODS every cell is written as a value, never as a formula.
 """
 
 import csv
@@ -107,7 +106,8 @@ class Exporter:
         # odfdo makes the document (styles, manifest, meta); the table is written as XML, row by
         # row, in place of a placeholder in content.xml, and compressed as it is written: odfdo's
         # cell objects (or a parsed tree, with lxml's namespace fixing) cost too much time per
-        # cell, and a table held as one string memory per row (benchmarks/README.md has figures).
+        # cell, and a table held whole as one string costs memory in proportion to its rows
+        # (benchmarks/README.md has the figures).
         document.body.append(odfdo.Element.from_tag(f'<table:table table:name="{PLACEHOLDER}"/>'))
         base = io.BytesIO()
         document.save(base)
