@@ -465,7 +465,7 @@ def test_a_file_of_mostly_blank_lines_is_refused_before_its_end(tmp_path, untouc
     the tolerance and outnumber the others, without reading on (a school line after them is not
     reached)."""
     header, rows = read_rows(SAMPLE)
-    path = write_rows(tmp_path / "blank.csv", header, [[]] * (importers.MAX_BLANK_LINES + 500) + rows)
+    path = write_rows(tmp_path / "blank.csv", header, [[]] * (importers.reading.MAX_BLANK_LINES + 500) + rows)
     message, _ = run_failing(path)
     assert message == (
         "Le fichier contient surtout des lignes vides (1001 vides pour 0 remplies dès la ligne 1002) : "
@@ -474,7 +474,7 @@ def test_a_file_of_mostly_blank_lines_is_refused_before_its_end(tmp_path, untouc
 
 
 def test_blank_lines_among_more_filled_ones_are_tolerated(tmp_path, monkeypatch):
-    monkeypatch.setattr(importers, "MAX_BLANK_LINES", 3)
+    monkeypatch.setattr(importers.reading, "MAX_BLANK_LINES", 3)
     header, rows = read_rows(SAMPLE)
     path = write_rows(tmp_path / "blank.csv", header, rows[:5] + [[]] * 4 + rows[5:])
     assert summary(run(path))["Créés"] == 14
@@ -500,7 +500,7 @@ def test_the_write_transaction_neither_reads_nor_parses_the_file(tmp_path, monke
     parsed inside the transaction (which holds SQLite's write lock for the rows only)."""
     path = tmp_path / "sample.csv"
     path.write_bytes(SAMPLE.read_bytes())
-    validate, parse = importers._validate, importers._parse
+    validate, parse = importers._validate, importers.rows.parse_row
     depth = len(connection.atomic_blocks)
     parsed_in_transaction = []
 
@@ -513,7 +513,7 @@ def test_the_write_transaction_neither_reads_nor_parses_the_file(tmp_path, monke
         return parse(*args)
 
     monkeypatch.setattr(importers, "_validate", validate_then_delete)
-    monkeypatch.setattr(importers, "_parse", watched_parse)
+    monkeypatch.setattr(importers.rows, "parse_row", watched_parse)
     report = import_annuaire(path)
 
     assert report.written and report.created == 14
@@ -607,7 +607,7 @@ def test_mac_line_ends(tmp_path, untouched):
 
     # Larger than a line may be: refused as soon as the limit is read, not held in memory.
     big = write_rows(tmp_path / "mac-big.csv", header, rows * 300, line_end="\r")
-    assert big.stat().st_size > importers.MAX_LINE_BYTES
+    assert big.stat().st_size > importers.reading.MAX_LINE_BYTES
     with pytest.raises(AnnuaireFormatError) as error:
         import_annuaire(big)
     assert str(error.value) == CR_LINE_ENDS
@@ -615,7 +615,7 @@ def test_mac_line_ends(tmp_path, untouched):
 
 def test_a_line_longer_than_any_of_the_export(tmp_path, untouched):
     path = tmp_path / "long.csv"
-    path.write_bytes(SAMPLE.read_bytes() + b"x" * (importers.MAX_LINE_BYTES + 10))
+    path.write_bytes(SAMPLE.read_bytes() + b"x" * (importers.reading.MAX_LINE_BYTES + 10))
     message, _ = run_failing(path)
     assert message == "La ligne 16 dépasse 1 Mo : ce fichier n'est pas l'export CSV de l'annuaire."
 
@@ -841,7 +841,7 @@ def test_accept_partial_leaves_a_department_in_its_academy(tmp_path):
 
 def test_a_department_moved_between_the_two_passes_stops_the_import(tmp_path, monkeypatch, untouched):
     """Pass 2 never moves a département either: if the database changed after pass 1, it stops."""
-    monkeypatch.setattr(importers._DepartmentAcademies, "contradiction", lambda self, line, parsed: "")
+    monkeypatch.setattr(importers.plan.DepartmentAcademies, "contradiction", lambda self, line, parsed: "")
     path = damaged_copy(tmp_path, {10: {"Code_academie": "14", "Libelle_academie": "Rennes"}})
 
     with pytest.raises(AnnuaireImportError, match="Le département 040 a changé d'académie pendant l'import"):
