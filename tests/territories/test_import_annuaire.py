@@ -1,4 +1,5 @@
-"""The import of the "Annuaire de l'éducation" CSV export (RELIABILITY check 8).
+"""The import of the "Annuaire de l'éducation" CSV export: real files are imported whole, a damaged
+one is refused line by line and leaves the database as it was, and the file is streamed.
 
 Real files: the fixtures of tests/territories/data (rows copied from the open data), the national
 file shipped in data/, and — when present — the full Ille-et-Vilaine 2023 export of the shared
@@ -8,11 +9,11 @@ line numbers and leave the database exactly as it was.
 
 import csv
 import datetime
+import gc
 import io
 import os
 import subprocess
 import sys
-import tracemalloc
 from collections import Counter
 from pathlib import Path
 
@@ -465,7 +466,7 @@ def test_a_file_of_mostly_blank_lines_is_refused_before_its_end(tmp_path, untouc
     the tolerance and outnumber the others, without reading on (a school line after them is not
     reached)."""
     header, rows = read_rows(SAMPLE)
-    path = write_rows(tmp_path / "blank.csv", header, [[]] * (importers.MAX_BLANK_LINES + 500) + rows)
+    path = write_rows(tmp_path / "blank.csv", header, [[]] * (importers.reading.MAX_BLANK_LINES + 500) + rows)
     message, _ = run_failing(path)
     assert message == (
         "Le fichier contient surtout des lignes vides (1001 vides pour 0 remplies dès la ligne 1002) : "
@@ -474,7 +475,7 @@ def test_a_file_of_mostly_blank_lines_is_refused_before_its_end(tmp_path, untouc
 
 
 def test_blank_lines_among_more_filled_ones_are_tolerated(tmp_path, monkeypatch):
-    monkeypatch.setattr(importers, "MAX_BLANK_LINES", 3)
+    monkeypatch.setattr(importers.reading, "MAX_BLANK_LINES", 3)
     header, rows = read_rows(SAMPLE)
     path = write_rows(tmp_path / "blank.csv", header, rows[:5] + [[]] * 4 + rows[5:])
     assert summary(run(path))["Créés"] == 14
@@ -500,7 +501,7 @@ def test_the_write_transaction_neither_reads_nor_parses_the_file(tmp_path, monke
     parsed inside the transaction (which holds SQLite's write lock for the rows only)."""
     path = tmp_path / "sample.csv"
     path.write_bytes(SAMPLE.read_bytes())
-    validate, parse = importers._validate, importers._parse
+    validate, parse = importers._validate, importers.rows.parse_row
     depth = len(connection.atomic_blocks)
     parsed_in_transaction = []
 
@@ -513,7 +514,7 @@ def test_the_write_transaction_neither_reads_nor_parses_the_file(tmp_path, monke
         return parse(*args)
 
     monkeypatch.setattr(importers, "_validate", validate_then_delete)
-    monkeypatch.setattr(importers, "_parse", watched_parse)
+    monkeypatch.setattr(importers.rows, "parse_row", watched_parse)
     report = import_annuaire(path)
 
     assert report.written and report.created == 14
@@ -607,7 +608,7 @@ def test_mac_line_ends(tmp_path, untouched):
 
     # Larger than a line may be: refused as soon as the limit is read, not held in memory.
     big = write_rows(tmp_path / "mac-big.csv", header, rows * 300, line_end="\r")
-    assert big.stat().st_size > importers.MAX_LINE_BYTES
+    assert big.stat().st_size > importers.reading.MAX_LINE_BYTES
     with pytest.raises(AnnuaireFormatError) as error:
         import_annuaire(big)
     assert str(error.value) == CR_LINE_ENDS
@@ -615,7 +616,7 @@ def test_mac_line_ends(tmp_path, untouched):
 
 def test_a_line_longer_than_any_of_the_export(tmp_path, untouched):
     path = tmp_path / "long.csv"
-    path.write_bytes(SAMPLE.read_bytes() + b"x" * (importers.MAX_LINE_BYTES + 10))
+    path.write_bytes(SAMPLE.read_bytes() + b"x" * (importers.reading.MAX_LINE_BYTES + 10))
     message, _ = run_failing(path)
     assert message == "La ligne 16 dépasse 1 Mo : ce fichier n'est pas l'export CSV de l'annuaire."
 
@@ -841,7 +842,7 @@ def test_accept_partial_leaves_a_department_in_its_academy(tmp_path):
 
 def test_a_department_moved_between_the_two_passes_stops_the_import(tmp_path, monkeypatch, untouched):
     """Pass 2 never moves a département either: if the database changed after pass 1, it stops."""
-    monkeypatch.setattr(importers._DepartmentAcademies, "contradiction", lambda self, line, parsed: "")
+    monkeypatch.setattr(importers.plan.DepartmentAcademies, "contradiction", lambda self, line, parsed: "")
     path = damaged_copy(tmp_path, {10: {"Code_academie": "14", "Libelle_academie": "Rennes"}})
 
     with pytest.raises(AnnuaireImportError, match="Le département 040 a changé d'académie pendant l'import"):
@@ -1012,39 +1013,87 @@ def test_full_national_file():
     assert (again.created, again.updated, again.unchanged) == (0, 0, 11248)
 
 
-def _import_peak(path: Path) -> int:
-    """The peak of Python memory while `path` is imported into a database without schools."""
-    School.objects.all().delete()
-    tracemalloc.start()
-    try:
-        report = import_annuaire(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert report.written and report.rejected_count == 0
-    return peak
+class OneLineAtATime:
+    """The CSV file as the import may read it: `readline` only (no bulk read), each line counted."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.lines_read = 0
+
+    def readline(self, size=-1):
+        self.lines_read += 1
+        return self.handle.readline(size)
+
+    def fileno(self):
+        return self.handle.fileno()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.handle.close()
+
+
+def parsed_lines_alive() -> int:
+    """How many parsed lines (`rows.Line`) the process holds right now."""
+    gc.collect()
+    return sum(isinstance(item, importers.rows.Line) for item in gc.get_objects())
 
 
 @pytest.mark.slow
-def test_the_import_streams(tmp_path):
-    """Four times the lines, nowhere near four times the memory: the rows are never held.
+def test_the_import_streams(tmp_path, monkeypatch):
+    """The file is read one line at a time, in step with the validation, and never held: pass 1
+    holds one spool batch of parsed lines at most, and pass 2 writes from the spool, a batch at a
+    time, without opening the CSV again (nor parsing a line)."""
+    spool_batch, batch = importers.spool.SPOOL_BATCH, importers.writing.BATCH_SIZE
+    count = 3 * spool_batch + 200
+    path = tmp_path / "national-first-lines.csv"
+    path.write_bytes(b"\r\n".join(NATIONAL.read_bytes().split(b"\r\n")[: count + 1]) + b"\r\n")
 
-    What grows is pass 1's entry per UAI (its duplicate check): 130 to 170 bytes a line alone,
-    up to 270 in the whole suite (tracemalloc sees the process, whose other allocations vary).
-    Holding the rows would cost more than 512: a line of the file is 365 bytes (400 as a bytes
-    object), a row parsed several kilobytes.
-    """
-    lines = NATIONAL.read_bytes().split(b"\r\n")
-    small, large = 1000, 4000
-    paths = {}
-    for count in (small, large):
-        paths[count] = tmp_path / f"first-{count}.csv"
-        paths[count].write_bytes(b"\r\n".join(lines[: count + 1]) + b"\r\n")
-    _import_peak(SAMPLE)  # module imports, translations and caches are not the file's
+    opened: list[OneLineAtATime] = []
+    open_file, parse_row, write_batch = (
+        importers.reading.open_file,
+        importers.rows.parse_row,
+        importers.writing.write_batch,
+    )
+    reads_behind: list[int] = []  # lines read from the file past the one being validated
+    alive_in_pass_1: list[int] = []
+    alive_in_pass_2: list[int] = []
+    parsed_in_pass_2: list[int] = []
 
-    small_peak = _import_peak(paths[small])
-    large_peak = _import_peak(paths[large])
+    def counted_open(path):
+        opened.append(OneLineAtATime(open_file(path)))
+        return opened[-1]
 
-    assert School.objects.count() == large
-    assert large_peak < 1.5 * small_peak, (small_peak, large_peak)
-    assert (large_peak - small_peak) / (large - small) < 512, (small_peak, large_peak)
+    def watched_parse(row, idx, type_key):
+        parsed = parse_row(row, idx, type_key)
+        # The k-th data line is the file's line k + 1 (the header is line 1).
+        reads_behind.append(opened[-1].lines_read - (len(reads_behind) + 2))
+        if alive_in_pass_2:
+            parsed_in_pass_2.append(1)
+        if len(reads_behind) % 500 == 0:
+            alive_in_pass_1.append(parsed_lines_alive())
+        return parsed
+
+    def watched_write_batch(*args):
+        alive_in_pass_2.append(parsed_lines_alive())
+        return write_batch(*args)
+
+    monkeypatch.setattr(importers.reading, "open_file", counted_open)
+    monkeypatch.setattr(importers.rows, "parse_row", watched_parse)
+    monkeypatch.setattr(importers.writing, "write_batch", watched_write_batch)
+    report = import_annuaire(path)
+
+    assert report.written and (report.lines, report.created) == (count, count)
+    assert School.objects.count() == count
+    # Pass 1: when line N is validated, the file has been read up to line N, not further.
+    assert reads_behind == [0] * count
+    # Pass 1 holds the spool's batch of parsed lines (and the one being read), never the file's.
+    assert len(alive_in_pass_1) == count // 500
+    assert max(alive_in_pass_1) <= spool_batch + 1, alive_in_pass_1
+    # Pass 2: the CSV is not opened again, nor any line parsed; the spool is read a batch at a
+    # time (the batch being written, and the spool batch being read).
+    assert len(opened) == 1 and opened[0].lines_read == count + 2  # the header, the lines, the end
+    assert parsed_in_pass_2 == []
+    assert len(alive_in_pass_2) == -(-count // batch)
+    assert max(alive_in_pass_2) <= batch + spool_batch, alive_in_pass_2
