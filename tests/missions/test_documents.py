@@ -353,3 +353,22 @@ def test_the_pdf_says_a_letter_not_presented_yet_in_the_singular(draft_letter):
     text, _reader = pdf_text(render_letter_pdf(draft_letter, show_imp=True))
     assert "Conseil pédagogique pas encore présentée Conseil d’administration pas encore présentée" in text
     assert "présentées" not in text
+
+
+def test_both_documents_print_the_content_s_titles_and_sentences(signed_letter):
+    """One content for both formats: each section title and shared sentence is in the PDF and the ODT."""
+    context = letter_context(signed_letter, show_imp=True)
+    text, _reader = pdf_text(render_letter_pdf(signed_letter, show_imp=True))
+    body, _header = odt_texts(render_letter_odt(signed_letter, show_imp=True))
+    shared = [*context["titles"].values(), context["imp_sentence"], context["review"]["period_text"]]
+    for sentence in shared:
+        assert flat(sentence) in text, sentence
+        assert flat(sentence) in body, sentence
+
+
+def test_odt_keeps_the_template_s_settings_where_libreoffice_reads_them(signed_letter):
+    """The template's settings (the tables' compatibility options among them) count only inside
+    <office:settings>: without it LibreOffice lays the annex's rows out taller."""
+    xml = odt_part(render_letter_odt(signed_letter, show_imp=True), "settings.xml")
+    assert re.search(r"<office:settings>\s*<config:config-item-set", xml)
+    assert 'config:name="ooo:configuration-settings"' in xml
