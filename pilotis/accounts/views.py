@@ -99,7 +99,7 @@ def profile(request):
 
 @require_GET
 def my_data(request):
-    """Everything Pilotis holds about the signed-in person, as one JSON file (check 24). Their
+    """Everything Pilotis holds about the signed-in person, as one JSON file (their right of access). Their
     own rows only: every section reads by `user`, never by a parameter of the request."""
     data = personal_data.gather(request.user)
     content = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode("utf-8")
