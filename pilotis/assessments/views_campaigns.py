@@ -41,9 +41,7 @@ def campaigns(request):
         else:
             _opened_message(request, data["school_year"], data["opens_on"])
             return redirect("assessments:campaigns")
-    rows = (
-        Campaign.objects.filter(academy__in=academies).select_related("academy", "referential").order_by("-school_year")
-    )
+    rows = Campaign.objects.managed_by(request.user).select_related("academy", "referential").order_by("-school_year")
     return render(
         request,
         "assessments/campaigns.html",
@@ -67,7 +65,7 @@ def _opened_message(request, year, opens_on):
 def _managed_campaign(request, pk, what):
     return get_or_refuse(
         request,
-        Campaign.objects.filter(academy__in=Academy.objects.led_by(request.user)).select_related("academy"),
+        Campaign.objects.managed_by(request.user).select_related("academy"),
         what=what,
         pk=pk,
     )

@@ -55,8 +55,10 @@ def test_the_campaigns_a_user_follows(world, persona):
             opens_on="2026-09-01",
             closes_on="2027-06-30",
         )
-    _departments, academies, _led = TERRITORY.get(persona, NO_TERRITORY)
-    assert {c.academy.name for c in Campaign.objects.for_user(world.persona(persona))} == academies
+    _departments, academies, led = TERRITORY.get(persona, NO_TERRITORY)
+    user = world.persona(persona)
+    assert {c.academy.name for c in Campaign.objects.for_user(user)} == academies
+    assert {c.academy.name for c in Campaign.objects.managed_by(user)} == led
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
