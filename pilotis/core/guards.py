@@ -1,9 +1,4 @@
-"""Shared plumbing of the view guards: a refusal is written to the audit journal, then answered.
-
-A guard is named `resource:action` after the ability the view needs (`assessment:validate`,
-`steering:remind`); the decorator carries the name (`view.guard`, and `view.guards` for guards
-stacked on one view) and the refusal, so that the permission matrix names each view's guard.
-"""
+"""Shared plumbing of the view guards: every refusal is journaled, then answered."""
 
 import re
 from functools import wraps
@@ -14,6 +9,9 @@ from django.http import Http404
 from pilotis.core import audit
 from pilotis.core.enums import AuditAction
 
+# A guard is named `resource:action` after the ability the view needs (`assessment:validate`,
+# `steering:remind`); the decorator carries the name (`view.guard`, and `view.guards` for guards
+# stacked on one view) and the refusal, so that the permission matrix names each view's guard.
 GUARD_NAME = re.compile(r"^[a-z_]+:[a-z_]+$")
 
 
