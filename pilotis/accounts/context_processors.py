@@ -1,8 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pilotis.accounts.perms import can_manage_territory_roles
-from pilotis.core.scope import scope_of
+from pilotis.territories.perms import follows_territory, is_dane
 
 
 def navigation(request):
@@ -15,7 +14,6 @@ def _navigation_items(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    scope = scope_of(user)
     items = []
     sections = {}  # an item's address → the prefix of the pages it stands for, when they differ
     school = getattr(request, "current_school", None)
@@ -28,11 +26,11 @@ def _navigation_items(request):
         items.append((_("Autodiagnostic SCHÉMATIC"), schematic))
         items.append((_("Équipe"), reverse("accounts:members", args=[school.uai])))
         items.append((_("Mission du RUPN"), reverse("missions:school", args=[school.uai])))
-    if scope.is_territorial:
+    if follows_territory(user):
         items.append((_("Établissements du territoire"), reverse("territories:school_list")))
         items.append((_("Pilotage"), reverse("steering:index")))
         items.append((_("Réseau des RUPN"), reverse("missions:network")))
-    if can_manage_territory_roles(user):
+    if is_dane(user):
         # The DANE: its campaigns and its people.
         items.append((_("Campagnes"), reverse("assessments:campaigns")))
         items.append((_("Rôles territoriaux"), reverse("accounts:territory_roles")))

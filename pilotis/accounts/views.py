@@ -26,14 +26,13 @@ from pilotis.accounts.forms import (
 )
 from pilotis.accounts.middleware import CURRENT_SCHOOL_KEY
 from pilotis.accounts.models import SchoolMembership, TerritoryRole
-from pilotis.accounts.perms import can_manage_territory_roles
 from pilotis.core import personal_data
 from pilotis.core.confirm import Confirmation, confirmation_page
 from pilotis.core.exporters import attachment_response
 from pilotis.core.guards import get_or_refuse, guarded, refuse
-from pilotis.core.scope import scope_of
 from pilotis.territories.guards import school_view
 from pilotis.territories.models import Academy
+from pilotis.territories.perms import follows_territory, is_dane
 
 
 @require_GET
@@ -41,7 +40,7 @@ def home(request):
     """Each role lands on its work: the school's page, or the territory's schools."""
     if request.current_school:  # a lazy object: test its truth, not its identity
         return redirect("territories:school_detail", request.current_school.uai)
-    if scope_of(request.user).is_territorial:
+    if follows_territory(request.user):
         return redirect("territories:school_list")
     return render(request, "accounts/no_role.html")
 
@@ -100,7 +99,7 @@ def profile(request):
 
 @require_GET
 def my_data(request):
-    """Everything Pilotis holds about the signed-in person, as one JSON file (check 24). Their
+    """Everything Pilotis holds about the signed-in person, as one JSON file (their right of access). Their
     own rows only: every section reads by `user`, never by a parameter of the request."""
     data = personal_data.gather(request.user)
     content = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode("utf-8")
@@ -163,13 +162,13 @@ def _members_page(request, school, *, invite_form=None, status=200):
 
 
 @require_GET
-@school_view("see_members")
+@school_view("see_members", guard="member:read")
 def members(request, school):
     return _members_page(request, school)
 
 
 @require_POST
-@school_view("manage_members")
+@school_view("manage_members", guard="member:manage")
 def member_invite(request, school):
     form = InviteMemberForm(request.POST)
     if form.is_valid():
@@ -194,7 +193,7 @@ def _membership_or_404(request, school, pk):
 
 
 @require_POST
-@school_view("manage_members")
+@school_view("manage_members", guard="member:manage")
 def member_change_role(request, school, pk):
     membership = _membership_or_404(request, school, pk)
     form = ChangeRoleForm(request.POST, prefix=f"m{membership.pk}")
@@ -215,7 +214,7 @@ def member_change_role(request, school, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@school_view("manage_members")
+@school_view("manage_members", guard="member:manage")
 def member_remove(request, school, pk):
     """GET: who leaves, what they lose; the POST removes them."""
     membership = _membership_or_404(request, school, pk)
@@ -271,7 +270,7 @@ def _remove_confirmation(request, school, membership) -> Confirmation:
 
 
 @require_POST
-@school_view("manage_members")
+@school_view("manage_members", guard="member:manage")
 def member_resend(request, school, pk):
     membership = _membership_or_404(request, school, pk)
     try:
@@ -290,18 +289,13 @@ def member_resend(request, school, pk):
 # --- Territory roles (managed by the DANE) -------------------------------------------------
 
 
-def _dane_academies(user):
-    scope = scope_of(user)
-    return Academy.objects.all() if scope.everything else Academy.objects.filter(pk__in=scope.academy_ids)
-
-
 def _territory_roles_page(request, form=None, status=200):
     roles = (
         TerritoryRole.objects.for_user(request.user)
         .select_related("user", "department", "academy")
         .order_by("kind", "department__code", "user__last_name")
     )
-    academies = _dane_academies(request.user)
+    academies = Academy.objects.led_by(request.user)
     return render(
         request,
         "accounts/territory_roles.html",
@@ -311,15 +305,15 @@ def _territory_roles_page(request, form=None, status=200):
 
 
 @require_GET
-@guarded("territory_roles:manage", can_manage_territory_roles)
+@guarded("territory_role:manage", is_dane)
 def territory_roles(request):
     return _territory_roles_page(request)
 
 
 @require_POST
-@guarded("territory_roles:manage", can_manage_territory_roles)
+@guarded("territory_role:manage", is_dane)
 def territory_role_add(request):
-    form = TerritoryRoleForm(request.POST, academies=_dane_academies(request.user))
+    form = TerritoryRoleForm(request.POST, academies=Academy.objects.led_by(request.user))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -342,7 +336,7 @@ def territory_role_add(request):
 
 
 @require_POST
-@guarded("territory_roles:manage", can_manage_territory_roles)
+@guarded("territory_role:manage", is_dane)
 def territory_role_remove(request, pk):
     role = get_or_refuse(
         request, TerritoryRole.objects.for_user(request.user).select_related("user"), what="territory_role", pk=pk

@@ -18,6 +18,16 @@ class CampaignQuerySet(models.QuerySet):
     advance is « Programmée » until then (not fillable, nobody's current campaign); since the
     académie has one campaign per school year, two campaigns never both take over its schools."""
 
+    def for_user(self, user):
+        """The campaigns of the académies of the user's territory (`Academy.objects.for_user`): its
+        DANE's, and a correspondent's académie; none for a school's member."""
+        return self.filter(academy__in=Academy.objects.for_user(user))
+
+    def managed_by(self, user):
+        """The campaigns the user opens, closes and edits: those of the académies they lead as
+        their DANE (`Academy.objects.led_by`), all for the administrator."""
+        return self.filter(academy__in=Academy.objects.led_by(user))
+
     def current(self, today=None):
         today = today or timezone.localdate()
         return self.filter(school_year=school_year_of(today), opens_on__lte=today)

@@ -1,15 +1,12 @@
 """Named predicates of the self-assessment; each docstring states the rule."""
 
-from pilotis.core.roles import SchoolRole
-from pilotis.core.scope import scope_of
-from pilotis.territories.perms import can_read_school, is_direction, school_role
-
-FILLERS = frozenset({SchoolRole.CHEF, SchoolRole.ADJOINT, SchoolRole.RUPN})
+from pilotis.territories.perms import can_read_school, can_write_school, is_direction, school_role
 
 
 def can_fill(user, school) -> bool:
-    """The RUPN and the direction fill in the school's self-assessment; the team and the territory read it."""
-    return school_role(user, school) in FILLERS
+    """The RUPN and the direction fill in the school's self-assessment (they write the school's
+    work, `can_write_school`); the team and the territory read it."""
+    return can_write_school(user, school)
 
 
 def can_validate(user, school) -> bool:
@@ -52,9 +49,3 @@ def assessment_abilities(user, school, campaign, assessment) -> dict[str, bool]:
         and assessment is not None
         and can_signal_ready(user, school),
     }
-
-
-def can_manage_campaigns(user) -> bool:
-    """The DANE opens and closes the campaigns of its académie."""
-    scope = scope_of(user)
-    return scope.everything or bool(scope.academy_ids)

@@ -1,5 +1,3 @@
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -29,7 +27,7 @@ from pilotis.core.confirm import Confirmation, Link, confirmation_page
 from pilotis.core.guards import get_or_refuse, refuse
 from pilotis.referential.cache import indicators_of
 from pilotis.referential.models import Indicator
-from pilotis.territories.guards import school_view
+from pilotis.territories.guards import school_action, school_view
 
 # The domain tab's radios: the three answers, then a way back to none (the service takes "").
 STATUS_CHOICES = [*AnswerStatus.choices, ("", gettext_lazy("Pas encore de réponse"))]
@@ -174,8 +172,22 @@ def domain(request, school, year, code):
     )
 
 
+def _year_found(request, school, year, *args, **kwargs):
+    """The campaign the URL names exists (404 otherwise), said before a refusal of the action."""
+    return Context(request, school, year)
+
+
+def _domain_found(request, school, year, code):
+    if not any(d.code == code for d in _year_found(request, school, year).domains):
+        raise Http404
+
+
+def _indicator_found(request, school, year, code):
+    _answer_target(request, _year_found(request, school, year), code)
+
+
 @require_POST
-@school_view("read")
+@school_action("assessment:fill", can_fill, found=_domain_found)
 def domain_save(request, school, year, code):
     """The domain page's own post, without JavaScript: every indicator of the page, each with the
     revision the page showed. Saves each answer that the person changed, and confirms the answers
@@ -189,8 +201,6 @@ def domain_save(request, school, year, code):
     current = next((d for d in ctx.domains if d.code == code), None)
     if current is None:
         raise Http404
-    if not can_fill(request.user, school):
-        refuse(request, obj=school, what="assessment:fill", status=403)
     indicators = list(Indicator.objects.filter(domain=current).order_by("level", "position"))
     answers = {}
     if ctx.assessment is not None:
@@ -301,7 +311,7 @@ def history(request, school, year, code):
 
 
 @require_POST
-@school_view("read")
+@school_action("assessment:fill", can_fill, found=_indicator_found)
 def answer_save(request, school, year, code):
     """The autosave (and the save button without JavaScript). Its common path reads the campaign
     with the locked assessment, in the service; the page's context is built only to answer a
@@ -381,24 +391,6 @@ def _answer_response(request, ctx, indicator, htmx, *, error=None, notice=None, 
     )
 
 
-def assessment_guard(name, predicate):
-    """Guard `name`: the school within the user's scope (404), then `predicate(user, school)` (403).
-    The state (validated, campaign closed) is the service's to check, and the page says so."""
-
-    def decorator(view):
-        @school_view("read")
-        @wraps(view)
-        def wrapper(request, school, *args, **kwargs):
-            if not predicate(request.user, school):
-                refuse(request, obj=school, what=name, status=403)
-            return view(request, school, *args, **kwargs)
-
-        wrapper.guard = name
-        return wrapper
-
-    return decorator
-
-
 def _indicator_links(ctx, indicators) -> list[Link]:
     """Each indicator with a link to its place on its domain's page."""
     year = ctx.campaign.school_year
@@ -450,7 +442,7 @@ def _validation_confirmation(request, ctx, *, notice="", status=200):
 
 
 @require_http_methods(["GET", "POST"])
-@assessment_guard("assessment:validate", can_validate)
+@school_action("assessment:validate", can_validate)
 def validate(request, school, year):
     """GET: the confirmation page; POST: validates the state that page showed.
 
@@ -486,7 +478,7 @@ def validate(request, school, year):
 
 
 @require_POST
-@assessment_guard("assessment:reopen", can_validate)
+@school_action("assessment:reopen", can_validate)
 def reopen(request, school, year):
     ctx = Context(request, school, year)
     try:
@@ -507,7 +499,7 @@ def reopen(request, school, year):
 
 
 @require_http_methods(["GET", "POST"])
-@assessment_guard("assessment:signal_ready", can_signal_ready)
+@school_action("assessment:signal_ready", can_signal_ready)
 def ready(request, school, year):
     """« Prêt à valider »: GET asks (it sends e-mails), POST tells the direction."""
     ctx = Context(request, school, year)
@@ -567,11 +559,9 @@ def ready(request, school, year):
 
 
 @require_POST
-@school_view("read")
+@school_action("assessment:start_from_previous", can_fill, found=_year_found)
 def start_from_previous(request, school, year):
     ctx = Context(request, school, year)
-    if not can_fill(request.user, school):
-        refuse(request, obj=school, what="assessment:fill", status=403)
     try:
         copied = services.start_from_previous(ctx.campaign, school, by=request.user)
     except ValidationError as exc:

@@ -12,23 +12,17 @@ from django.views.decorators.http import require_http_methods
 from pilotis.assessments import services
 from pilotis.assessments.forms import CampaignDatesForm, CampaignForm
 from pilotis.assessments.models import Campaign
-from pilotis.assessments.perms import can_manage_campaigns
 from pilotis.core import formats
 from pilotis.core.confirm import Confirmation, confirmation_page
 from pilotis.core.guards import get_or_refuse, guarded
-from pilotis.core.scope import scope_of
 from pilotis.territories.models import Academy
-
-
-def _campaign_academies(user):
-    scope = scope_of(user)
-    return Academy.objects.all() if scope.everything else Academy.objects.filter(pk__in=scope.academy_ids)
+from pilotis.territories.perms import is_dane
 
 
 @require_http_methods(["GET", "POST"])
-@guarded("campaigns:manage", can_manage_campaigns)
+@guarded("campaign:manage", is_dane)
 def campaigns(request):
-    academies = _campaign_academies(request.user)
+    academies = Academy.objects.led_by(request.user)
     form = CampaignForm(request.POST or None, academies=academies)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -47,9 +41,7 @@ def campaigns(request):
         else:
             _opened_message(request, data["school_year"], data["opens_on"])
             return redirect("assessments:campaigns")
-    rows = (
-        Campaign.objects.filter(academy__in=academies).select_related("academy", "referential").order_by("-school_year")
-    )
+    rows = Campaign.objects.managed_by(request.user).select_related("academy", "referential").order_by("-school_year")
     return render(
         request,
         "assessments/campaigns.html",
@@ -73,7 +65,7 @@ def _opened_message(request, year, opens_on):
 def _managed_campaign(request, pk, what):
     return get_or_refuse(
         request,
-        Campaign.objects.filter(academy__in=_campaign_academies(request.user)).select_related("academy"),
+        Campaign.objects.managed_by(request.user).select_related("academy"),
         what=what,
         pk=pk,
     )
@@ -91,7 +83,7 @@ def _act(request, service, campaign, done: str):
 
 
 @require_http_methods(["GET", "POST"])
-@guarded("campaigns:manage", can_manage_campaigns)
+@guarded("campaign:manage", is_dane)
 def campaign_close(request, pk):
     """Closing freezes every school's assessment: the page says where the schools stand first."""
     campaign = _managed_campaign(request, pk, "campaign")
@@ -140,7 +132,7 @@ def campaign_close(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@guarded("campaigns:manage", can_manage_campaigns)
+@guarded("campaign:manage", is_dane)
 def campaign_reopen(request, pk):
     campaign = _managed_campaign(request, pk, "campaign")
     if request.method == "GET":
@@ -163,7 +155,7 @@ def campaign_reopen(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@guarded("campaigns:manage", can_manage_campaigns)
+@guarded("campaign:manage", is_dane)
 def campaign_delete(request, pk):
     """Only a campaign no school has answered (opened by mistake) can be deleted."""
     campaign = _managed_campaign(request, pk, "campaign")
@@ -192,7 +184,7 @@ def campaign_delete(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@guarded("campaigns:manage", can_manage_campaigns)
+@guarded("campaign:manage", is_dane)
 def campaign_edit(request, pk):
     """The campaign's dates (its year and referential are fixed once schools may answer)."""
     campaign = _managed_campaign(request, pk, "campaign")

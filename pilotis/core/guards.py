@@ -1,10 +1,18 @@
 """Shared plumbing of the view guards: every refusal is journaled, then answered."""
 
+import re
+from functools import wraps
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from pilotis.core import audit
 from pilotis.core.enums import AuditAction
+
+# A guard is named `resource:action` after the ability the view needs (`assessment:validate`,
+# `steering:remind`); the decorator carries the name (`view.guard`, and `view.guards` for guards
+# stacked on one view) and the refusal, so that the permission matrix names each view's guard.
+GUARD_NAME = re.compile(r"^[a-z_]+:[a-z_]+$")
 
 
 def refuse(request, *, obj=None, what="", status=404):
@@ -21,20 +29,26 @@ def refuse(request, *, obj=None, what="", status=404):
     raise Http404
 
 
-def guarded(name: str, predicate):
-    """Guard `name` for pages that are not about one object: without the role, they do not exist."""
+def name_guard(wrapper, name: str):
+    """Names the guard on the view it wraps (`wraps` has copied the inner guards' names)."""
+    assert GUARD_NAME.match(name), f"a guard is named resource:action, not {name!r}"
+    wrapper.guard = name
+    wrapper.guards = (name, *getattr(wrapper, "guards", ()))
+    return wrapper
+
+
+def guarded(name: str, predicate, *, status=404, methods=None):
+    """Guard `name` for pages that are not about one object: without the role, they do not exist
+    (404). `status=403` and `methods` for an action on a page everyone reads (its POST, say)."""
 
     def decorator(view):
-        from functools import wraps
-
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not predicate(request.user):
-                refuse(request, what=name)
+            if (methods is None or request.method in methods) and not predicate(request.user):
+                refuse(request, what=name, status=status)
             return view(request, *args, **kwargs)
 
-        wrapper.guard = name
-        return wrapper
+        return name_guard(wrapper, name)
 
     return decorator
 

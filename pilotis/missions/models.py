@@ -58,16 +58,14 @@ class CatalogueEntryQuerySet(models.QuerySet):
         return self.filter(Q(academy__isnull=True) | Q(academy_id=academy_id))
 
     def for_user(self, user):
-        """Entries a user may read: the shipped ones and those of the académies they belong to."""
+        """Entries a user may read: the shipped ones and those of the académies they belong to (their
+        territory's, `Academy.objects.for_user`, and their schools')."""
         scope = scope_of(user)
         if scope.everything:
             return self
-        academies = set(scope.academy_ids)
-        academies |= set(
-            School.objects.filter(pk__in=scope.school_ids).values_list("department__academy_id", flat=True)
-        )
-        academies |= set(Academy.objects.filter(departments__in=scope.department_ids).values_list("pk", flat=True))
-        return self.filter(Q(academy__isnull=True) | Q(academy_id__in=academies))
+        schools = set(School.objects.filter(pk__in=scope.school_ids).values_list("department__academy_id", flat=True))
+        territory = Academy.objects.for_user(user).values("pk")
+        return self.filter(Q(academy__isnull=True) | Q(academy_id__in=schools) | Q(academy_id__in=territory))
 
 
 class CatalogueEntry(models.Model):

@@ -38,7 +38,6 @@ from django.utils.translation import gettext_lazy
 
 from pilotis.core.exporters import Column, Exporter, safe_filename
 from pilotis.core.school_years import current_school_year
-from pilotis.core.scope import scope_of
 from pilotis.missions.enums import LetterState
 from pilotis.missions.models import Designation, MissionLetter
 from pilotis.missions.services import school_year_bounds
@@ -59,26 +58,13 @@ STATES = [
 
 
 def territory_schools(user):
-    """The open schools of the user's territorial roles (never their own schools as a member)."""
-    scope = scope_of(user)
-    schools = School.objects.for_user(user).filter(is_open=True)
-    if scope.everything:
-        return schools
-    condition = Q(pk__in=[])
-    if scope.department_ids:
-        condition |= Q(department_id__in=scope.department_ids)
-    if scope.academy_ids:
-        condition |= Q(department__academy_id__in=scope.academy_ids)
-    return schools.filter(condition)
+    """The open schools of the départements the user follows (never their own schools as a member)."""
+    return School.objects.filter(is_open=True, department__in=Department.objects.for_user(user))
 
 
 def territory_departments(user):
     """The départements the user follows: their own for a correspondent, their académie's for a DANE."""
-    scope = scope_of(user)
-    departments = Department.objects.order_by("code")
-    if scope.everything:
-        return departments
-    return departments.filter(Q(pk__in=scope.department_ids) | Q(academy_id__in=scope.academy_ids))
+    return Department.objects.for_user(user).order_by("code")
 
 
 def years_for(user) -> list[str]:

@@ -1,8 +1,7 @@
 """Named predicates of the RUPN's mission; each docstring states the rule."""
 
-from pilotis.core.scope import scope_of
 from pilotis.missions.enums import LetterState
-from pilotis.territories.perms import can_read_school, is_direction
+from pilotis.territories.perms import can_read_school, follows_academy, is_direction
 
 
 def can_manage_mission(user, school) -> bool:
@@ -15,17 +14,21 @@ def is_designated(user, designation) -> bool:
     return designation.user_id == getattr(user, "pk", None)
 
 
-def is_dane_of(user, school) -> bool:
-    """The DANE of the school's académie (and the administrator)."""
-    scope = scope_of(user)
-    return scope.everything or school.department.academy_id in scope.academy_ids
+def answers_letter(user, letter) -> bool:
+    """The RUPN the letter names answers it (accepts it or sends it back): the direction cannot in
+    their place."""
+    return is_designated(user, letter.designation)
 
 
 def can_see_imp(user, designation) -> bool:
-    """The IMP amount is personal: the school's direction, the RUPN concerned and the DANE see it; the team
-    and the departmental correspondents do not (scorecard check 5)."""
+    """The IMP amount is personal: the school's direction, the RUPN concerned and the DANE of its académie
+    see it; the team and the departmental correspondents do not."""
     school = designation.school
-    return is_direction(user, school) or is_designated(user, designation) or is_dane_of(user, school)
+    return (
+        is_direction(user, school)
+        or is_designated(user, designation)
+        or follows_academy(user, school.department.academy_id)
+    )
 
 
 def can_read_letter(user, letter) -> bool:
@@ -67,14 +70,3 @@ def letter_abilities(user, letter) -> dict[str, bool]:
 def can_read_catalogue(user) -> bool:
     """Anyone signed in reads the catalogue of missions (the shipped entries and their académie's)."""
     return bool(user.is_authenticated and user.is_active)
-
-
-def can_manage_catalogue(user, academy_id) -> bool:
-    """The DANE extends its académie's catalogue of missions (the administrator any)."""
-    scope = scope_of(user)
-    return scope.everything or academy_id in scope.academy_ids
-
-
-def can_browse_network(user) -> bool:
-    """The correspondents and the DANE follow the referents' network of their territory."""
-    return scope_of(user).is_territorial

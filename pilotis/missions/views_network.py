@@ -10,10 +10,10 @@ from pilotis.core.exporters import attachment_response
 from pilotis.core.forms import INVALID_FILTERS
 from pilotis.core.guards import guarded
 from pilotis.missions.network import Network, NetworkExport, as_vcards, total_of
-from pilotis.missions.perms import can_browse_network
+from pilotis.territories.perms import follows_territory
 
 PAGE_SIZE = 50
-GUARD = "missions:network"
+GUARD = "network:read"
 
 
 def _network(request) -> Network:
@@ -28,7 +28,7 @@ def _page(request, queryset):
 
 
 @require_GET
-@guarded(GUARD, can_browse_network)
+@guarded(GUARD, follows_territory)
 def network(request):
     net = _network(request)
     page = _page(request, net.schools())
@@ -51,7 +51,7 @@ def network(request):
 
 
 @require_GET
-@guarded(GUARD, can_browse_network)
+@guarded(GUARD, follows_territory)
 def network_export(request, fmt):
     """The filtered schools as CSV (one row per designation) or their RUPN as vCards."""
     if fmt not in ("csv", "vcf"):

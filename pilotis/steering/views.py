@@ -1,6 +1,6 @@
 """The territory's dashboards: Avancement · Maturité · Indicateurs · Évolution, and their exports.
 
-Every page starts from `campaigns_for(user)` (a campaign of another académie is a 404) and
+Every page starts from `Campaign.objects.for_user(user)` (a campaign of another académie is a 404) and
 `departments_for(user, campaign)` (a correspondent's figures are their départements', whatever
 the URL says). The figures come from `figures` (counters), the lists from `schools` (one
 joined query per page).
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pilotis.assessments.models import Campaign
 from pilotis.core.confirm import Confirmation, Link, confirmation_page
 from pilotis.core.exporters import attachment_response
 from pilotis.core.forms import INVALID_FILTERS
@@ -37,7 +38,7 @@ from pilotis.steering.forms import (
     TrendsForm,
 )
 from pilotis.steering.models import ReminderTarget
-from pilotis.steering.perms import campaigns_for, can_remind, can_steer, departments_for, follows_academy
+from pilotis.steering.perms import can_remind, departments_for
 from pilotis.steering.schools import (
     SortedIdsFirst,
     by_level,
@@ -47,6 +48,7 @@ from pilotis.steering.schools import (
     referents_of,
     with_assessment,
 )
+from pilotis.territories.perms import follows_academy, follows_territory
 
 PAGE_SIZE = 50
 GUARD = "steering:read"
@@ -66,12 +68,12 @@ class Board:
         self.request = request
         self.campaign = get_or_refuse(
             request,
-            campaigns_for(request.user).select_related("academy", "referential"),
+            Campaign.objects.for_user(request.user).select_related("academy", "referential"),
             what="campaign",
             pk=campaign_pk,
         )
         self.departments = list(departments_for(request.user, self.campaign))  # read once, used four times
-        self.whole_academy = follows_academy(request.user, self.campaign)
+        self.whole_academy = follows_academy(request.user, self.campaign.academy_id)
         self.domains = domains_of(self.campaign.referential)
         form_kwargs = {}
         if form_class is MaturityForm:
@@ -95,7 +97,9 @@ class Board:
     def context(self, board, **extra):
         return {
             "campaign": self.campaign,
-            "campaigns": campaigns_for(self.request.user).select_related("academy").order_by("-school_year"),
+            "campaigns": Campaign.objects.for_user(self.request.user)
+            .select_related("academy")
+            .order_by("-school_year"),
             "form": self.form,
             "board": board,
             "boards": BOARDS,
@@ -120,17 +124,19 @@ def _page(request, queryset, count=None):
 
 
 @require_GET
-@guarded(GUARD, can_steer)
+@guarded(GUARD, follows_territory)
 def index(request):
     """The latest campaign the user follows, or a word saying there is none yet."""
-    campaign = campaigns_for(request.user).started().first()  # the current one; never one scheduled for later
+    campaign = (
+        Campaign.objects.for_user(request.user).started().first()
+    )  # the current one; never one scheduled for later
     if campaign is None:
         return render(request, "steering/no_campaign.html")
     return redirect("steering:progress", campaign=campaign.pk)
 
 
 @require_GET
-@guarded(GUARD, can_steer)
+@guarded(GUARD, follows_territory)
 def progress(request, campaign):
     board = Board(request, campaign, ProgressForm)
     done = figures.progress(board.territory)
@@ -151,7 +157,7 @@ def progress(request, campaign):
 
 
 @require_GET
-@guarded(GUARD, can_steer)
+@guarded(GUARD, follows_territory)
 def maturity(request, campaign):
     board = Board(request, campaign, MaturityForm)
     domains = board.domains
@@ -188,7 +194,7 @@ def maturity(request, campaign):
 
 
 @require_GET
-@guarded(GUARD, can_steer)
+@guarded(GUARD, follows_territory)
 def indicators(request, campaign):
     board = Board(request, campaign, IndicatorsForm)
     sort = board.param("sort", "code")
@@ -201,7 +207,7 @@ def indicators(request, campaign):
 
 
 @require_GET
-@guarded(GUARD, can_steer)
+@guarded(GUARD, follows_territory)
 def trends(request, campaign):
     board = Board(request, campaign, TrendsForm)
     summaries = figures.trends(board.territory)
@@ -238,7 +244,7 @@ EXPORTS = {
 
 
 @require_GET
-@guarded(GUARD, can_steer)
+@guarded(GUARD, follows_territory)
 def export(request, campaign, board, fmt):
     """The same figures as the page, filters included, as CSV or ODS."""
     if board not in EXPORTS or fmt not in ("csv", "ods"):
@@ -260,7 +266,7 @@ def _reminders_url(campaign, department, target=None):
 
 
 @require_GET
-@guarded(GUARD, can_steer)
+@guarded(GUARD, follows_territory)
 def reminders(request, campaign):
     """Who would be reminded, and the history; the send itself asks first (`remind`)."""
     board = Board(request, campaign, ReminderForm)

@@ -38,9 +38,28 @@ def search_key(text: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
 
 
+class AcademyQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The académies of the user's territory: those they follow as their DANE, and the académie
+        of each département they follow as its correspondent (all of them for the administrator)."""
+        scope = scope_of(user)
+        if scope.everything:
+            return self
+        return self.filter(Q(pk__in=scope.academy_ids) | Q(departments__in=scope.department_ids)).distinct()
+
+    def led_by(self, user):
+        """The académies the user leads as their DANE (all of them for the administrator): those
+        whose campaigns, territory roles and catalogue they manage. Narrower than `for_user`, which
+        also holds a correspondent's académie."""
+        scope = scope_of(user)
+        return self if scope.everything else self.filter(pk__in=scope.academy_ids)
+
+
 class Academy(models.Model):
     code = models.CharField(_("code"), max_length=4, unique=True)
     name = models.CharField(_("nom"), max_length=100)
+
+    objects = AcademyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("académie")
@@ -51,12 +70,24 @@ class Academy(models.Model):
         return str(_("Académie de %(name)s") % {"name": self.name})
 
 
+class DepartmentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The départements the user follows (`Scope.follows_department`): their own for a
+        correspondent, every département of their académie for a DANE, all for the administrator."""
+        scope = scope_of(user)
+        if scope.everything:
+            return self
+        return self.filter(Q(pk__in=scope.department_ids) | Q(academy_id__in=scope.academy_ids))
+
+
 class Department(models.Model):
     code = models.CharField(_("code"), max_length=3, unique=True, help_text=_("Sur 3 caractères : 040, 02A."))
     name = models.CharField(_("nom"), max_length=100)
     academy = models.ForeignKey(
         Academy, verbose_name=_("académie"), on_delete=models.PROTECT, related_name="departments"
     )
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("département")

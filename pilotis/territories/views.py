@@ -5,28 +5,21 @@ from django.views.decorators.http import require_GET
 from pilotis.core.guards import guarded
 from pilotis.core.panels import panels_for
 from pilotis.core.roles import SchoolRole
-from pilotis.core.scope import scope_of
 from pilotis.territories.forms import SchoolFilterForm
 from pilotis.territories.guards import school_view
 from pilotis.territories.models import Department, School
-from pilotis.territories.perms import can_browse_territory
+from pilotis.territories.perms import follows_territory
 
 PAGE_SIZE = 25
 
 
-def _departments_in_scope(user):
-    scope = scope_of(user)
-    departments = Department.objects.select_related("academy")
-    if scope.everything:
-        return departments
-    return departments.filter(pk__in=scope.department_ids) | departments.filter(academy_id__in=scope.academy_ids)
-
-
 @require_GET
-@guarded("territories.schools:browse", can_browse_territory)
+@guarded("school:browse", follows_territory)
 def school_list(request):
     """The schools of the user's territory, searchable, filterable, paginated."""
-    form = SchoolFilterForm(request.GET or None, departments=_departments_in_scope(request.user))
+    form = SchoolFilterForm(
+        request.GET or None, departments=Department.objects.for_user(request.user).select_related("academy")
+    )
     schools = School.objects.for_user(request.user).select_related("department")
     if form.is_bound:
         schools = form.filter(schools)

@@ -190,7 +190,7 @@ def test_refused_action_in_scope_is_403_and_recorded(world):
     assert response.status_code == 403
     event = only("access_denied")
     assert event.object_id == str(world.school_a.pk)
-    assert event.after["what"] == "school:manage_members"
+    assert event.after["what"] == "member:manage"
 
 
 def test_secrets_are_scrubbed_whatever_the_caller_passes(world):

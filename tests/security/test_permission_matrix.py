@@ -1,4 +1,4 @@
-"""Checks 2 and 3: one declarative table of role × view → expected status, every cell tested.
+"""One declarative table of role × view → expected status, every cell tested, and the guard each view carries.
 
 Every object URL points at school A (collège of the Landes, académie de Bordeaux) or at one of its
 rows: personas of school B, of the Pyrénées-Atlantiques, of another académie or with no role must
@@ -15,6 +15,7 @@ from django.urls import reverse
 from pilotis.accounts.models import SchoolMembership, TerritoryRole
 from pilotis.assessments import services as assessment_services
 from pilotis.assessments.models import Answer, Assessment, Campaign
+from pilotis.core.guards import GUARD_NAME
 from pilotis.core.models import AuditEvent
 from pilotis.core.school_years import current_school_year
 from pilotis.missions import services as mission_services
@@ -25,7 +26,7 @@ from pilotis.referential.loader import load_referential
 from pilotis.referential.models import Indicator, ReferentialVersion
 from pilotis.steering.models import ReminderBatch
 from tests.conftest import PERSONAS
-from tests.urlconf import pilotis_route_names
+from tests.urlconf import iter_routes, pilotis_route_names
 
 SCHOOL_A_READERS = {"chef_a", "adjoint_a", "rupn_a", "member_a", "correspondant_40", "dane", "admin"}
 DIRECTION_A = {"chef_a", "adjoint_a"}
@@ -452,6 +453,109 @@ MATRIX = {
     "missions:network_export": ("get", lambda w: ["csv"], None, statuses(404, s200=TERRITORIAL)),
 }
 
+# view name -> the guards its decorators carry (`view.guards`, outermost first), named
+# `resource:action` after the ability the view needs. Pages without a guard are public or the
+# signed-in user's own (their profile, their data, the referential everyone reads).
+GUARDS = {
+    **dict.fromkeys(
+        [
+            "home",
+            "core:health",
+            "accounts:login",
+            "accounts:logout",
+            "accounts:password_reset",
+            "accounts:password_reset_done",
+            "accounts:password_reset_confirm",
+            "accounts:password_reset_complete",
+            "accounts:password_change",
+            "accounts:profile",
+            "accounts:my_schools",
+            "accounts:my_data",
+            "referential:version_list",
+            "referential:version_detail",
+        ],
+        (),
+    ),
+    "accounts:members": ("member:read",),
+    "accounts:member_invite": ("member:manage",),
+    "accounts:member_change_role": ("member:manage",),
+    "accounts:member_remove": ("member:manage",),
+    "accounts:member_resend": ("member:manage",),
+    "accounts:territory_roles": ("territory_role:manage",),
+    "accounts:territory_role_add": ("territory_role:manage",),
+    "accounts:territory_role_remove": ("territory_role:manage",),
+    **dict.fromkeys(
+        [
+            "assessments:school_assessments",
+            "assessments:current",
+            "assessments:home",
+            "assessments:domain",
+            "assessments:synthesis",
+            "assessments:history",
+            "assessments:edition",
+            "assessments:export_pdf",
+            "assessments:export_ods",
+            "assessments:export_csv",
+            "territories:school_detail",
+            "missions:school",
+            "missions:letter",
+            "missions:letter_pdf",
+            "missions:letter_odt",
+        ],
+        ("school:read",),
+    ),
+    "assessments:answer_save": ("assessment:fill",),
+    "assessments:domain_save": ("assessment:fill",),
+    "assessments:validate": ("assessment:validate",),
+    "assessments:ready": ("assessment:signal_ready",),
+    "assessments:reopen": ("assessment:reopen",),
+    "assessments:start_from_previous": ("assessment:start_from_previous",),
+    **dict.fromkeys(
+        [
+            "assessments:campaigns",
+            "assessments:campaign_close",
+            "assessments:campaign_reopen",
+            "assessments:campaign_delete",
+            "assessments:campaign_edit",
+        ],
+        ("campaign:manage",),
+    ),
+    "territories:school_list": ("school:browse",),
+    **dict.fromkeys(
+        [
+            "steering:index",
+            "steering:progress",
+            "steering:maturity",
+            "steering:indicators",
+            "steering:trends",
+            "steering:export",
+            "steering:reminders",
+        ],
+        ("steering:read",),
+    ),
+    "steering:remind": ("steering:remind",),
+    "missions:designate": ("mission:manage",),
+    "missions:designation_change": ("mission:manage",),
+    "missions:designation_end": ("mission:manage",),
+    "missions:letter_start": ("letter:start",),
+    "missions:letter_edit": ("letter:edit",),
+    "missions:letter_propose": ("letter:propose",),
+    "missions:letter_withdraw": ("letter:withdraw",),
+    "missions:letter_accept": ("letter:accept",),
+    "missions:letter_send_back": ("letter:send_back",),
+    "missions:letter_sign": ("letter:sign",),
+    "missions:letter_presentations": ("letter:record_presentations",),
+    "missions:letter_supersede": ("letter:supersede",),
+    "missions:letter_delete": ("letter:delete",),
+    # Everyone signed in reads the catalogue; its POST adds an entry, the DANE's action (403).
+    "missions:catalogue": ("catalogue:read", "catalogue:add"),
+    "missions:catalogue_entry": ("catalogue:manage",),
+    "missions:network": ("network:read",),
+    "missions:network_export": ("network:read",),
+}
+# Posts that change nothing of the school's or the territory's: signing out.
+UNGUARDED_POSTS = {"accounts:logout"}
+
 CELLS = [(view, persona) for view in MATRIX for persona in PERSONAS]
 
 # Steering cells beyond the one row per view above: every board × format of the export, and the
@@ -478,6 +582,24 @@ STEERING_CELLS = [(label, persona) for label in STEERING_EXTRA for persona in PE
 def test_every_view_has_a_row():
     """A new view without a rule in this table fails here."""
     assert set(MATRIX) == set(pilotis_route_names())
+
+
+def test_every_view_names_its_guard():
+    """Each view carries the guards this table names, each named `resource:action`."""
+    assert set(GUARDS) == set(MATRIX)
+    views = {name: pattern.callback for name, pattern in iter_routes() if name in GUARDS}
+    carried = {name: tuple(getattr(view, "guards", ())) for name, view in views.items()}
+    assert carried == GUARDS
+    assert all(GUARD_NAME.match(guard) for names in carried.values() for guard in names)
+    assert all(views[name].guard == names[0] for name, names in carried.items() if names)
+
+
+def test_every_state_changing_view_is_guarded_by_an_action():
+    """A view the table posts to is guarded by the ability it needs, not by reading (`school:read`)."""
+    posted = {view for view, (method, *_rest) in MATRIX.items() if method == "post"} - UNGUARDED_POSTS
+    for view in posted:
+        assert GUARDS[view], view
+        assert not set(GUARDS[view]) & {"school:read", "steering:read", "member:read"}, view
 
 
 def _snapshot():

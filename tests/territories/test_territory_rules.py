@@ -1,0 +1,66 @@
+"""The rules of the territory, each written once (`core.scope.Scope`, the `for_user` querysets,
+`territories.perms`), against a table written by hand: who follows which département and
+académie, who leads one, who writes school A's work. Each persona of the world is a row."""
+
+import pytest
+
+from pilotis.assessments.models import Campaign
+from pilotis.referential.models import ReferentialVersion
+from pilotis.territories.models import Academy, Department
+from pilotis.territories.perms import (
+    can_write_school,
+    follows_academy,
+    follows_department,
+    follows_territory,
+    is_dane,
+)
+from tests.conftest import PERSONAS
+
+pytestmark = pytest.mark.django_db
+
+BORDEAUX = {"040", "064", "033"}
+# persona -> (départements followed, académies of the territory, académies led)
+TERRITORY = {
+    "correspondant_40": ({"040"}, {"Bordeaux"}, set()),
+    "correspondant_64": ({"064"}, {"Bordeaux"}, set()),
+    "dane": (BORDEAUX, {"Bordeaux"}, {"Bordeaux"}),
+    "dane_rennes": ({"035"}, {"Rennes"}, {"Rennes"}),
+    "admin": (BORDEAUX | {"035"}, {"Bordeaux", "Rennes"}, {"Bordeaux", "Rennes"}),
+}
+NO_TERRITORY = (set(), set(), set())
+WRITERS_OF_A = {"chef_a", "adjoint_a", "rupn_a"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_territory_a_user_follows(world, persona):
+    user = world.persona(persona)
+    departments, academies, led = TERRITORY.get(persona, NO_TERRITORY)
+    assert {d.code for d in Department.objects.for_user(user)} == departments
+    assert {d.code for d in Department.objects.all() if follows_department(user, d)} == departments
+    assert {a.name for a in Academy.objects.for_user(user)} == academies
+    assert {a.name for a in Academy.objects.led_by(user)} == led
+    assert {a.name for a in Academy.objects.all() if follows_academy(user, a.pk)} == led
+    assert follows_territory(user) == (persona in TERRITORY)
+    assert is_dane(user) == bool(led)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_campaigns_a_user_follows(world, persona):
+    referential = ReferentialVersion.objects.create(version="t", title="t", source_file="t", checksum="t")
+    for academy in (world.bordeaux, world.rennes):
+        Campaign.objects.create(
+            academy=academy,
+            school_year="2026-2027",
+            referential=referential,
+            opens_on="2026-09-01",
+            closes_on="2027-06-30",
+        )
+    _departments, academies, led = TERRITORY.get(persona, NO_TERRITORY)
+    user = world.persona(persona)
+    assert {c.academy.name for c in Campaign.objects.for_user(user)} == academies
+    assert {c.academy.name for c in Campaign.objects.managed_by(user)} == led
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_who_writes_a_schools_work(world, persona):
+    assert can_write_school(world.persona(persona), world.school_a) == (persona in WRITERS_OF_A)
