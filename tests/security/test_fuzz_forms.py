@@ -1,7 +1,6 @@
 """Check 10: arbitrary input on every form — Unicode, NUL, 10,000 characters — never a 5xx,
 never a NUL stored."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -12,13 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pilotis.accounts.models import SchoolMembership, User
-from pilotis.assessments import services
 from pilotis.assessments.models import Answer, Campaign
 from pilotis.core.school_years import current_school_year
-from pilotis.referential.loader import load_referential
-from pilotis.referential.models import ReferentialVersion
 from pilotis.steering.models import Reminder
-from tests.security.test_permission_matrix import MINI
 
 
 class Long(str):
@@ -60,16 +55,9 @@ SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=list(H
 
 
 @pytest.fixture
-def campaign(world):
-    load_referential(MINI)
-    return services.open_campaign(
-        academy=world.bordeaux,
-        school_year="2026-2027",
-        referential=ReferentialVersion.objects.get(version="test-1"),
-        opens_on=datetime.date(2026, 9, 1),
-        closes_on=datetime.date(2027, 6, 30),
-        by=world.dane,
-    )
+def referential(mini_referential):
+    """The forms are posted on the two-domain referential's campaign (the shared `campaign`)."""
+    return mini_referential
 
 
 def no_nul_stored():
