@@ -24,6 +24,13 @@ from tests.factories import (
 )
 
 
+def pytest_collection_modifyitems(config, items):
+    """A browser test (Chromium on a live server) is a slow test: `-m "not slow"` leaves it out."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings):
     """Scrypt costs half a second a hash here; tests of hashing itself restore it."""

@@ -21,6 +21,8 @@ import pytest
 import requests
 from django.conf import settings
 
+pytestmark = pytest.mark.slow  # a server in its own process
+
 BASE_DIR = Path(settings.BASE_DIR)
 YEAR = "2026-2027"
 UAI, RACE_UAI = "0400003L", "0400004M"

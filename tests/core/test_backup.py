@@ -81,6 +81,7 @@ def _manage(url, *args) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # pg_dump / restore and manage.py in their own processes
 def test_a_backup_taken_during_writes_restores_whole_and_pilotis_runs_on_it(world, tmp_path, target):
     target_settings, target_url = target
     writer = Writer()
@@ -119,6 +120,7 @@ def test_a_backup_taken_during_writes_restores_whole_and_pilotis_runs_on_it(worl
     assert shell.stdout.split()[-2:] == ["3", str(manifest["counts"]["core_auditevent"])]
 
 
+@pytest.mark.slow  # manage.py in its own process
 def test_a_restore_refuses_a_damaged_dump_or_a_database_in_use(world, tmp_path, target):
     target_settings, _url = target
     dump = tmp_path / "pilotis.dump"

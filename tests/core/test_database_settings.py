@@ -19,6 +19,8 @@ import django
 from django.conf import settings
 from django.db import connection
 
+pytestmark = pytest.mark.slow  # each test starts a Python process
+
 django.setup()
 result = {"engine": settings.DATABASES["default"]["ENGINE"], "name": str(settings.DATABASES["default"]["NAME"])}
 if CONNECT:

@@ -18,6 +18,8 @@ import json, django
 django.setup()
 from django.conf import settings
 from django.test import Client
+
+pytestmark = pytest.mark.slow  # the demo in its own process
 client = Client(HTTP_HOST="127.0.0.1")
 missing = client.get("/cette-page-n-existe-pas/")
 stylesheet = client.get("/static/core/pilotis.css")

@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # each test runs manage.py in its own process
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
