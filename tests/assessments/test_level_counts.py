@@ -14,7 +14,7 @@ from django.urls import reverse
 from pilotis.assessments import services
 from pilotis.assessments.enums import AnswerStatus
 from pilotis.assessments.exports import report_context
-from pilotis.assessments.levels import LevelProgress, progress_by_level
+from pilotis.assessments.levels import LevelProgress, answered_share, progress_by_level
 from pilotis.assessments.models import Assessment
 
 DONE, DOING, NOT_DONE = AnswerStatus.DONE, AnswerStatus.IN_PROGRESS, AnswerStatus.NOT_DONE
@@ -66,6 +66,14 @@ def test_a_level_all_non_realise_has_nothing_in_progress():
     assert progress_by_level(levels, dict.fromkeys(levels, NOT_DONE)) == [
         LevelProgress(number=1, total=2, done=0, in_progress=0)
     ]
+
+
+def test_the_answered_share_counts_every_answer_and_only_answers():
+    answers = {"A.1.01": DONE, "A.1.02": NOT_DONE, "A.1.03": None}
+    codes = ["A.1.01", "A.1.02", "A.1.03", "A.1.04"]
+    assert answered_share(codes, answers) == 0.5  # 2 of 4: « Non réalisé » is an answer, None is not
+    assert answered_share(iter(codes), answers) == 0.5
+    assert answered_share([], answers) == 0.0
 
 
 def answer_pilotage(campaign, world, referential):
