@@ -1,4 +1,5 @@
-"""Check 7 with real concurrent requests: a gunicorn server (4 processes × 4 threads) on its own
+"""Concurrent saves keep every answer and its history, and a validation is never followed by a
+write, with real concurrent requests: a gunicorn server (4 processes × 4 threads) on its own
 database — a SQLite file in WAL mode, or a throwaway PostgreSQL database when the suite runs on
 PostgreSQL — and 20 clients hitting the autosave at the same moment, or a validation racing a
 batch of autosaves (on a school of its own, so that the tests do not depend on their order).

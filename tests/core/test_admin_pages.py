@@ -1,4 +1,4 @@
-"""The Django admin works for the administrator (issue 2): every registered model's list, add and
+"""The Django admin works for the administrator: every registered model's list, add and
 change pages answer, as the superuser, on a database where every one of them has a row."""
 
 from decimal import Decimal

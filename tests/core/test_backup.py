@@ -1,4 +1,4 @@
-"""Check 25: a backup taken while others write restores into a new database — integrity checked,
+"""A backup taken while others write restores into a new database — integrity checked,
 every table's count equal to the backup's — and Pilotis runs on it. On the suite's database:
 SQLite in one run of CI, PostgreSQL in the other."""
 

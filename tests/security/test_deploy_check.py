@@ -1,4 +1,4 @@
-"""Check 12: `manage.py check --deploy` with production settings reports no warning."""
+"""`manage.py check --deploy` with production settings reports no warning."""
 
 import os
 import secrets

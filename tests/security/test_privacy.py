@@ -1,4 +1,4 @@
-"""Check 22: signed-in pages are `Cache-Control: private, no-store`; no e-mail or name in any URL."""
+"""Signed-in pages are `Cache-Control: private, no-store`; no e-mail or name in any URL."""
 
 import re
 from pathlib import Path
