@@ -11,15 +11,16 @@ import subprocess
 import sys
 from contextlib import closing
 
+import pytest
 from django.conf import settings
+
+pytestmark = pytest.mark.slow  # each test starts a Python process
 
 PROBE = """
 import json
 import django
 from django.conf import settings
 from django.db import connection
-
-pytestmark = pytest.mark.slow  # each test starts a Python process
 
 django.setup()
 result = {"engine": settings.DATABASES["default"]["ENGINE"], "name": str(settings.DATABASES["default"]["NAME"])}

@@ -11,6 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # the demo in its own process
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 UNDER_THE_DEMO = """
@@ -18,8 +22,6 @@ import json, django
 django.setup()
 from django.conf import settings
 from django.test import Client
-
-pytestmark = pytest.mark.slow  # the demo in its own process
 client = Client(HTTP_HOST="127.0.0.1")
 missing = client.get("/cette-page-n-existe-pas/")
 stylesheet = client.get("/static/core/pilotis.css")
