@@ -11,7 +11,7 @@ DEMO_ENV := DEMO=1
 DEV_ENV := DEBUG=1
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test quality audit lock migrate run clean install install-dev chromium bench-data bench
+.PHONY: demo test quality audit lock migrate run clean install install-dev chromium bench-data bench mutants
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Pilotis needs Python >= 3.12 (found " + sys.version.split()[0] + ")")'
@@ -65,6 +65,17 @@ audit: install-dev
 	$(PY) scripts/audit_dependencies.py
 	$(VENV)/bin/bandit -q -c pyproject.toml -r pilotis config -lll
 
+## Mutation testing of the rules that matter (pyproject.toml [tool.mutmut]): the mutants of the
+## functions named by MUTANTS (mutmut's names, wildcards allowed), each against the tests that call it
+MUTANTS ?= pilotis.assessments.levels.* pilotis.steering.figures.*share* pilotis.steering.figures.*ǁmean__* \
+	pilotis.core.scope.* pilotis.*.perms.* pilotis.core.exporters.x_neutralise* pilotis.assessments.services.*record* \
+	pilotis.territories.models.x_uai_check_letter* pilotis.territories.models.x_is_valid_uai* \
+	pilotis.territories.models.x_validate_uai*
+mutants: install-dev
+	rm -rf mutants
+	$(VENV)/bin/mutmut run $(foreach m,$(MUTANTS),"$(m)")
+	$(VENV)/bin/mutmut results
+
 ## Regenerate the lock files (needs network access to the package index)
 lock: $(PY)
 	$(PIP) install --quiet uv
@@ -72,7 +83,7 @@ lock: $(PY)
 	cd requirements && ../$(VENV)/bin/uv pip compile --quiet --python-version 3.12 --generate-hashes dev.in -o dev.txt
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var mutants
 
 ## Bench data: one académie of SCHOOLS schools, three answered past campaigns (benchmarks/README.md); FORCE=1 regenerates
 SCHOOLS ?= 1000

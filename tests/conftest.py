@@ -12,13 +12,23 @@ import pytest
 
 from pilotis.accounts.enums import SchoolRole, TerritoryRoleKind
 from tests.factories import (
+    MINI,
     AcademyFactory,
     DepartmentFactory,
     MembershipFactory,
     SchoolFactory,
     TerritoryRoleFactory,
     UserFactory,
+    load_referential,
+    open_campaign,
 )
+
+
+def pytest_collection_modifyitems(config, items):
+    """A browser test (Chromium on a live server) is a slow test: `-m "not slow"` leaves it out."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)
@@ -140,3 +150,23 @@ def client_for(client, world):
         return client
 
     return _client
+
+
+@pytest.fixture
+def referential(db):
+    """The bundled SCHÉMATIC 2021 referential. A test directory or module that works on the
+    two-domain one overrides it with `mini_referential`."""
+    return load_referential()
+
+
+@pytest.fixture
+def mini_referential(db):
+    """The tests' two-domain referential (version « test-1 », tests/referential/data/mini.yaml)."""
+    return load_referential(MINI)
+
+
+@pytest.fixture
+def campaign(world, referential):
+    """The académie de Bordeaux's 2026-2027 campaign (1 September to 30 June) on `referential`,
+    opened by its DANE."""
+    return open_campaign(world, referential, "2026-2027")

@@ -1,10 +1,14 @@
 import datetime
+from pathlib import Path
+from unittest import mock
 
 import factory
 from django.contrib.auth import get_user_model
 
 from pilotis.accounts.enums import SchoolRole, TerritoryRoleKind
 from pilotis.accounts.models import SchoolMembership, TerritoryRole
+from pilotis.referential import loader
+from pilotis.referential.models import ReferentialVersion
 from pilotis.territories.enums import SchoolKind, Sector
 from pilotis.territories.models import Academy, Department, School, uai_check_letter
 
@@ -77,6 +81,27 @@ class TerritoryRoleFactory(factory.django.DjangoModelFactory):
     kind = TerritoryRoleKind.CORRESPONDANT
     department = factory.SubFactory(DepartmentFactory)
     academy = None
+
+
+# The bundled SCHÉMATIC 2021 referential, and the tests' two-domain one (version « test-1 »).
+BUNDLED = loader.DATA_DIR / "schematic-2021.yaml"
+MINI = Path(__file__).parent / "referential" / "data" / "mini.yaml"
+_VALIDATED: dict[tuple[Path, bytes], tuple] = {}
+
+
+def load_referential(path=BUNDLED):
+    """The version of the referential file `path`, written in the test's database.
+
+    A file's validated content depends on its bytes alone: it is parsed once per test session and
+    kept, and each test writes it through the loader (its rows go with the test's transaction).
+    """
+    path = Path(path)
+    key = (path, path.read_bytes())
+    if key not in _VALIDATED:
+        _VALIDATED[key] = loader._validate(path)
+    with mock.patch.object(loader, "_validate", return_value=_VALIDATED[key]):
+        result = loader.load_referential(path)
+    return ReferentialVersion.objects.get(version=result.version)
 
 
 def open_campaign(world, referential, year):

@@ -1,8 +1,9 @@
 """The level rule of SCHÉMATIC, as pure functions (property-tested).
 
-Level reached in a domain = the highest n such that every indicator of levels 1..n is
-"Réalisé" (0 if a level-1 indicator is not). Each level also shows its progress: the share of
-its indicators "Réalisé" and the share "En cours de réalisation".
+Level reached in a domain = the highest of the domain's levels n such that every indicator of
+levels 1..n is "Réalisé" (0 if one of its lowest level is not); a level the domain lacks is
+neither reached nor a gap. Each level also shows its progress: the share of its indicators
+"Réalisé" and the share "En cours de réalisation" (an answer "Non réalisé" is neither).
 """
 
 from collections.abc import Iterable, Mapping

@@ -7,7 +7,6 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.urls import reverse
 from dsfr.models import DsfrConfig
 
@@ -16,9 +15,9 @@ from pilotis.core.audit import record
 from pilotis.core.enums import AuditAction
 from pilotis.core.school_years import current_school_year
 from pilotis.missions import services as mission_services
-from pilotis.referential.models import Indicator, ReferentialVersion
+from pilotis.referential.models import Indicator
 from pilotis.steering.tasks import send_reminders
-from tests.factories import open_campaign
+from tests.factories import load_referential, open_campaign
 
 # Read-only on purpose: the add page is refused (403); lists and rows are still shown.
 READ_ONLY = {
@@ -42,8 +41,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def every_model_has_a_row(world):
     """The personas give the territories and people; the rest is made here, one row each."""
-    call_command("load_referential", verbosity=0)
-    campaign = open_campaign(world, ReferentialVersion.objects.get(version="2021"), current_school_year())
+    campaign = open_campaign(world, load_referential(), current_school_year())
     indicator = Indicator.objects.get(version=campaign.referential, code="PIL.1.01")
     save_answer(campaign, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
     record(AuditAction.IMPORT, actor=None, label="import_annuaire", after={"created": 0})

@@ -11,7 +11,10 @@ import subprocess
 import sys
 from contextlib import closing
 
+import pytest
 from django.conf import settings
+
+pytestmark = pytest.mark.slow  # each test starts a Python process
 
 PROBE = """
 import json

@@ -11,6 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # the demo in its own process
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 UNDER_THE_DEMO = """

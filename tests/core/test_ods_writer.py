@@ -6,6 +6,7 @@ import io
 import zipfile
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from odfdo import Document
@@ -61,6 +62,7 @@ def test_typed_values():
     assert got["bool"] is True and got["none"] is None
 
 
+@pytest.mark.slow  # 20,000 rows written and read back
 def test_the_package_is_valid_and_a_big_table_is_written_quickly():
     rows = [{"a": f"Établissement {n}", "b": n} for n in range(20_000)]
     content = Rows(rows, columns=("a", "b")).as_ods()
@@ -72,6 +74,7 @@ def test_the_package_is_valid_and_a_big_table_is_written_quickly():
     assert len(values) == 20_001 and values[-1] == ["Établissement 19999", 19999]
 
 
+@pytest.mark.slow  # memory traced over 11,000 rows
 def test_the_table_is_compressed_as_it_is_written_not_held_whole():
     """Memory, not time: the rows go through the zip entry one by one, so ten times the rows do
     not take ten times the memory, as they would if the table were held as one string."""

@@ -1,18 +1,14 @@
 """Designations and letters of school A (collège of the Landes), built through the services."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
 
-from pilotis.assessments import services as assessment_services
 from pilotis.core.school_years import current_school_year
 from pilotis.missions import services
 from pilotis.missions.services import school_year_bounds
-from pilotis.referential.loader import load_referential
-from pilotis.referential.models import Indicator, ReferentialVersion
-from tests.security.test_permission_matrix import MINI
+from pilotis.referential.models import Indicator
 
 # Designations are of the current school year (the form offers this one and the next), whatever the day the
 # suite runs; the campaign's year does not matter to a letter.
@@ -32,16 +28,9 @@ def _shipped_catalogue(db):
 
 
 @pytest.fixture
-def campaign(world):
-    load_referential(MINI)
-    return assessment_services.open_campaign(
-        academy=world.bordeaux,
-        school_year="2026-2027",
-        referential=ReferentialVersion.objects.get(version="test-1"),
-        opens_on=datetime.date(2026, 9, 1),
-        closes_on=datetime.date(2027, 6, 30),
-        by=world.dane,
-    )
+def referential(mini_referential):
+    """Letters name indicators of the two-domain referential: the shared `campaign` runs on it."""
+    return mini_referential
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -16,9 +15,8 @@ from pilotis.missions import services
 from pilotis.missions.models import MissionLetter
 from pilotis.missions.review import review_period, review_rows
 from pilotis.missions.services import school_year_bounds
-from pilotis.referential.loader import load_referential
 from pilotis.referential.models import Indicator, ReferentialVersion
-from tests.security.test_permission_matrix import MINI
+from tests.factories import MINI, load_referential
 
 # A past school year: its review period is over whatever the day the suite runs.
 PAST_YEAR = "2024-2025"
@@ -164,7 +162,7 @@ def test_another_schools_answers_do_not_count(world, mini_campaign, letter):
 
 def test_indicators_are_matched_by_code_across_referential_versions(world, mini_campaign):
     """The letter names indicators of the 2021 referential; the school answered on another version."""
-    call_command("load_referential", verbosity=0)
+    load_referential()
     indicators = Indicator.objects.filter(version__version="2021", code__in=["PIL.1.01", "INF.1.01"])
     letter = letter_following(world, designate_member(world), indicators)
     answer(mini_campaign, world.school_a, "INF.1.01", "realise", at(datetime.date(2024, 11, 2)), world.member_a)
@@ -172,7 +170,7 @@ def test_indicators_are_matched_by_code_across_referential_versions(world, mini_
 
 
 def test_queries_do_not_grow_with_the_number_of_indicators(world):
-    call_command("load_referential", verbosity=0)
+    load_referential()
     campaign = open_past_campaign(world, "2021")
     indicators = list(Indicator.objects.filter(version=campaign.referential)[:10])
     # The first one never answered, so that both letters read the answers too (3 queries each).

@@ -12,13 +12,12 @@ from django.urls import reverse
 from pilotis.assessments.models import Answer
 from pilotis.core.middleware import is_database_busy
 from pilotis.core.views import server_error
-from tests.assessments.conftest import campaign, referential  # noqa: F401 - fixtures
 
 BUSY = "La base de données est occupée, réessayez dans un instant."
 
 
 @pytest.fixture
-def post_while_locked(transactional_db, world, campaign, tmp_path):  # noqa: F811
+def post_while_locked(transactional_db, world, campaign, tmp_path):
     """`post(client, url, data, **extra)`: the request while a second connection holds the
     database. SQLite: its write lock, on a file copy of the test database (the suite's is in
     memory, where SQLite's locks are not the file's) with a busy timeout of 100 ms. PostgreSQL:

@@ -1,10 +1,14 @@
-"""Check 12: `manage.py check --deploy` with production settings reports no warning."""
+"""`manage.py check --deploy` with production settings reports no warning."""
 
 import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow  # each test runs manage.py in its own process
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

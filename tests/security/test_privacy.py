@@ -1,6 +1,5 @@
-"""Check 22: signed-in pages are `Cache-Control: private, no-store`; no e-mail or name in any URL."""
+"""Signed-in pages are `Cache-Control: private, no-store`; no e-mail or name in any URL."""
 
-import datetime
 import re
 from pathlib import Path
 
@@ -9,9 +8,6 @@ from django.urls import reverse
 from django.utils.cache import get_max_age
 
 from pilotis.accounts.models import SchoolMembership, TerritoryRole
-from pilotis.assessments import services as assessment_services
-from pilotis.referential.loader import load_referential
-from pilotis.referential.models import ReferentialVersion
 from tests.factories import MembershipFactory
 from tests.security.helpers import page_urls, route_url, signed_in
 from tests.urlconf import iter_routes
@@ -29,17 +25,11 @@ def signed_in_pages(world, client, values=None):
         yield name, url, client.get(url)
 
 
-def bordeaux_campaign(world):
-    """A campaign of school A's académie: the steering pages then answer 200, not 404."""
-    load_referential(MINI)
-    return assessment_services.open_campaign(
-        academy=world.bordeaux,
-        school_year="2026-2027",
-        referential=ReferentialVersion.objects.get(version="test-1"),
-        opens_on=datetime.date(2026, 9, 1),
-        closes_on=datetime.date(2027, 6, 30),
-        by=world.dane,
-    )
+@pytest.fixture
+def referential(mini_referential):
+    """The walk runs on the two-domain referential; the shared `campaign`, of school A's académie,
+    makes the steering pages answer 200, not 404."""
+    return mini_referential
 
 
 def assert_private(response, where):
@@ -50,8 +40,7 @@ def assert_private(response, where):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_every_signed_in_answer_is_private_and_not_stored(world, persona):
-    campaign = bordeaux_campaign(world)
+def test_every_signed_in_answer_is_private_and_not_stored(world, campaign, persona):
     client = signed_in(world.persona(persona))
     statuses = set()
     steering = {}
@@ -69,8 +58,7 @@ def test_every_signed_in_answer_is_private_and_not_stored(world, persona):
 
 @pytest.mark.parametrize("board", ["progress", "maturity", "distribution", "indicators", "trends"])
 @pytest.mark.parametrize("fmt", ["csv", "ods"])
-def test_every_steering_export_is_private_and_not_stored(world, board, fmt):
-    campaign = bordeaux_campaign(world)
+def test_every_steering_export_is_private_and_not_stored(world, campaign, board, fmt):
     response = signed_in(world.dane).get(reverse("steering:export", args=[campaign.pk, board, fmt]))
     assert response.status_code == 200
     assert_private(response, (board, fmt))

@@ -1,22 +1,10 @@
 import pytest
-from django.core.management import call_command
 
 from pilotis.assessments import services
 from pilotis.assessments.enums import AnswerStatus
 from pilotis.assessments.models import Assessment
-from pilotis.referential.models import Indicator, ReferentialVersion
+from pilotis.referential.models import Indicator
 from tests.factories import SchoolFactory, open_campaign  # noqa: F401 (the steering tests import it from here)
-
-
-@pytest.fixture
-def referential(db):
-    call_command("load_referential", verbosity=0)
-    return ReferentialVersion.objects.get(version="2021")
-
-
-@pytest.fixture
-def campaign(world, referential):
-    return open_campaign(world, referential, "2026-2027")
 
 
 @pytest.fixture
