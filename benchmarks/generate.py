@@ -91,7 +91,17 @@ KIND_PREFIX = {
     "erea": "EREA",
 }
 
-ANSWER_COLUMNS = ("assessment_id", "indicator_id", "status", "comment", "revision", "updated_by_id", "updated_at")
+ANSWER_COLUMNS = (
+    "assessment_id",
+    "indicator_id",
+    "status",
+    "comment",
+    "revision",
+    "updated_by_id",
+    "updated_at",
+    "carried_over_from",
+    "to_check",
+)
 ASSESSMENT_COLUMNS = (
     "id",
     "campaign_id",
@@ -105,6 +115,7 @@ ASSESSMENT_COLUMNS = (
     "last_activity_at",
     "domain_levels",
     "answered_count",
+    "ready_by_label",
 )
 CHUNK_SCHOOLS = 2000  # assessments written per batch (162,000 answers)
 
@@ -449,11 +460,12 @@ def write_campaign(
                         stamp,
                         json.dumps(model.domain_levels(answered)),
                         len(answered),
+                        "",
                     )
                 )
                 for pk, _code, _domain, status in answered:
                     comment = rng.choice(COMMENTS) if rng.random() < COMMENT_SHARE else ""
-                    answers.append((next_id, pk, status, comment, 1, None, stamp))
+                    answers.append((next_id, pk, status, comment, 1, None, stamp, "", False))
                 total_answers += len(answered)
                 next_id += 1
             if len(assessments) >= CHUNK_SCHOOLS:
