@@ -485,7 +485,8 @@ def generate(schools: int, seed: int) -> None:
     from django.db import connection
 
     from benchmarks.models import Dataset
-    from pilotis.assessments import services, tallies
+    from pilotis.assessments import tallies
+    from pilotis.assessments.campaigns import close_campaign, open_campaign
     from pilotis.assessments.models import Assessment, Campaign
     from pilotis.referential.models import Indicator, ReferentialVersion
     from pilotis.territories.models import School
@@ -515,7 +516,7 @@ def generate(schools: int, seed: int) -> None:
     campaigns = []
     for year_index, school_year in enumerate([*common.PAST_YEARS, common.OPEN_YEAR]):
         opens_on, closes_on = campaign_dates(school_year)
-        campaign = services.open_campaign(
+        campaign = open_campaign(
             academy=academy,
             school_year=school_year,
             referential=referential,
@@ -549,7 +550,7 @@ def generate(schools: int, seed: int) -> None:
     for campaign in campaigns:
         tallies.rebuild(campaign)
         if campaign.school_year != common.OPEN_YEAR:
-            services.close_campaign(campaign, by=dane)
+            close_campaign(campaign, by=dane)
         log(f"{campaign.school_year}: dashboard counters rebuilt from the answers", started)
     with connection.cursor() as cursor:
         # Planner statistics, as autovacuum (PostgreSQL) would have gathered them by now.
