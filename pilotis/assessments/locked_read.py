@@ -107,17 +107,17 @@ def _statements(using: str) -> _Statements:
     return _Statements(None, lock, answers, head, answer)
 
 
-def lock_for_answer(school, school_year: str, code: str, using: str = "default") -> LockedRead | None:
-    """Locks the school's assessment of the campaign of that year and reads it with its campaign,
-    its referential and the answers of the domain of the indicator `code` (none if the code is
-    unknown). None when the school has no assessment of that campaign yet. Call it in a
-    transaction."""
+def lock_for_answer(school, academy_id: int, school_year: str, code: str, using: str = "default") -> LockedRead | None:
+    """Locks the school's assessment of the académie's campaign of that year and reads it with
+    its campaign, its referential and the answers of the domain of the indicator `code` (none if
+    the code is unknown). None when the school has no assessment of that campaign yet. Call it in
+    a transaction."""
     statements = _statements(using)
     assessment_cols, campaign_cols, referential_cols = statements.head
     a_end = len(assessment_cols)
     c_end = a_end + len(campaign_cols)
     r_end = c_end + len(referential_cols)
-    where = [school.pk, school.department.academy_id, school_year]
+    where = [school.pk, academy_id, school_year]
     with connections[using].cursor() as cursor:
         if statements.one:
             cursor.execute(statements.one, [code, *where])

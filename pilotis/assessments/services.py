@@ -1,11 +1,11 @@
 """Writes of the self-assessment: each in a transaction, with its history or audit row.
 
-Concurrency (check 7): answers are one row per indicator, so two people saving different
-indicators never touch the same row. Every save first locks the assessment row
-(`select_for_update` on PostgreSQL; on SQLite the IMMEDIATE transactions of the settings
-serialise writers), then checks that the assessment is still open: a page left open on an
-assessment validated meanwhile cannot overwrite it. Two saves of one indicator: the later wins
-and both are in its history, the stale one marked by `based_on_revision`.
+Concurrency: two people saving one self-assessment at once lose nothing. Answers are one row
+per indicator, so two people saving different indicators never touch the same row. Every save
+first locks the assessment row (`FOR UPDATE` on PostgreSQL; on SQLite the IMMEDIATE transactions
+of the settings serialise writers), then checks that the assessment is still open: a page left
+open on an assessment validated meanwhile cannot overwrite it. Two saves of one indicator: the
+later wins and both are in its history, the stale one marked by `based_on_revision`.
 """
 
 import datetime
@@ -35,8 +35,9 @@ from pilotis.assessments.campaigns import (  # noqa: F401 (the campaigns' verbs,
 )
 from pilotis.assessments.enums import AnswerStatus, AssessmentState, CampaignPhase
 from pilotis.assessments.levels import level_reached
+from pilotis.assessments.locked_read import ANSWER_FIELDS, lock_for_answer
 from pilotis.assessments.models import Answer, AnswerChange, AnswerChangeKind, Assessment, Campaign
-from pilotis.core import audit
+from pilotis.core import audit, sql
 from pilotis.core.enums import AuditAction
 from pilotis.core.roles import SchoolRole
 from pilotis.referential.cache import domain_levels_of, indicators_of
@@ -52,6 +53,8 @@ def _lock(assessments):
     # would make every save of the académie wait for the others. A save racing the campaign's
     # closure by a few milliseconds may still land, as it was made while the campaign was open.
     # The campaign is read with it, under the lock: its state is what `_ensure_writable` checks.
+    # (A save of an answer locks with `locked_read`, which follows the same rule; this lock serves
+    # the writes that are not one answer's: « reprendre » and confirming carried-over answers.)
     return assessments.select_for_update(of=("self",)).select_related("campaign__referential").first()
 
 
@@ -87,6 +90,8 @@ def _check_status(status) -> None:
         raise ValidationError(_("Réponse inconnue."))
 
 
+INDICATOR, STATUS = ANSWER_FIELDS.index("indicator_id"), ANSWER_FIELDS.index("status")
+
 # « Dernière activité » is shown to the minute: an answer that moves neither a level nor the
 # number answered leaves the assessment row alone if it was touched less than this ago.
 ACTIVITY_PRECISION = datetime.timedelta(seconds=60)
@@ -100,20 +105,18 @@ class SaveResult:
     overwrote_newer: bool  # the author's page was stale: a save of someone else came in between
 
 
-@transaction.atomic
 def save_answer(
     campaign, school, indicator, *, status, comment, by, seen_revision=None, carried_over_from=""
 ) -> SaveResult:
     """Records one indicator's answer (the status may be "" for "not answered yet").
     `carried_over_from` (a school year) marks it « repris, à vérifier » (start_from_previous)."""
-    _check_status(status)
     if indicator.version_id != campaign.referential_id:
         raise PermissionDenied
-    assessment = _locked_assessment(campaign, school)
-    return _record(
-        assessment,
+    return _save(
         school,
-        indicator,
+        campaign.academy_id,
+        campaign.school_year,
+        indicator.code,
         status=status,
         comment=comment,
         by=by,
@@ -122,71 +125,88 @@ def save_answer(
     )
 
 
-@transaction.atomic
 def save_answer_by_code(school, school_year, code, *, status, comment, by, seen_revision=None) -> SaveResult:
-    """The autosave: `save_answer`, the campaign named by the URL's year and read with the locked
-    assessment, the indicator by its code. Raises Campaign.DoesNotExist or Indicator.DoesNotExist,
-    writing nothing."""
-    _check_status(status)
+    """The autosave: `save_answer`, the campaign named by the URL's year in the school's académie,
+    the indicator by its code. Raises Campaign.DoesNotExist or Indicator.DoesNotExist, writing
+    nothing."""
     academy_id = school.department.academy_id
-    assessment = _lock(
-        Assessment.objects.filter(school=school, campaign__academy_id=academy_id, campaign__school_year=school_year)
+    return _save(
+        school, academy_id, school_year, code, status=status, comment=comment, by=by, seen_revision=seen_revision
     )
-    if assessment is None:  # the school's first answer of the campaign, or no such campaign
+
+
+@transaction.atomic
+def _save(
+    school, academy_id, school_year, code, *, status, comment, by, seen_revision, carried_over_from=""
+) -> SaveResult:
+    """Every save of an answer, under the assessment's lock. The read under the lock
+    (`locked_read`) gives the assessment, its campaign and the domain's answers: the answer to
+    change and the statuses of the domain's new level. The assessment row is updated only when
+    its figures move, or once a minute. A change clears « repris, à vérifier »; a carried-over
+    answer sets it. Its statements are written with `core.sql` (ARCHITECTURE.md says why)."""
+    _check_status(status)
+    locked = lock_for_answer(school, academy_id, school_year, code)
+    if locked is None:  # the school's first answer of the campaign, or no such campaign
         campaign = Campaign.objects.filter(academy_id=academy_id, school_year=school_year).first()
         if campaign is None:
             raise Campaign.DoesNotExist
-        assessment = _locked_assessment(campaign, school)
-    indicator = indicators_of(assessment.campaign.referential).get(code)
+        Assessment.objects.get_or_create(campaign=campaign, school=school)
+        locked = lock_for_answer(school, academy_id, school_year, code)
+    assessment, rows = locked.assessment, locked.answers
+    referential = assessment.campaign.referential
+    catalogue = indicators_of(referential)
+    indicator = catalogue.get(code)  # the cached one, with its domain: the answer's page reads them
     if indicator is None:
         raise Indicator.DoesNotExist
-    return _record(assessment, school, indicator, status=status, comment=comment, by=by, seen_revision=seen_revision)
-
-
-def _record(assessment, school, indicator, *, status, comment, by, seen_revision, carried_over_from="") -> SaveResult:
-    """The write itself, under the assessment's lock. One read of the domain's answers gives both
-    the answer to change and the domain's new level; the assessment row is updated only when its
-    figures move, or once a minute. A change clears « repris, à vérifier »; a carried-over answer
-    sets it. Nothing is written when neither the status nor the comment changes."""
     _ensure_writable(assessment)
-    assessment.school = school
-    referential = assessment.campaign.referential
     indicator_levels = domain_levels_of(referential, indicator.domain_id)  # code → level
-    catalogue = indicators_of(referential)
     codes = {catalogue[code].pk: code for code in indicator_levels}  # the domain's, by pk
-    answers = {a.indicator_id: a for a in Answer.objects.filter(assessment=assessment, indicator_id__in=codes)}
-    statuses = {codes[pk]: answer.status for pk, answer in answers.items()}
-    answer = answers.get(indicator.pk) or Answer(assessment=assessment)
-    answer.assessment, answer.indicator = assessment, indicator  # the indicator with its domain, for the page
+    statuses = {codes[row[INDICATOR]]: row[STATUS] for row in rows}
+    mine = next((row for row in rows if row[INDICATOR] == indicator.pk), None)
+    if mine is None:
+        answer = Answer.objects.create(assessment=assessment, indicator=indicator)
+    else:
+        answer = Answer.from_db(Answer.objects.db, ANSWER_FIELDS, mine)
+        answer.assessment = assessment
+    answer.indicator = indicator
     comment = (comment or "").strip()
     if answer.status == status and answer.comment == comment:
         return SaveResult(answer, assessment, changed=False, overwrote_newer=False)
     now = timezone.now()
-    change = AnswerChange(
-        changed_by=by,
-        changed_by_label=str(by)[:200] if by else "",
-        changed_at=now,
-        status_before=answer.status,
-        status_after=status,
-        comment_before=answer.comment,
-        comment_after=comment,
-        based_on_revision=seen_revision,
-        kind=AnswerChangeKind.CARRIED_OVER if carried_over_from else AnswerChangeKind.CHANGED,
-    )
     stale = seen_revision is not None and seen_revision < answer.revision
-    old_status = answer.status
+    sql.insert(
+        AnswerChange,
+        {
+            "answer_id": answer.pk,
+            "changed_by_id": by.pk if by else None,
+            "changed_by_label": str(by)[:200] if by else "",
+            "changed_at": now,
+            "status_before": answer.status,
+            "status_after": status,
+            "comment_before": answer.comment,
+            "comment_after": comment,
+            "based_on_revision": seen_revision,
+            "kind": AnswerChangeKind.CARRIED_OVER if carried_over_from else AnswerChangeKind.CHANGED,
+        },
+    )
     # The answer is ours under the assessment's lock: its revision cannot move meanwhile.
-    answer.status, answer.comment, answer.revision = status, comment, answer.revision + 1
-    answer.updated_by, answer.updated_at, answer.to_check = by, now, bool(carried_over_from)
+    assign = {
+        "status": status,
+        "comment": comment,
+        "revision": answer.revision + 1,
+        "updated_by_id": by.pk if by else None,
+        "updated_at": now,
+        "to_check": bool(carried_over_from),
+    }
     if carried_over_from:
+        assign |= {"carried_over_from": carried_over_from, "carried_over_by_id": by.pk if by else None}
         answer.carried_over_from, answer.carried_over_by = carried_over_from, by
-    answer.save()
-    change.answer = answer
-    change.save()
+    sql.update(Answer, where={"id": answer.pk}, assign=assign)
+    answer.to_check = bool(carried_over_from)
     statuses[indicator.code] = status
     levels = dict(assessment.domain_levels)
     levels[indicator.domain.code] = level_reached(indicator_levels, statuses)
-    answered = assessment.answered_count + (1 if status else 0) - (1 if old_status else 0)
+    answered = assessment.answered_count + (1 if status else 0) - (1 if answer.status else 0)
     last = assessment.last_activity_at
     if (
         levels != assessment.domain_levels
@@ -194,21 +214,25 @@ def _record(assessment, school, indicator, *, status, comment, by, seen_revision
         or not last
         or now - last >= ACTIVITY_PRECISION
     ):
-        Assessment.objects.filter(pk=assessment.pk).update(
-            last_activity_at=now, domain_levels=levels, answered_count=answered
+        sql.update(
+            Assessment,
+            where={"id": assessment.pk},
+            assign={"last_activity_at": now, "domain_levels": levels, "answered_count": answered},
         )
         assessment.last_activity_at = now
     tallies.answer_changed(
         assessment,
         school,
         indicator,
-        old_status=old_status,
+        old_status=answer.status,
         new_status=status,
         old_levels=assessment.domain_levels,
         new_levels=levels,
         old_answered=assessment.answered_count,
         new_answered=answered,
     )
+    answer.status, answer.comment, answer.revision = status, comment, answer.revision + 1
+    answer.updated_by, answer.updated_at = by, now
     assessment.domain_levels, assessment.answered_count = levels, answered
     return SaveResult(answer, assessment, changed=True, overwrote_newer=stale)
 

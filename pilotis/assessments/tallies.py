@@ -17,13 +17,15 @@ after random sequences of saves that the two agree.
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
-from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db import connection, transaction
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from pilotis.assessments.enums import AnswerStatus, AssessmentState
 from pilotis.assessments.models import Answer, Assessment, Campaign, CampaignTally, IndicatorTally, LevelTally
+from pilotis.core import sql
 from pilotis.referential.models import Domain, Indicator
 
 STATUS_FIELDS = {
@@ -58,15 +60,48 @@ def _ensure_rows(campaign_id: int, department_id: int) -> None:
 
 
 def _bump(model, campaign_id: int, department_id: int, deltas: Mapping[str, int], **key) -> None:
-    """Adds the deltas to one counters' row (`key` names its other columns by attname), with
-    `UPDATE … SET n = n + delta`; the département's rows are created on their first use."""
-    changes = {name: F(name) + delta for name, delta in deltas.items() if delta}
-    if not changes:
+    """Adds the deltas to one counters' row (`key` names its other columns by attname)."""
+    deltas = {name: delta for name, delta in deltas.items() if delta}
+    if not deltas:
         return
-    rows = model.objects.filter(campaign_id=campaign_id, department_id=department_id, **key)
-    if rows.update(**changes) == 0:
+    where = {"campaign_id": campaign_id, "department_id": department_id, **key}
+    # core.sql rather than the ORM: this runs on every autosave (see core/sql.py).
+    if sql.update(model, where=where, add=deltas) == 0:
         _ensure_rows(campaign_id, department_id)
-        rows.update(**changes)
+        sql.update(model, where=where, add=deltas)
+
+
+@cache
+def _move_statement(using: str = "default") -> str:
+    def col(attname):
+        return sql.column(LevelTally, attname, using=using)
+
+    # `sign` * (-1 on the old level's row, +1 on the new one's): one UPDATE moves the school.
+    return (
+        f"UPDATE {sql.table(LevelTally, using)} "  # noqa: S608 (names from _meta)
+        f"SET {col('schools')} = {col('schools')} + %s * CASE WHEN {col('level')} = %s THEN -1 ELSE 1 END "
+        f"WHERE {col('campaign_id')} = %s AND {col('department_id')} = %s AND {col('domain_id')} = %s "
+        f"AND {col('level')} IN (%s, %s)"
+    )
+
+
+def _move_school(campaign_id: int, department_id: int, domain_id: int, old_level: int, new_level: int) -> None:
+    """One school from one level of a domain to another: one UPDATE of both rows (the autosave's
+    path: a status that makes or unmakes a level moves them)."""
+
+    def move(sign: int) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _move_statement(), [sign, old_level, campaign_id, department_id, domain_id, old_level, new_level]
+            )
+            return cursor.rowcount
+
+    moved = move(+1)
+    if moved != 2:  # rows missing (their first use): undo what moved, create them, move again
+        if moved:
+            move(-1)
+        _ensure_rows(campaign_id, department_id)
+        move(+1)
 
 
 def answer_changed(
@@ -96,10 +131,8 @@ def answer_changed(
     if was_started and is_started:
         code, domain_id = indicator.domain.code, indicator.domain_id
         old_level, new_level = old_levels.get(code, 0), new_levels.get(code, 0)
-        if old_level != new_level:  # the school moves from one level of the domain to another
-            key = {"domain_id": domain_id}
-            _bump(LevelTally, campaign_id, department_id, {"schools": -1}, **key, level=old_level)
-            _bump(LevelTally, campaign_id, department_id, {"schools": +1}, **key, level=new_level)
+        if old_level != new_level:
+            _move_school(campaign_id, department_id, domain_id, old_level, new_level)
     elif was_started != is_started:
         # Starting (or clearing every answer) adds (or takes away) the school in every domain.
         delta, levels = (1, new_levels) if is_started else (-1, old_levels)

@@ -4,7 +4,7 @@ from functools import wraps
 
 from pilotis.core.guards import refuse
 from pilotis.core.scope import scope_of
-from pilotis.territories.models import School
+from pilotis.territories.lookup import school_by_uai
 from pilotis.territories.perms import school_abilities
 
 
@@ -12,8 +12,9 @@ def school_view(ability: str):
     def decorator(view):
         @wraps(view)
         def wrapper(request, uai, *args, **kwargs):
-            # The rule of School.objects.for_user, checked on the school once read (Scope.covers).
-            school = School.objects.select_related("department__academy").filter(uai=uai).first()
+            # The rule of School.objects.for_user, checked on the school once read: one statement
+            # written once instead of a compiled query on every school page (territories.lookup).
+            school = school_by_uai(uai)
             if school is None or not scope_of(request.user).covers(
                 school.pk, school.department_id, school.department.academy_id
             ):

@@ -158,9 +158,9 @@ def test_a_page_left_open_when_the_campaign_closes_is_told_so(client_for, world,
 
 
 def test_the_autosave_counts_its_statements(client_for, world, campaign):
-    """The autosave's budget: session, user, school, the locked assessment with its campaign, the
-    domain's answers, the answer, the history row, the counters (and the savepoint pytest wraps
-    around the transaction). A query more per save is a regression of the load test."""
+    """The autosave's budget: session, user, school, the locked assessment with its campaign and
+    the domain's answers, the history row, the answer, the counters (and the savepoint pytest
+    wraps around the transaction). A query more per save is a regression of the load test."""
     client = client_for("rupn_a")
     save = url("answer_save", world, "PIL.1.01")
     client.post(save, {"status": "realise"}, headers={"HX-Request": "true"})  # creates the rows
@@ -168,7 +168,9 @@ def test_the_autosave_counts_its_statements(client_for, world, campaign):
         response = client.post(save, {"status": "en_cours", "seen_revision": "1"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    assert len(statements) <= 8, "\n".join(statements)
+    # PostgreSQL reads the domain's answers after the lock, in a statement of their own (locked_read).
+    budget = 8 if connection.features.has_select_for_update else 7
+    assert len(statements) <= budget, "\n".join(statements)
     assert not any("accounts_schoolmembership" in sql for sql in statements)  # the scope is cached
     assert sum("assessments_campaign" in sql for sql in statements) == 1  # read with the lock only
 
