@@ -233,8 +233,8 @@ class IndicatorTally(models.Model):
 
     class Meta:
         # Campaign, then indicator: the dashboards sum a campaign's rows per indicator, and this
-        # order serves that GROUP BY from the index; the other order makes SQLite scan the
-        # indicator index over every campaign.
+        # order serves that GROUP BY from the index. The other order lets SQLite scan the
+        # indicator index over every campaign (benchmarks/README.md).
         constraints = [
             models.UniqueConstraint(fields=["campaign", "indicator", "department"], name="indicator_tally_unique")
         ]
