@@ -91,7 +91,17 @@ KIND_PREFIX = {
     "erea": "EREA",
 }
 
-ANSWER_COLUMNS = ("assessment_id", "indicator_id", "status", "comment", "revision", "updated_by_id", "updated_at")
+ANSWER_COLUMNS = (
+    "assessment_id",
+    "indicator_id",
+    "status",
+    "comment",
+    "revision",
+    "updated_by_id",
+    "updated_at",
+    "carried_over_from",
+    "to_check",
+)
 ASSESSMENT_COLUMNS = (
     "id",
     "campaign_id",
@@ -105,6 +115,7 @@ ASSESSMENT_COLUMNS = (
     "last_activity_at",
     "domain_levels",
     "answered_count",
+    "ready_by_label",
 )
 CHUNK_SCHOOLS = 2000  # assessments written per batch (162,000 answers)
 
@@ -449,11 +460,12 @@ def write_campaign(
                         stamp,
                         json.dumps(model.domain_levels(answered)),
                         len(answered),
+                        "",
                     )
                 )
                 for pk, _code, _domain, status in answered:
                     comment = rng.choice(COMMENTS) if rng.random() < COMMENT_SHARE else ""
-                    answers.append((next_id, pk, status, comment, 1, None, stamp))
+                    answers.append((next_id, pk, status, comment, 1, None, stamp, "", False))
                 total_answers += len(answered)
                 next_id += 1
             if len(assessments) >= CHUNK_SCHOOLS:
@@ -473,7 +485,8 @@ def generate(schools: int, seed: int) -> None:
     from django.db import connection
 
     from benchmarks.models import Dataset
-    from pilotis.assessments import services, tallies
+    from pilotis.assessments import tallies
+    from pilotis.assessments.campaigns import close_campaign, open_campaign
     from pilotis.assessments.models import Assessment, Campaign
     from pilotis.referential.models import Indicator, ReferentialVersion
     from pilotis.territories.models import School
@@ -503,7 +516,7 @@ def generate(schools: int, seed: int) -> None:
     campaigns = []
     for year_index, school_year in enumerate([*common.PAST_YEARS, common.OPEN_YEAR]):
         opens_on, closes_on = campaign_dates(school_year)
-        campaign = services.open_campaign(
+        campaign = open_campaign(
             academy=academy,
             school_year=school_year,
             referential=referential,
@@ -537,7 +550,7 @@ def generate(schools: int, seed: int) -> None:
     for campaign in campaigns:
         tallies.rebuild(campaign)
         if campaign.school_year != common.OPEN_YEAR:
-            services.close_campaign(campaign, by=dane)
+            close_campaign(campaign, by=dane)
         log(f"{campaign.school_year}: dashboard counters rebuilt from the answers", started)
     with connection.cursor() as cursor:
         # Planner statistics, as autovacuum (PostgreSQL) would have gathered them by now.

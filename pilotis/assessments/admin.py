@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pilotis.assessments import services
+from pilotis.assessments import campaigns
 from pilotis.assessments.models import Assessment, Campaign
 from pilotis.core.admin import ReadOnlyAdmin
 
@@ -24,9 +24,9 @@ class CampaignAdminForm(forms.ModelForm):
             return data
         try:
             if self.instance.pk is None:
-                services.check_dates(data["school_year"], data["opens_on"], data["closes_on"])
+                campaigns.check_dates(data["school_year"], data["opens_on"], data["closes_on"])
             else:
-                services.check_new_dates(self.instance, data["opens_on"], data["closes_on"])
+                campaigns.check_new_dates(self.instance, data["opens_on"], data["closes_on"])
         except ValidationError as exc:
             raise forms.ValidationError(exc.messages) from exc
         return data
@@ -45,7 +45,7 @@ class CampaignAdmin(admin.ModelAdmin):
         return obj.get_phase_display()
 
     def get_readonly_fields(self, request, obj=None):
-        # Once created, only the dates change here (services.change_campaign_dates); the state
+        # Once created, only the dates change here (campaigns.change_campaign_dates); the state
         # changes by the actions « Clore » and « Rouvrir », which call the services too.
         if obj is None:
             return []
@@ -60,11 +60,11 @@ class CampaignAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
-            services.change_campaign_dates(
+            campaigns.change_campaign_dates(
                 obj, opens_on=data["opens_on"], closes_on=data["closes_on"], by=request.user, request=request
             )
         else:
-            created = services.open_campaign(
+            created = campaigns.open_campaign(
                 academy=data["academy"],
                 school_year=data["school_year"],
                 referential=data["referential"],
@@ -77,33 +77,33 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def delete_view(self, request, object_id, extra_context=None):
         campaign = self.get_object(request, object_id)
-        refusal = services.deletion_refusal(campaign) if campaign is not None else ""
+        refusal = campaigns.deletion_refusal(campaign) if campaign is not None else ""
         if refusal:
             self.message_user(request, refusal, messages.ERROR)
             return redirect("admin:assessments_campaign_change", campaign.pk)
         return super().delete_view(request, object_id, extra_context)
 
     def delete_model(self, request, obj):
-        services.delete_campaign(obj, by=request.user, request=request)
+        campaigns.delete_campaign(obj, by=request.user, request=request)
 
     def delete_queryset(self, request, queryset):
         for campaign in queryset:
             try:
-                services.delete_campaign(campaign, by=request.user, request=request)
+                campaigns.delete_campaign(campaign, by=request.user, request=request)
             except ValidationError as exc:
                 self.message_user(request, f"{campaign} : {' '.join(exc.messages)}", messages.ERROR)
 
     @admin.action(description=gettext_lazy("Clore les campagnes choisies"))
     def close_campaigns(self, request, queryset):
         for campaign in queryset:
-            services.close_campaign(campaign, by=request.user, request=request)
+            campaigns.close_campaign(campaign, by=request.user, request=request)
         self.message_user(request, _("Campagnes closes."), messages.SUCCESS)
 
     @admin.action(description=gettext_lazy("Rouvrir les campagnes choisies"))
     def reopen_campaigns(self, request, queryset):
         for campaign in queryset:
             try:
-                services.reopen_campaign(campaign, by=request.user, request=request)
+                campaigns.reopen_campaign(campaign, by=request.user, request=request)
             except ValidationError as exc:
                 self.message_user(request, f"{campaign} : {' '.join(exc.messages)}", messages.WARNING)
 

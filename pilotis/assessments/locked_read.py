@@ -1,11 +1,11 @@
-"""The autosave's read under the lock, written in SQL.
+"""The read under the lock of every save of an answer, written in SQL.
 
-An autosave must lock the school's assessment of the campaign, read the campaign's state and
+A save must lock the school's assessment of the campaign, read the campaign's state and
 referential with it, and read the answers of the indicator's domain (the answer to change, and
-the statuses that give the domain's level). Through the ORM that was two queries and 1.25 ms of
-Python per save on SQLite (1.9 ms on PostgreSQL); here it is one statement on SQLite and two on
-PostgreSQL (see `_statements`), 0.1 ms of Python, which is most of what separated the autosave
-from half the bare view's throughput under load (benchmarks/README.md).
+the statuses that give the domain's level). Here that is one statement on SQLite and two on
+PostgreSQL (see `_statements`), built once per database: the ORM compiles its queries again on
+every request, and on the autosave, the path a RUPN runs at every click, that compilation cost
+more than the database's work (benchmarks/README.md, « What the autosave spends »).
 
 Nothing else is hand-written: the statements are built with `core.sql`, from the models' `_meta`,
 and what they read goes through Django's own converters into instances the ORM would build.
@@ -107,17 +107,17 @@ def _statements(using: str) -> _Statements:
     return _Statements(None, lock, answers, head, answer)
 
 
-def lock_for_answer(school, school_year: str, code: str, using: str = "default") -> LockedRead | None:
-    """Locks the school's assessment of the campaign of that year and reads it with its campaign,
-    its referential and the answers of the domain of the indicator `code` (none if the code is
-    unknown). None when the school has no assessment of that campaign yet. Call it in a
-    transaction."""
+def lock_for_answer(school, academy_id: int, school_year: str, code: str, using: str = "default") -> LockedRead | None:
+    """Locks the school's assessment of the académie's campaign of that year and reads it with
+    its campaign, its referential and the answers of the domain of the indicator `code` (none if
+    the code is unknown). None when the school has no assessment of that campaign yet. Call it in
+    a transaction."""
     statements = _statements(using)
     assessment_cols, campaign_cols, referential_cols = statements.head
     a_end = len(assessment_cols)
     c_end = a_end + len(campaign_cols)
     r_end = c_end + len(referential_cols)
-    where = [school.pk, school.department.academy_id, school_year]
+    where = [school.pk, academy_id, school_year]
     with connections[using].cursor() as cursor:
         if statements.one:
             cursor.execute(statements.one, [code, *where])

@@ -39,7 +39,7 @@ class CampaignQuerySet(models.QuerySet):
     def started(self, today=None):
         """The campaigns whose opening date has come (the scheduled ones left out), the latest
         school year first: the current campaign, when there is one, comes first, since a campaign
-        opens within its own school year (services.check_dates)."""
+        opens within its own school year (campaigns.check_dates)."""
         today = today or timezone.localdate()
         return self.filter(opens_on__lte=today).order_by("-school_year", "academy__name")
 

@@ -1,11 +1,11 @@
 """Writes of the self-assessment: each in a transaction, with its history or audit row.
 
-Concurrency (check 7): answers are one row per indicator, so two people saving different
-indicators never touch the same row. Every save first locks the assessment row
-(`select_for_update` on PostgreSQL; on SQLite the IMMEDIATE transactions of the settings
-serialise writers), then checks that the assessment is still open: a page left open on an
-assessment validated meanwhile cannot overwrite it. Two saves of one indicator: the later wins
-and both are in its history, the stale one marked by `based_on_revision`.
+Concurrency: two people saving one self-assessment at once lose nothing. Answers are one row
+per indicator, so two people saving different indicators never touch the same row. Every save
+first locks the assessment row (`FOR UPDATE` on PostgreSQL; on SQLite the IMMEDIATE transactions
+of the settings serialise writers), then checks that the assessment is still open: a page left
+open on an assessment validated meanwhile cannot overwrite it. Two saves of one indicator: the
+later wins and both are in its history, the stale one marked by `based_on_revision`.
 """
 
 import datetime
@@ -15,194 +15,37 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Case, Sum, Value, When
+from django.db.models import Case, F, Sum, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from pilotis.accounts.models import SchoolMembership
 from pilotis.assessments import tallies
-from pilotis.assessments.enums import AnswerStatus, AssessmentState, CampaignPhase, CampaignState
+from pilotis.assessments.campaigns import (  # noqa: F401 (the campaigns' verbs, as callers name them)
+    change_campaign_dates,
+    check_dates,
+    check_new_dates,
+    close_campaign,
+    delete_campaign,
+    deletion_refusal,
+    open_campaign,
+    reopen_campaign,
+)
+from pilotis.assessments.enums import AnswerStatus, AssessmentState, CampaignPhase
 from pilotis.assessments.levels import level_reached
 from pilotis.assessments.locked_read import ANSWER_FIELDS, lock_for_answer
 from pilotis.assessments.models import Answer, AnswerChange, AnswerChangeKind, Assessment, Campaign
 from pilotis.core import audit, sql
 from pilotis.core.enums import AuditAction
 from pilotis.core.roles import SchoolRole
-from pilotis.core.school_years import school_year_of
 from pilotis.referential.cache import domain_levels_of, indicators_of
 from pilotis.referential.models import CodeMapping, Indicator
-from pilotis.territories.models import School
 
 
 class AssessmentClosed(ValidationError):
     """The assessment was validated, or its campaign closed, since the page was loaded."""
-
-
-def check_dates(school_year, opens_on, closes_on) -> None:
-    """A campaign closes after it opens, and opens within its own school year (1 September to
-    31 August): the day it opens is the day it becomes its schools' current campaign, so a
-    campaign can never take over the schools during another school year."""
-    if closes_on < opens_on:
-        raise ValidationError(_("La date de clôture doit suivre la date d'ouverture."))
-    if school_year_of(opens_on) != school_year:
-        start = int(school_year[:4])
-        raise ValidationError(
-            _(
-                "La campagne %(year)s doit ouvrir pendant son année scolaire, entre le 1er septembre %(start)d "
-                "et le 31 août %(end)d."
-            )
-            % {"year": school_year, "start": start, "end": start + 1}
-        )
-
-
-@transaction.atomic
-def open_campaign(*, academy, school_year, referential, opens_on, closes_on, by, request=None) -> Campaign:
-    """Creates the académie's campaign of a school year. It is « Programmée » until `opens_on`,
-    then its schools' current campaign (CampaignQuerySet.current)."""
-    check_dates(school_year, opens_on, closes_on)
-    if Campaign.objects.filter(academy=academy, school_year=school_year).exists():
-        raise ValidationError(_("Une campagne existe déjà pour cette année scolaire dans l'académie."))
-    campaign = Campaign.objects.create(
-        academy=academy,
-        school_year=school_year,
-        referential=referential,
-        opens_on=opens_on,
-        closes_on=closes_on,
-        created_by=by,
-    )
-    if referential.locked_at is None:
-        # From now on the version's content may not change (the loader refuses it).
-        referential.locked_at = timezone.now()
-        referential.save(update_fields=["locked_at"])
-    audit.record(
-        AuditAction.CAMPAIGN_OPENED,
-        actor=by,
-        obj=campaign,
-        after={
-            "year": school_year,
-            "referential": referential.version,
-            "opens_on": opens_on.isoformat(),
-            "closes_on": closes_on.isoformat(),
-            "state": campaign.state,
-        },
-        request=request,
-    )
-    return campaign
-
-
-def campaign_progress(campaign) -> tallies.Progress:
-    """The académie's open schools in the campaign: not started, filling in, validated."""
-    schools = School.objects.filter(department__academy_id=campaign.academy_id, is_open=True).count()
-    return tallies.Progress(schools, *tallies.progress_sums(campaign))
-
-
-@transaction.atomic
-def close_campaign(campaign, *, by, request=None) -> Campaign:
-    """Freezes every assessment of the campaign (no answer, validation or reopening)."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.state != CampaignState.CLOSED:
-        before = campaign.state
-        campaign.state = CampaignState.CLOSED
-        campaign.closed_at = timezone.now()
-        campaign.save(update_fields=["state", "closed_at"])
-        audit.record(
-            AuditAction.CAMPAIGN_CLOSED,
-            actor=by,
-            obj=campaign,
-            before={"state": before},
-            after={"state": campaign.state},
-            request=request,
-        )
-    return campaign
-
-
-@transaction.atomic
-def reopen_campaign(campaign, *, by, request=None) -> Campaign:
-    """Undoes a closure: the schools may answer again (those that had validated stay validated)."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.state != CampaignState.CLOSED:
-        raise ValidationError(_("Cette campagne n'est pas close."))
-    closed_at = campaign.closed_at
-    campaign.state = CampaignState.OPEN
-    campaign.closed_at = None
-    campaign.save(update_fields=["state", "closed_at"])
-    audit.record(
-        AuditAction.CAMPAIGN_REOPENED,
-        actor=by,
-        obj=campaign,
-        before={"state": CampaignState.CLOSED, "closed_at": closed_at.isoformat() if closed_at else None},
-        after={"state": campaign.state},
-        request=request,
-    )
-    return campaign
-
-
-def deletion_refusal(campaign) -> str:
-    """Why the campaign cannot be deleted (empty: it can). A school's answers are its history."""
-    started = Assessment.objects.filter(campaign=campaign).count()
-    if started:
-        return ngettext(
-            "%(n)d établissement a déjà répondu à cette campagne : elle ne peut pas être supprimée. "
-            "Vous pouvez la clore.",
-            "%(n)d établissements ont déjà répondu à cette campagne : elle ne peut pas être supprimée. "
-            "Vous pouvez la clore.",
-            started,
-        ) % {"n": started}
-    return ""
-
-
-@transaction.atomic
-def delete_campaign(campaign, *, by, request=None) -> None:
-    """Deletes a campaign no school has answered (one opened by mistake); refused otherwise."""
-    campaign = Campaign.objects.select_for_update().select_related("academy", "referential").get(pk=campaign.pk)
-    refusal = deletion_refusal(campaign)
-    if refusal:
-        raise ValidationError(refusal)
-    audit.record(
-        AuditAction.CAMPAIGN_DELETED,
-        actor=by,
-        obj=campaign,
-        before={
-            "year": campaign.school_year,
-            "academy": campaign.academy.code,
-            "referential": campaign.referential.version,
-            "opens_on": campaign.opens_on.isoformat(),
-            "closes_on": campaign.closes_on.isoformat(),
-            "state": campaign.state,
-        },
-        request=request,
-    )
-    campaign.delete()  # its counters and reminders go with it
-
-
-def check_new_dates(campaign, opens_on, closes_on) -> None:
-    """The rules of check_dates, and: a campaign schools have answered cannot be put back to
-    « Programmée » (their answers would be hidden)."""
-    check_dates(campaign.school_year, opens_on, closes_on)
-    if opens_on > timezone.localdate() and Assessment.objects.filter(campaign=campaign).exists():
-        raise ValidationError(
-            _("Des établissements ont déjà répondu à cette campagne : son ouverture ne peut pas être reportée.")
-        )
-
-
-@transaction.atomic
-def change_campaign_dates(campaign, *, opens_on, closes_on, by, request=None) -> Campaign:
-    """Moves a campaign's dates (check_new_dates)."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    check_new_dates(campaign, opens_on, closes_on)
-    before = {"opens_on": campaign.opens_on.isoformat(), "closes_on": campaign.closes_on.isoformat()}
-    after = {"opens_on": opens_on.isoformat(), "closes_on": closes_on.isoformat()}
-    if before == after:
-        return campaign
-    campaign.opens_on, campaign.closes_on = opens_on, closes_on
-    campaign.save(update_fields=["opens_on", "closes_on"])
-    audit.record(
-        AuditAction.CAMPAIGN_DATES_CHANGED, actor=by, obj=campaign, before=before, after=after, request=request
-    )
-    return campaign
 
 
 def _lock(assessments):
@@ -210,8 +53,8 @@ def _lock(assessments):
     # would make every save of the académie wait for the others. A save racing the campaign's
     # closure by a few milliseconds may still land, as it was made while the campaign was open.
     # The campaign is read with it, under the lock: its state is what `_ensure_writable` checks.
-    # (The autosave's own read is assessments.locked_read; this one serves the first answer of a
-    # campaign and save_answer.)
+    # (A save of an answer locks with `locked_read`, which follows the same rule; this lock serves
+    # the writes that are not one answer's: « reprendre » and confirming carried-over answers.)
     return assessments.select_for_update(of=("self",)).select_related("campaign__referential").first()
 
 
@@ -262,20 +105,18 @@ class SaveResult:
     overwrote_newer: bool  # the author's page was stale: a save of someone else came in between
 
 
-@transaction.atomic
 def save_answer(
     campaign, school, indicator, *, status, comment, by, seen_revision=None, carried_over_from=""
 ) -> SaveResult:
     """Records one indicator's answer (the status may be "" for "not answered yet").
     `carried_over_from` (a school year) marks it « repris, à vérifier » (start_from_previous)."""
-    _check_status(status)
     if indicator.version_id != campaign.referential_id:
         raise PermissionDenied
-    assessment = _locked_assessment(campaign, school)
-    return _record(
-        assessment,
+    return _save(
         school,
-        indicator,
+        campaign.academy_id,
+        campaign.school_year,
+        indicator.code,
         status=status,
         comment=comment,
         by=by,
@@ -284,42 +125,42 @@ def save_answer(
     )
 
 
-@transaction.atomic
 def save_answer_by_code(school, school_year, code, *, status, comment, by, seen_revision=None) -> SaveResult:
-    """The autosave: the same as `save_answer`, with the campaign and the indicator found from
-    the URL's year and code, read with the locked assessment and the domain's answers
-    (`locked_read`). Raises Campaign.DoesNotExist or Indicator.DoesNotExist, writing nothing."""
-    _check_status(status)
-    locked = lock_for_answer(school, school_year, code)
-    if locked is not None:
-        assessment, rows = locked.assessment, locked.answers
-    else:  # the school's first answer of the campaign, or no such campaign
-        campaign = Campaign.objects.filter(academy_id=school.department.academy_id, school_year=school_year).first()
-        if campaign is None:
-            raise Campaign.DoesNotExist
-        assessment, rows = _locked_assessment(campaign, school), None
-    indicator = indicators_of(assessment.campaign.referential).get(code)
-    if indicator is None:
-        raise Indicator.DoesNotExist
-    return _record(
-        assessment, school, indicator, status=status, comment=comment, by=by, seen_revision=seen_revision, rows=rows
+    """The autosave: `save_answer`, the campaign named by the URL's year in the school's académie,
+    the indicator by its code. Raises Campaign.DoesNotExist or Indicator.DoesNotExist, writing
+    nothing."""
+    academy_id = school.department.academy_id
+    return _save(
+        school, academy_id, school_year, code, status=status, comment=comment, by=by, seen_revision=seen_revision
     )
 
 
-def _record(
-    assessment, school, indicator, *, status, comment, by, seen_revision, rows=None, carried_over_from=""
+@transaction.atomic
+def _save(
+    school, academy_id, school_year, code, *, status, comment, by, seen_revision, carried_over_from=""
 ) -> SaveResult:
-    """The write itself, under the assessment's lock. It counts its statements (the autosave's
-    path): one read of the domain's answers serves both the answer to change and the domain's
-    new level, and the assessment row is updated only when its figures move. A change clears
-    « repris, à vérifier » in the same UPDATE; a carried-over answer sets it."""
-    _ensure_writable(assessment)
+    """Every save of an answer, under the assessment's lock. The read under the lock
+    (`locked_read`) gives the assessment, its campaign and the domain's answers: the answer to
+    change and the statuses of the domain's new level. The assessment row is updated only when
+    its figures move, or once a minute. A change clears « repris, à vérifier »; a carried-over
+    answer sets it. Its statements are written with `core.sql` (ARCHITECTURE.md says why)."""
+    _check_status(status)
+    locked = lock_for_answer(school, academy_id, school_year, code)
+    if locked is None:  # the school's first answer of the campaign, or no such campaign
+        campaign = Campaign.objects.filter(academy_id=academy_id, school_year=school_year).first()
+        if campaign is None:
+            raise Campaign.DoesNotExist
+        Assessment.objects.get_or_create(campaign=campaign, school=school)
+        locked = lock_for_answer(school, academy_id, school_year, code)
+    assessment, rows = locked.assessment, locked.answers
     referential = assessment.campaign.referential
-    indicator_levels = domain_levels_of(referential, indicator.domain_id)  # code → level
     catalogue = indicators_of(referential)
+    indicator = catalogue.get(code)  # the cached one, with its domain: the answer's page reads them
+    if indicator is None:
+        raise Indicator.DoesNotExist
+    _ensure_writable(assessment)
+    indicator_levels = domain_levels_of(referential, indicator.domain_id)  # code → level
     codes = {catalogue[code].pk: code for code in indicator_levels}  # the domain's, by pk
-    if rows is None:  # values, not instances: only the answer to change becomes one
-        rows = list(Answer.objects.filter(assessment=assessment, indicator_id__in=codes).values_list(*ANSWER_FIELDS))
     statuses = {codes[row[INDICATOR]]: row[STATUS] for row in rows}
     mine = next((row for row in rows if row[INDICATOR] == indicator.pk), None)
     if mine is None:
@@ -327,14 +168,12 @@ def _record(
     else:
         answer = Answer.from_db(Answer.objects.db, ANSWER_FIELDS, mine)
         answer.assessment = assessment
-    answer.indicator = indicator  # the cached one, with its domain: the answer's page reads them
+    answer.indicator = indicator
     comment = (comment or "").strip()
     if answer.status == status and answer.comment == comment:
         return SaveResult(answer, assessment, changed=False, overwrote_newer=False)
     now = timezone.now()
     stale = seen_revision is not None and seen_revision < answer.revision
-    # The three writes below are written with core.sql: through the ORM, compiling them cost more
-    # than the database spent running them (benchmarks/README.md).
     sql.insert(
         AnswerChange,
         {
@@ -350,8 +189,7 @@ def _record(
             "kind": AnswerChangeKind.CARRIED_OVER if carried_over_from else AnswerChangeKind.CHANGED,
         },
     )
-    # Compare-and-set on the revision: the row is ours under the assessment lock, so this update
-    # cannot lose another writer's increment.
+    # The answer is ours under the assessment's lock: its revision cannot move meanwhile.
     assign = {
         "status": status,
         "comment": comment,
@@ -646,23 +484,22 @@ def confirm_carried_over(campaign, school, indicators, *, by) -> int:
         Answer.objects.filter(assessment=assessment, indicator__in=indicators, to_check=True).order_by("indicator_id")
     )
     now = timezone.now()
-    for answer in answers:
-        sql.insert(
-            AnswerChange,
-            {
-                "answer_id": answer.pk,
-                "changed_by_id": by.pk if by else None,
-                "changed_by_label": str(by)[:200] if by else "",
-                "changed_at": now,
-                "status_before": answer.status,
-                "status_after": answer.status,
-                "comment_before": answer.comment,
-                "comment_after": answer.comment,
-                "based_on_revision": answer.revision,
-                "kind": AnswerChangeKind.CONFIRMED,
-            },
+    AnswerChange.objects.bulk_create(
+        AnswerChange(
+            answer=answer,
+            changed_by=by,
+            changed_by_label=str(by)[:200] if by else "",
+            changed_at=now,
+            status_before=answer.status,
+            status_after=answer.status,
+            comment_before=answer.comment,
+            comment_after=answer.comment,
+            based_on_revision=answer.revision,
+            kind=AnswerChangeKind.CONFIRMED,
         )
-        sql.update(Answer, where={"id": answer.pk}, assign={"to_check": False, "revision": answer.revision + 1})
+        for answer in answers
+    )
+    Answer.objects.filter(pk__in=[answer.pk for answer in answers]).update(to_check=False, revision=F("revision") + 1)
     return len(answers)
 
 

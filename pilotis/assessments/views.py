@@ -315,22 +315,14 @@ def history(request, school, year, code):
 def answer_save(request, school, year, code):
     """The autosave (and the save button without JavaScript). Its common path reads the campaign
     with the locked assessment, in the service; the page's context is built only to answer a
-    refusal."""
+    refusal (`_refused`), once."""
     htmx = request.headers.get("HX-Request") == "true"
     if not can_fill(request.user, school):
         _answer_target(request, Context(request, school, year), code)  # 404 first
         refuse(request, obj=school, what="assessment:fill", status=403)
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        ctx = Context(request, school, year)
-        return _answer_response(
-            request,
-            ctx,
-            _answer_target(request, ctx, code),
-            htmx,
-            error=_("Réponse invalide : rien n'a été enregistré."),
-            status=400,
-        )
+        return _refused(request, school, year, code, htmx, _("Réponse invalide : rien n'a été enregistré."), 400)
     try:
         result = services.save_answer_by_code(
             school,
@@ -346,9 +338,7 @@ def answer_save(request, school, year, code):
     except services.AssessmentClosed as exc:
         # The role decides who may write; the state (validated meanwhile, campaign closed) is the
         # service's to check, under its lock, and a page left open gets told so rather than a 403.
-        ctx = Context(request, school, year)
-        indicator = _answer_target(request, ctx, code)
-        return _answer_response(request, ctx, indicator, htmx, error=" ".join(exc.messages), status=409)
+        return _refused(request, school, year, code, htmx, " ".join(exc.messages), 409)
     notice = _("Enregistré.")
     if htmx:  # the page stays: the time says which save the person sees
         when = time_format(timezone.localtime(result.answer.updated_at), "H:i")
@@ -366,6 +356,16 @@ def _answer_target(request, ctx, code):
     return indicator
 
 
+def _refused(request, school, year, code, htmx, error, status):
+    """A save refused: the page's context, and for the save bar the answer as it stands."""
+    ctx = Context(request, school, year)
+    indicator = _answer_target(request, ctx, code)
+    answer = None
+    if htmx and ctx.assessment is not None:
+        answer = Answer.objects.filter(assessment=ctx.assessment, indicator=indicator).first()
+    return _answer_response(request, ctx, indicator, htmx, error=error, answer=answer, status=status)
+
+
 def _answer_response(request, ctx, indicator, htmx, *, error=None, notice=None, answer=None, status=200):
     if not htmx:
         back = reverse("assessments:domain", args=[ctx.school.uai, ctx.campaign.school_year, indicator.domain.code])
@@ -375,14 +375,6 @@ def _answer_response(request, ctx, indicator, htmx, *, error=None, notice=None, 
         else:
             messages.success(request, notice)
         return redirect(back)
-    if answer is None:  # refused: the bar shows the answer as it stands
-        answer = (
-            Answer.objects.filter(assessment__campaign=ctx.campaign, assessment__school=ctx.school, indicator=indicator)
-            .select_related("assessment")
-            .first()
-        )
-        ctx.assessment = answer.assessment if answer else None
-        ctx.abilities = assessment_abilities(request.user, ctx.school, ctx.campaign, ctx.assessment)
     return render(
         request,
         "assessments/domain.html#saved",

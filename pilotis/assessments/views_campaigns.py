@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from pilotis.assessments import services
+from pilotis.assessments.campaigns import (
+    campaign_progress,
+    change_campaign_dates,
+    close_campaign,
+    delete_campaign,
+    deletion_refusal,
+    open_campaign,
+    reopen_campaign,
+)
 from pilotis.assessments.forms import CampaignDatesForm, CampaignForm
 from pilotis.assessments.models import Campaign
 from pilotis.core import formats
@@ -27,7 +35,7 @@ def campaigns(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.open_campaign(
+            open_campaign(
                 academy=data["academy"],
                 school_year=data["school_year"],
                 referential=data["referential"],
@@ -88,7 +96,7 @@ def campaign_close(request, pk):
     """Closing freezes every school's assessment: the page says where the schools stand first."""
     campaign = _managed_campaign(request, pk, "campaign")
     if request.method == "GET":
-        progress = services.campaign_progress(campaign)
+        progress = campaign_progress(campaign)
         refusal = _("Cette campagne est déjà close.") if campaign.is_closed else ""
         return confirmation_page(
             request,
@@ -126,7 +134,7 @@ def campaign_close(request, pk):
                 refusal=refusal,
             ),
         )
-    services.close_campaign(campaign, by=request.user, request=request)
+    close_campaign(campaign, by=request.user, request=request)
     messages.success(request, _("La campagne %(year)s est close.") % {"year": campaign.school_year})
     return redirect("assessments:campaigns")
 
@@ -151,7 +159,7 @@ def campaign_reopen(request, pk):
                 refusal="" if campaign.is_closed else _("Cette campagne n’est pas close."),
             ),
         )
-    return _act(request, services.reopen_campaign, campaign, _("La campagne %(year)s est rouverte."))
+    return _act(request, reopen_campaign, campaign, _("La campagne %(year)s est rouverte."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -160,7 +168,7 @@ def campaign_delete(request, pk):
     """Only a campaign no school has answered (opened by mistake) can be deleted."""
     campaign = _managed_campaign(request, pk, "campaign")
     if request.method == "GET":
-        refusal = services.deletion_refusal(campaign)
+        refusal = deletion_refusal(campaign)
         return confirmation_page(
             request,
             Confirmation(
@@ -180,7 +188,7 @@ def campaign_delete(request, pk):
                 refusal=refusal,
             ),
         )
-    return _act(request, services.delete_campaign, campaign, _("La campagne %(year)s est supprimée."))
+    return _act(request, delete_campaign, campaign, _("La campagne %(year)s est supprimée."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -191,7 +199,7 @@ def campaign_edit(request, pk):
     form = CampaignDatesForm(request.POST or None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_campaign_dates(
+            change_campaign_dates(
                 campaign,
                 opens_on=form.cleaned_data["opens_on"],
                 closes_on=form.cleaned_data["closes_on"],

@@ -17,7 +17,7 @@ def test_it_reads_the_assessment_its_campaign_and_the_domains_answers_as_the_orm
     for indicator, status in [(pil[0], AnswerStatus.DONE), (pil[3], AnswerStatus.IN_PROGRESS), (inf, "realise")]:
         services.save_answer(campaign, world.school_a, indicator, status=status, comment="« dit »", by=world.rupn_a)
 
-    read = lock_for_answer(world.school_a, campaign.school_year, pil[5].code)
+    read = lock_for_answer(world.school_a, campaign.academy_id, campaign.school_year, pil[5].code)
 
     orm = Assessment.objects.select_related("campaign__referential").get()
     assessment = read.assessment
@@ -37,10 +37,14 @@ def test_it_reads_the_assessment_its_campaign_and_the_domains_answers_as_the_orm
 
 
 def test_an_unknown_code_reads_no_answer_and_no_assessment_reads_nothing(world, campaign):
-    assert lock_for_answer(world.school_a, campaign.school_year, "PIL.1.01") is None  # nothing answered yet
+    assert (
+        lock_for_answer(world.school_a, campaign.academy_id, campaign.school_year, "PIL.1.01") is None
+    )  # nothing answered yet
     indicator = Indicator.objects.get(version=campaign.referential, code="PIL.1.01")
     services.save_answer(campaign, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
-    read = lock_for_answer(world.school_a, campaign.school_year, "ZZZ.9.99")
+    read = lock_for_answer(world.school_a, campaign.academy_id, campaign.school_year, "ZZZ.9.99")
     assert read is not None and read.answers == []
-    assert lock_for_answer(world.school_a, "2030-2031", "PIL.1.01") is None
-    assert lock_for_answer(world.school_b, campaign.school_year, "PIL.1.01") is None  # another school's
+    assert lock_for_answer(world.school_a, campaign.academy_id, "2030-2031", "PIL.1.01") is None
+    assert (
+        lock_for_answer(world.school_b, campaign.academy_id, campaign.school_year, "PIL.1.01") is None
+    )  # another school's

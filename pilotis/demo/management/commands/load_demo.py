@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from pilotis.accounts.enums import SchoolRole, TerritoryRoleKind
 from pilotis.accounts.models import SchoolMembership, TerritoryRole, User
-from pilotis.assessments import services
+from pilotis.assessments import campaigns, services
 from pilotis.assessments.enums import AnswerStatus
 from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign
 from pilotis.core.school_years import current_school_year
@@ -101,7 +101,7 @@ class Command(BaseCommand):
         last_year = f"{start - 1}-{start}"
         previous = Campaign.objects.filter(academy=bordeaux, school_year=last_year).first()
         if previous is None:
-            previous = services.open_campaign(
+            previous = campaigns.open_campaign(
                 academy=bordeaux,
                 school_year=last_year,
                 referential=referential,
@@ -125,7 +125,7 @@ class Command(BaseCommand):
                     services.save_answer(previous, college, indicator, status=chosen, comment="", by=users["rupn"])
             assessment = Assessment.objects.get(campaign=previous, school=college)
             services.validate_assessment(assessment, by=users["direction"])
-            services.close_campaign(previous, by=users["dane"])
+            campaigns.close_campaign(previous, by=users["dane"])
             # Last year's answers were given last year: their history (and the RUPN's review) says so.
             moment = timezone.make_aware(datetime.datetime(start, 5, 15, 10))
             AnswerChange.objects.filter(answer__assessment=assessment).update(changed_at=moment)
@@ -133,7 +133,7 @@ class Command(BaseCommand):
             Assessment.objects.filter(pk=assessment.pk).update(validated_at=moment, last_activity_at=moment)
         current = Campaign.objects.filter(academy=bordeaux, school_year=this_year).first()
         if current is None:
-            current = services.open_campaign(
+            current = campaigns.open_campaign(
                 academy=bordeaux,
                 school_year=this_year,
                 referential=referential,
@@ -144,7 +144,7 @@ class Command(BaseCommand):
         two_years_ago = f"{start - 2}-{start - 1}"
         older = Campaign.objects.filter(academy=bordeaux, school_year=two_years_ago).first()
         if older is None:
-            older = services.open_campaign(
+            older = campaigns.open_campaign(
                 academy=bordeaux,
                 school_year=two_years_ago,
                 referential=referential,
@@ -152,7 +152,7 @@ class Command(BaseCommand):
                 closes_on=datetime.date(start - 1, 6, 30),
                 by=users["dane"],
             )
-            services.close_campaign(older, by=users["dane"])
+            campaigns.close_campaign(older, by=users["dane"])
         # The other schools of the académie, so that the dashboards have figures; the demo
         # collège and lycée keep the story told above (and an empty current year).
         others = list(
