@@ -1,10 +1,10 @@
 """Statements written once from the models' `_meta`, for the few paths that run on every keystroke.
 
-The ORM compiles a query each time it runs it: 0.3 to 0.5 ms of Python per statement, where the
-database spends 0.05 ms on an indexed one. The autosave runs a handful of them on every choice a
-RUPN makes, and the school guard one on every school page; under load that compilation was what
-kept the autosave from half the throughput of a bare upsert (benchmarks/README.md). Their
-statements are built here once per database and model, and nothing in them is hand-typed:
+The ORM compiles a query each time it runs it, which on an indexed statement costs several times
+what the database spends. The autosave runs a handful of them on every choice a RUPN makes, and
+the school guard one on every school page: built here once per database and model, they keep the
+autosave above half the throughput of a bare upsert (benchmarks/README.md, « What the autosave
+spends »). Nothing in them is hand-typed:
 
 - table and column names come from `_meta`, quoted by the connection;
 - every value written goes through its field's `get_db_prep_save`, as the ORM does (aware

@@ -1,4 +1,4 @@
-"""Check 1: every URL, anonymous, is redirected to sign-in except an explicit allowlist."""
+"""Anonymous access is denied by default (SECURITY.md): every URL, anonymous, is redirected to sign-in except an explicit allowlist."""
 
 import pytest
 from django.urls import reverse

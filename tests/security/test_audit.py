@@ -1,4 +1,4 @@
-"""Check 19: sign-in success and failure, sign-out, role change and refused access leave an audit
+"""Audit journal (SECURITY.md): sign-in success and failure, sign-out, role change and refused access leave an audit
 row (who, what, which object, before → after, UTC) with no secret in it; old rows are purged."""
 
 import json

@@ -1,4 +1,4 @@
-"""Check 14: the session cookie is Secure, HttpOnly and SameSite; the CSRF cookie is Secure."""
+"""Cookie flags (SECURITY.md): the session cookie is Secure, HttpOnly and SameSite; the CSRF cookie is Secure."""
 
 from django.conf import settings
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""Check 16: a POST without CSRF token is refused; a GET never changes the database."""
+"""CSRF, and GET never writes (SECURITY.md): a POST without CSRF token is refused; a GET never changes the database."""
 
 import pytest
 from django.conf import settings

@@ -1,4 +1,4 @@
-"""Check 11: an exception with DEBUG=False gives a generic page, no traceback or settings; it is
+"""Generic error pages (SECURITY.md): an exception with DEBUG=False gives a generic page, no traceback or settings; it is
 logged with the request id shown on the page."""
 
 import logging
@@ -76,7 +76,7 @@ def test_exception_gives_generic_page_with_request_id(world, request_log, person
 @pytest.mark.urls("tests.security.urls_boom")
 def test_anonymous_never_reaches_the_failing_view(world, client):
     client.raise_request_exception = False
-    # Anonymous users are sent to sign-in before any view runs (check 1).
+    # Anonymous users are sent to sign-in before any view runs (LoginRequiredMiddleware).
     assert client.get("/test-boom/").status_code == 302
 
 

@@ -1,4 +1,4 @@
-"""Check 5 (the part that exists now): extra POST fields are ignored by every form that writes."""
+"""Extra POST fields are ignored (SECURITY.md): extra POST fields are ignored by every form that writes."""
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse

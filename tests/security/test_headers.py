@@ -1,4 +1,4 @@
-"""Check 13: HSTS, nosniff, Referrer-Policy, a strict CSP, and the nonce on every script."""
+"""Security headers and a strict CSP (SECURITY.md): HSTS, nosniff, Referrer-Policy, a strict CSP, and the nonce on every script."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""Check 17: N wrong passwords for X from A lock X out from A only, and are logged."""
+"""Lockout by account and address (SECURITY.md): N wrong passwords for X from A lock X out from A only, and are logged."""
 
 import logging
 

@@ -1,4 +1,4 @@
-"""Check 18: at least 12 characters, no composition rule, 64 accepted, common passwords refused,
+"""Password policy (SECURITY.md): at least 12 characters, no composition rule, 64 accepted, common passwords refused,
 only hashes stored."""
 
 import ast

@@ -1,4 +1,4 @@
-"""Check 6: removing a role or deactivating a user takes effect on the next request; sessions end."""
+"""Revocation takes effect on the next request (SECURITY.md): removing a role or deactivating a user takes effect on the next request; sessions end."""
 
 from django.contrib.sessions.models import Session
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""Check 4: lists and search return exactly the role's scope — no out-of-scope count, id or name."""
+"""Lists, searches and exports hold the scope exactly (SECURITY.md): lists and search return exactly the role's scope — no out-of-scope count, id or name."""
 
 import re
 

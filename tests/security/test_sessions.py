@@ -1,4 +1,4 @@
-"""Check 15: the session key changes at sign-in; a replayed cookie is refused after sign-out;
+"""Session lifetime (SECURITY.md): the session key changes at sign-in; a replayed cookie is refused after sign-out;
 idle and absolute timeouts."""
 
 import time

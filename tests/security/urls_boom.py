@@ -1,4 +1,4 @@
-"""The real URLconf plus one view that fails, for the error-page tests (check 11)."""
+"""The real URLconf plus one view that fails, for the error-page tests (test_errors.py)."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""RELIABILITY check 9: `kill -9` of an import at random moments, ten times.
+"""An interrupted import leaves all or nothing (SECURITY.md): `kill -9` of an import at random moments, ten times.
 
 The national file is imported by `manage.py import_annuaire` in a subprocess, into a SQLite
 file of tmp_path (migrated once, then copied fresh for each run), and killed with SIGKILL.
