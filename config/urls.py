@@ -1,18 +1,35 @@
+"""Every URL's first segment names its section, and a school's pages name their app second.
+
+`/etablissements/<uai>/` is mounted once: each app that has pages about one school lists its
+`school_urls.py` in `school_pages` under its own segment (`/etablissements/<uai>/mission/…` is
+`pilotis/missions/school_urls.py`). Every other section is mounted below at its own prefix.
+"""
+
 from django.contrib import admin
 from django.urls import include, path
 
 from pilotis.accounts import views as accounts_views
 from pilotis.core import views as core_views
 
+# /etablissements/<uai>/<segment>/…: the segment names the app (ARCHITECTURE.md, « URLs »).
+school_pages = [
+    path("", include("pilotis.territories.school_urls")),
+    path("schematic/", include("pilotis.assessments.school_urls")),
+    path("mission/", include("pilotis.missions.school_urls")),
+    path("membres/", include("pilotis.accounts.school_urls")),
+]
+
 urlpatterns = [
-    path("", include("pilotis.core.urls")),
     path("", accounts_views.home, name="home"),
-    path("", include("pilotis.accounts.urls")),
-    path("", include("pilotis.assessments.urls")),
+    path("sante/", include("pilotis.core.urls")),
+    path("compte/", include("pilotis.accounts.urls")),
     path("etablissements/", include("pilotis.territories.urls")),
+    path("etablissements/<str:uai>/", include(school_pages)),
+    path("campagnes/", include("pilotis.assessments.urls")),
+    path("missions/catalogue/", include("pilotis.missions.catalogue_urls")),
+    path("reseau/", include("pilotis.missions.network_urls")),
     path("referentiel/", include("pilotis.referential.urls")),
     path("pilotage/", include("pilotis.steering.urls")),
-    path("", include("pilotis.missions.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,5 +1,7 @@
 """Walks the URLconf: every named route of Pilotis, with sample arguments to reverse it."""
 
+from dataclasses import dataclass
+
 from django.urls import URLPattern, URLResolver, get_resolver
 
 SAMPLE_KWARGS = {
@@ -21,16 +23,24 @@ SAMPLE_KWARGS = {
 }
 
 
-def iter_routes(resolver=None, namespace=""):
+@dataclass(frozen=True)
+class Route:
+    """A named route: its own name and every argument of its path, its prefixes' included."""
+
+    name: str
+    params: tuple[str, ...]
+
+
+def iter_routes(resolver=None, namespace="", params=()):
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             ns = entry.namespace or ""
             full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
-            yield from iter_routes(entry, full)
+            yield from iter_routes(entry, full, (*params, *entry.pattern.regex.groupindex))
         elif isinstance(entry, URLPattern) and entry.name:
             name = f"{namespace}:{entry.name}" if namespace else entry.name
-            yield name, entry
+            yield name, Route(entry.name, (*params, *entry.pattern.regex.groupindex))
 
 
 def pilotis_route_names():
@@ -38,5 +48,5 @@ def pilotis_route_names():
     return sorted({name for name, _ in iter_routes() if not name.startswith("admin:")})
 
 
-def route_kwargs(pattern):
-    return {key: SAMPLE_KWARGS[key] for key in pattern.pattern.regex.groupindex}
+def route_kwargs(route):
+    return {key: SAMPLE_KWARGS[key] for key in route.params}

@@ -24,17 +24,17 @@ def _navigation_items(request):
         schematic = reverse("assessments:current", args=[school.uai])
         sections[schematic] = reverse("assessments:school_assessments", args=[school.uai])
         items.append((_("Autodiagnostic SCHÉMATIC"), schematic))
-        items.append((_("Équipe"), reverse("accounts:members", args=[school.uai])))
+        items.append((_("Équipe"), reverse("members:list", args=[school.uai])))
         items.append((_("Mission du RUPN"), reverse("missions:school", args=[school.uai])))
     if follows_territory(user):
-        items.append((_("Établissements du territoire"), reverse("territories:school_list")))
+        items.append((_("Établissements du territoire"), reverse("schools:list")))
         items.append((_("Pilotage"), reverse("steering:index")))
-        items.append((_("Réseau des RUPN"), reverse("missions:network")))
+        items.append((_("Réseau des RUPN"), reverse("network:list")))
     if is_dane(user):
         # The DANE: its campaigns and its people.
-        items.append((_("Campagnes"), reverse("assessments:campaigns")))
+        items.append((_("Campagnes"), reverse("campaigns:list")))
         items.append((_("Rôles territoriaux"), reverse("accounts:territory_roles")))
-        items.append((_("Catalogue des missions"), reverse("missions:catalogue")))
+        items.append((_("Catalogue des missions"), reverse("catalogue:list")))
     items.append((_("Référentiel"), reverse("referential:version_list")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))

@@ -41,7 +41,7 @@ def home(request):
     if request.current_school:  # a lazy object: test its truth, not its identity
         return redirect("territories:school_detail", request.current_school.uai)
     if follows_territory(request.user):
-        return redirect("territories:school_list")
+        return redirect("schools:list")
     return render(request, "accounts/no_role.html")
 
 
@@ -182,7 +182,7 @@ def member_invite(request, school):
                 _("%(name)s a été ajouté(e) à l'équipe et a reçu un courriel d'invitation.")
                 % {"name": services.person_label(membership.user)},
             )
-            return redirect("accounts:members", school.uai)
+            return redirect("members:list", school.uai)
     return _members_page(request, school, invite_form=form, status=400)
 
 
@@ -199,7 +199,7 @@ def member_change_role(request, school, pk):
     form = ChangeRoleForm(request.POST, prefix=f"m{membership.pk}")
     if not form.is_valid():
         messages.error(request, _("Choisissez un rôle dans la liste."))
-        return redirect("accounts:members", school.uai)
+        return redirect("members:list", school.uai)
     try:
         services.change_member_role(membership, role=form.cleaned_data["role"], by=request.user, request=request)
     except ValidationError as exc:
@@ -210,7 +210,7 @@ def member_change_role(request, school, pk):
             _("Le rôle de %(name)s est maintenant : %(role)s.")
             % {"name": membership.user, "role": SchoolRole(form.cleaned_data["role"]).label},
         )
-    return redirect("accounts:members", school.uai)
+    return redirect("members:list", school.uai)
 
 
 @require_http_methods(["GET", "POST"])
@@ -226,7 +226,7 @@ def member_remove(request, school, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("%(name)s ne fait plus partie de l'équipe.") % {"name": membership.user})
-    return redirect("accounts:members", school.uai)
+    return redirect("members:list", school.uai)
 
 
 def _remove_confirmation(request, school, membership) -> Confirmation:
@@ -260,7 +260,7 @@ def _remove_confirmation(request, school, membership) -> Confirmation:
     return Confirmation(
         title=_("Retirer %(name)s de l'équipe") % {"name": name},
         action_label=_("Retirer de l'équipe"),
-        cancel_url=reverse("accounts:members", args=[school.uai]),
+        cancel_url=reverse("members:list", args=[school.uai]),
         consequences=consequences,
         warnings_title=_("Sa mission de RUPN"),
         warnings=services.removal_warnings(membership),
@@ -283,7 +283,7 @@ def member_resend(request, school, pk):
             _("L'invitation est envoyée à nouveau à %(name)s, avec un nouveau lien pour choisir son mot de passe.")
             % {"name": services.person_label(membership.user)},
         )
-    return redirect("accounts:members", school.uai)
+    return redirect("members:list", school.uai)
 
 
 # --- Territory roles (managed by the DANE) -------------------------------------------------

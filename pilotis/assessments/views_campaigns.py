@@ -48,7 +48,7 @@ def campaigns(request):
             form.add_error(None, exc)
         else:
             _opened_message(request, data["school_year"], data["opens_on"])
-            return redirect("assessments:campaigns")
+            return redirect("campaigns:list")
     rows = Campaign.objects.managed_by(request.user).select_related("academy", "referential").order_by("-school_year")
     return render(
         request,
@@ -87,7 +87,7 @@ def _act(request, service, campaign, done: str):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, done % {"year": campaign.school_year})
-    return redirect("assessments:campaigns")
+    return redirect("campaigns:list")
 
 
 @require_http_methods(["GET", "POST"])
@@ -104,7 +104,7 @@ def campaign_close(request, pk):
                 title=_("Clore la campagne %(year)s — %(academy)s")
                 % {"year": campaign.school_year, "academy": campaign.academy.name},
                 action_label=_("Clore la campagne"),
-                cancel_url=reverse("assessments:campaigns"),
+                cancel_url=reverse("campaigns:list"),
                 consequences=[
                     _(
                         "Les autodiagnostics de tous les établissements seront figés : plus aucune réponse, "
@@ -136,7 +136,7 @@ def campaign_close(request, pk):
         )
     close_campaign(campaign, by=request.user, request=request)
     messages.success(request, _("La campagne %(year)s est close.") % {"year": campaign.school_year})
-    return redirect("assessments:campaigns")
+    return redirect("campaigns:list")
 
 
 @require_http_methods(["GET", "POST"])
@@ -150,7 +150,7 @@ def campaign_reopen(request, pk):
                 title=_("Rouvrir la campagne %(year)s — %(academy)s")
                 % {"year": campaign.school_year, "academy": campaign.academy.name},
                 action_label=_("Rouvrir la campagne"),
-                cancel_url=reverse("assessments:campaigns"),
+                cancel_url=reverse("campaigns:list"),
                 consequences=[
                     _("Les établissements pourront de nouveau renseigner leur autodiagnostic de %(year)s.")
                     % {"year": campaign.school_year},
@@ -175,7 +175,7 @@ def campaign_delete(request, pk):
                 title=_("Supprimer la campagne %(year)s — %(academy)s")
                 % {"year": campaign.school_year, "academy": campaign.academy.name},
                 action_label=_("Supprimer la campagne"),
-                cancel_url=reverse("assessments:campaigns"),
+                cancel_url=reverse("campaigns:list"),
                 # What would happen, only when it can: a refused deletion says why instead.
                 consequences=[]
                 if refusal
@@ -212,7 +212,7 @@ def campaign_edit(request, pk):
             messages.success(
                 request, _("Les dates de la campagne %(year)s sont enregistrées.") % {"year": campaign.school_year}
             )
-            return redirect("assessments:campaigns")
+            return redirect("campaigns:list")
     return render(
         request,
         "assessments/campaign_edit.html",

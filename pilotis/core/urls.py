@@ -1,6 +1,8 @@
+"""The health check: mounted at `sante/` (config/urls.py)."""
+
 from django.urls import path
 
 from pilotis.core import views
 
 app_name = "core"
-urlpatterns = [path("sante/", views.health, name="health")]
+urlpatterns = [path("", views.health, name="health")]

@@ -219,7 +219,7 @@ def catalogue(request):
                 request,
                 _("La mission est ajoutée au catalogue de l'académie de %(name)s.") % {"name": entry.academy.name},
             )
-            return redirect("missions:catalogue")
+            return redirect("catalogue:list")
     entries = CatalogueEntry.objects.for_user(request.user).select_related("academy")
     managed = {a.pk for a in academies}
     rows = [(entry, entry.academy_id in managed) for entry in entries]
@@ -239,7 +239,7 @@ def catalogue_entry(request, entry):
         messages.success(
             request, _("La mission du catalogue est modifiée ; les lettres déjà rédigées gardent leur texte.")
         )
-        return redirect("missions:catalogue")
+        return redirect("catalogue:list")
     return render(
         request, "missions/catalogue_entry.html", {"entry": entry, "form": form}, status=400 if form.is_bound else 200
     )

@@ -1,9 +1,8 @@
+"""The territory's list of schools: mounted at `etablissements/` (config/urls.py)."""
+
 from django.urls import path
 
 from pilotis.territories import views
 
-app_name = "territories"
-urlpatterns = [
-    path("", views.school_list, name="school_list"),
-    path("<str:uai>/", views.school_detail, name="school_detail"),
-]
+app_name = "schools"
+urlpatterns = [path("", views.school_list, name="list")]

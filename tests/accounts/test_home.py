@@ -34,7 +34,7 @@ def test_territorial_roles_land_on_the_list(world, persona):
     client = signed_in(world.persona(persona))
     response = client.get(reverse("home"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("territories:school_list")
+    assert response["Location"] == reverse("schools:list")
     assert client.get(response["Location"]).status_code == 200
 
 

@@ -105,7 +105,7 @@ def test_account_without_usable_password_cannot_sign_in(world, client):
 
 
 def test_next_is_followed_within_the_site(world, client):
-    target = reverse("accounts:members", args=[world.school_a.uai])
+    target = reverse("members:list", args=[world.school_a.uai])
     response = client.post(LOGIN, {"username": "chef_a", "password": PASSWORD, "next": target})
     assert response["Location"] == target
 

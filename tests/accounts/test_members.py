@@ -24,28 +24,28 @@ def on_commit(django_capture_on_commit_callbacks):
 
 
 def members_url(world):
-    return reverse("accounts:members", args=[world.school_a.uai])
+    return reverse("members:list", args=[world.school_a.uai])
 
 
 def invite(client, world, on_commit=None, **data):
     data = {"email": "lea.nouvelle@example.org", "first_name": "Léa", "last_name": "Nouvelle", "role": "membre"} | data
     if on_commit is None:
-        return client.post(reverse("accounts:member_invite", args=[world.school_a.uai]), data)
+        return client.post(reverse("members:invite", args=[world.school_a.uai]), data)
     with on_commit():
-        return client.post(reverse("accounts:member_invite", args=[world.school_a.uai]), data)
+        return client.post(reverse("members:invite", args=[world.school_a.uai]), data)
 
 
 def change_role(client, world, user, role):
     membership = SchoolMembership.objects.get(user=user, school=world.school_a)
     return client.post(
-        reverse("accounts:member_change_role", args=[world.school_a.uai, membership.pk]),
+        reverse("members:change_role", args=[world.school_a.uai, membership.pk]),
         {f"m{membership.pk}-role": role},
     )
 
 
 def remove(client, world, user):
     membership = SchoolMembership.objects.get(user=user, school=world.school_a)
-    return client.post(reverse("accounts:member_remove", args=[world.school_a.uai, membership.pk]))
+    return client.post(reverse("members:remove", args=[world.school_a.uai, membership.pk]))
 
 
 def role_of(user, school):
@@ -243,10 +243,10 @@ def test_membership_of_another_school_is_out_of_reach(world):
     foreign = SchoolMembership.objects.get(user=world.rupn_b)
     chef = signed_in(world.chef_a)
     response = chef.post(
-        reverse("accounts:member_change_role", args=[world.school_a.uai, foreign.pk]), {f"m{foreign.pk}-role": "membre"}
+        reverse("members:change_role", args=[world.school_a.uai, foreign.pk]), {f"m{foreign.pk}-role": "membre"}
     )
     assert response.status_code == 404
-    response = chef.post(reverse("accounts:member_remove", args=[world.school_a.uai, foreign.pk]))
+    response = chef.post(reverse("members:remove", args=[world.school_a.uai, foreign.pk]))
     assert response.status_code == 404
     assert role_of(world.rupn_b, world.school_b) == "rupn"
 
@@ -293,7 +293,7 @@ def test_removing_and_inviting_back(world, on_commit):
 
 def resend(client, world, user):
     membership = SchoolMembership.objects.get(user=user, school=world.school_a)
-    return client.post(reverse("accounts:member_resend", args=[world.school_a.uai, membership.pk]))
+    return client.post(reverse("members:resend", args=[world.school_a.uai, membership.pk]))
 
 
 def test_an_invitation_not_accepted_yet_is_shown_pending_and_can_be_resent(world, on_commit):
@@ -373,7 +373,7 @@ def test_rows_keep_their_place_when_a_role_changes(world):
 def test_removing_a_member_asks_first_and_says_what_they_lose(world):
     chef = signed_in(world.chef_a)
     membership = SchoolMembership.objects.get(user=world.member_a, school=world.school_a)
-    url = reverse("accounts:member_remove", args=[world.school_a.uai, membership.pk])
+    url = reverse("members:remove", args=[world.school_a.uai, membership.pk])
     page = text_of(chef.get(url))
     assert f"{world.member_a} ne pourra plus accéder à l'établissement {world.school_a.name}" in page
     assert "Membre de l'équipe" in page
@@ -399,7 +399,7 @@ def test_removing_the_designated_rupn_says_what_becomes_of_the_designation(world
     )
     membership = SchoolMembership.objects.get(user=world.rupn_a, school=world.school_a)
     chef = signed_in(world.chef_a)
-    response = chef.get(reverse("accounts:member_remove", args=[world.school_a.uai, membership.pk]))
+    response = chef.get(reverse("members:remove", args=[world.school_a.uai, membership.pk]))
     page = text_of(response)
     assert f"est le RUPN désigné pour {current_school_year()}" in page
     assert "mettez fin à la désignation" in page
@@ -407,7 +407,7 @@ def test_removing_the_designated_rupn_says_what_becomes_of_the_designation(world
     assert f'href="{end_url}"' in response.content.decode()
     # A member who is not designated reads no such warning.
     other = SchoolMembership.objects.get(user=world.member_a, school=world.school_a)
-    page = text_of(chef.get(reverse("accounts:member_remove", args=[world.school_a.uai, other.pk])))
+    page = text_of(chef.get(reverse("members:remove", args=[world.school_a.uai, other.pk])))
     assert "RUPN désigné" not in page
 
 
@@ -415,6 +415,6 @@ def test_the_last_director_is_not_offered_removal(world):
     chef = signed_in(world.chef_a)
     remove(chef, world, world.adjoint_a)
     membership = SchoolMembership.objects.get(user=world.chef_a, school=world.school_a)
-    response = chef.get(reverse("accounts:member_remove", args=[world.school_a.uai, membership.pk]))
+    response = chef.get(reverse("members:remove", args=[world.school_a.uai, membership.pk]))
     assert LAST_DIRECTION in text_of(response)
     assert 'type="submit"' not in response.content.decode().split("<main", 1)[1]

@@ -43,7 +43,7 @@ def test_switch_changes_the_current_school(world, two_schools):
     # The home page and the menu follow the choice, request after request.
     assert client.get(reverse("home"))["Location"] == detail(world.school_b)
     profile = text_of(client.get(reverse("accounts:profile")))
-    assert f'href="{reverse("accounts:members", args=[world.school_b.uai])}"' in profile
+    assert f'href="{reverse("members:list", args=[world.school_b.uai])}"' in profile
     # And back.
     client.post(MY_SCHOOLS, {"uai": world.school_a.uai})
     assert client.get(reverse("home"))["Location"] == detail(world.school_a)
@@ -68,7 +68,7 @@ def test_territorial_user_cannot_switch_to_a_school_of_their_territory(world):
     """Switching is for one's own schools: a DANE reads school A but is not one of its members."""
     client = signed_in(world.dane)
     assert client.post(MY_SCHOOLS, {"uai": world.school_a.uai}).status_code == 404
-    assert client.get(reverse("home"))["Location"] == reverse("territories:school_list")
+    assert client.get(reverse("home"))["Location"] == reverse("schools:list")
 
 
 def test_losing_the_chosen_school_falls_back_to_the_other(world, two_schools):

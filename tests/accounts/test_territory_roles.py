@@ -64,7 +64,7 @@ def test_dane_adds_a_correspondent_for_gironde(world, add):
 
     # The new correspondent browses Gironde's schools.
     gironde_school = SchoolFactory(name="Lycée de Bordeaux-Centre", department=world.gironde)
-    listing = text_of(signed_in(user).get(reverse("territories:school_list")))
+    listing = text_of(signed_in(user).get(reverse("schools:list")))
     assert gironde_school.name in listing
     assert world.school_a.name not in listing
 

@@ -60,7 +60,7 @@ def test_a_refused_validation_leaves_no_validation_row(client_for, world, answer
 def test_opening_then_closing_a_campaign(client_for, world, referential):
     client = client_for("dane")
     response = client.post(
-        reverse("assessments:campaigns"),
+        reverse("campaigns:list"),
         {"school_year": YEAR, "referential": referential.pk, "opens_on": "2026-09-01", "closes_on": "2027-06-30"},
         REMOTE_ADDR=IP,
     )
@@ -80,12 +80,12 @@ def test_opening_then_closing_a_campaign(client_for, world, referential):
     }
     assert opened.ip_address == IP
 
-    assert client.post(reverse("assessments:campaign_close", args=[campaign.pk]), REMOTE_ADDR=IP).status_code == 302
+    assert client.post(reverse("campaigns:close", args=[campaign.pk]), REMOTE_ADDR=IP).status_code == 302
     closed = only("campaign_closed")
     assert closed.actor == world.dane
     assert (closed.object_type, closed.object_id) == ("assessments.campaign", str(campaign.pk))
     assert (closed.before, closed.after) == ({"state": "open"}, {"state": "closed"})
     assert closed.ip_address == IP
     # Closing again changes nothing, and says nothing more.
-    client.post(reverse("assessments:campaign_close", args=[campaign.pk]))
+    client.post(reverse("campaigns:close", args=[campaign.pk]))
     assert AuditEvent.objects.filter(action="campaign_closed").count() == 1

@@ -63,7 +63,7 @@ def test_a_campaign_opened_in_advance_is_scheduled_and_this_year_stays_current(w
 def test_the_campaigns_page_says_programmee(client_for, referential, this_year):
     client = client_for("dane")
     data = {"school_year": NEXT, "referential": referential.pk, "opens_on": f"{START + 1}-09-15"}
-    response = client.post(reverse("assessments:campaigns"), {**data, "closes_on": f"{START + 2}-06-30"}, follow=True)
+    response = client.post(reverse("campaigns:list"), {**data, "closes_on": f"{START + 2}-06-30"}, follow=True)
     page = response.content.decode()
     assert f"La campagne {NEXT} est programmée : elle ouvrira aux établissements le 15 septembre {START + 1}" in page
     assert "Programmée" in page and f"ouvre le 15 septembre {START + 1}" in page
@@ -155,8 +155,8 @@ def test_closing_says_how_many_schools_stand_where(client_for, world, this_year,
     services.save_answer(this_year, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
     validated_schools(this_year, world, world.landes, 2)
     client = client_for("dane")
-    url = reverse("assessments:campaign_close", args=[this_year.pk])
-    campaigns = client.get(reverse("assessments:campaigns")).content.decode()
+    url = reverse("campaigns:close", args=[this_year.pk])
+    campaigns = client.get(reverse("campaigns:list")).content.decode()
     assert f'href="{url}"' in campaigns  # a link to the confirmation, not a form that closes
     page = client.get(url).content.decode()
     assert this_year.is_open  # looking closes nothing
@@ -172,7 +172,7 @@ def test_closing_says_how_many_schools_stand_where(client_for, world, this_year,
 def test_reopening_a_closed_campaign(client_for, world, this_year):
     services.close_campaign(this_year, by=world.dane)
     client = client_for("dane")
-    url = reverse("assessments:campaign_reopen", args=[this_year.pk])
+    url = reverse("campaigns:reopen", args=[this_year.pk])
     assert "Rouvrir la campagne" in client.get(url).content.decode()
     assert client.post(url).status_code == 302
     this_year.refresh_from_db()
@@ -185,7 +185,7 @@ def test_reopening_a_closed_campaign(client_for, world, this_year):
 
 def test_deleting_a_campaign_nobody_answered(client_for, world, next_year):
     client = client_for("dane")
-    url = reverse("assessments:campaign_delete", args=[next_year.pk])
+    url = reverse("campaigns:delete", args=[next_year.pk])
     assert "Supprimer la campagne" in client.get(url).content.decode()
     assert client.post(url).status_code == 302
     assert not Campaign.objects.filter(pk=next_year.pk).exists()
@@ -195,7 +195,7 @@ def test_deleting_a_campaign_nobody_answered(client_for, world, next_year):
 
 def test_a_campaign_schools_answered_is_not_deleted(client_for, world, last_year):
     client = client_for("dane")
-    url = reverse("assessments:campaign_delete", args=[last_year.pk])
+    url = reverse("campaigns:delete", args=[last_year.pk])
     response = client.get(url)
     assert response.context["confirm"].refusal  # no button: the page says why
     assert "aucune réponse ne sera perdue" not in response.content.decode()  # nor what it would do
@@ -210,7 +210,7 @@ def test_a_campaign_schools_answered_is_not_deleted(client_for, world, last_year
 
 def test_moving_the_dates(client_for, world, next_year):
     client = client_for("dane")
-    url = reverse("assessments:campaign_edit", args=[next_year.pk])
+    url = reverse("campaigns:edit", args=[next_year.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, {"opens_on": f"{START + 1}-09-02", "closes_on": f"{START + 2}-07-01"})
     assert response.status_code == 302
@@ -232,7 +232,7 @@ def test_dates_that_break_the_rules_are_refused(client_for, world, this_year, ne
     opens_on = opens_on or timezone.localdate().isoformat()
     closes_on = closes_on or f"{START + 2}-06-30"
     response = client_for("dane").post(
-        reverse("assessments:campaign_edit", args=[next_year.pk]), {"opens_on": opens_on, "closes_on": closes_on}
+        reverse("campaigns:edit", args=[next_year.pk]), {"opens_on": opens_on, "closes_on": closes_on}
     )
     assert response.status_code == 400
     assert error in response.content.decode().replace("&#x27;", "'")
@@ -250,8 +250,8 @@ def test_an_answered_campaign_cannot_be_put_back_to_scheduled(world, this_year, 
 
 def test_another_academys_dane_gets_404(client_for, this_year):
     client = client_for("dane_rennes")
-    for name in ("campaign_close", "campaign_reopen", "campaign_delete", "campaign_edit"):
-        url = reverse(f"assessments:{name}", args=[this_year.pk])
+    for name in ("campaigns:close", "campaigns:reopen", "campaigns:delete", "campaigns:edit"):
+        url = reverse(name, args=[this_year.pk])
         assert client.get(url).status_code == 404, name
         assert client.post(url).status_code == 404, name
     assert Campaign.objects.get().is_open

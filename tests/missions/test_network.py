@@ -85,11 +85,11 @@ def net(world):
 
 
 def page(client_for, persona, **params):
-    return client_for(persona).get(reverse("missions:network"), params)
+    return client_for(persona).get(reverse("network:list"), params)
 
 
 def export(client_for, persona, fmt, **params):
-    return client_for(persona).get(reverse("missions:network_export", args=[fmt]), params)
+    return client_for(persona).get(reverse("network:export", args=[fmt]), params)
 
 
 def csv_rows(response):
@@ -389,8 +389,8 @@ def test_vcard_escapes_what_the_format_reserves(client_for, world, net):
 def test_exports_keep_the_filters_and_refuse_other_formats(client_for, world, net):
     response = page(client_for, "correspondant_40", state="signed", q="alpha", page="1")
     content = response.content.decode()
-    assert reverse("missions:network_export", args=["csv"]) + "?state=signed&amp;q=alpha" in content
-    assert reverse("missions:network_export", args=["vcf"]) + "?state=signed&amp;q=alpha" in content
+    assert reverse("network:export", args=["csv"]) + "?state=signed&amp;q=alpha" in content
+    assert reverse("network:export", args=["vcf"]) + "?state=signed&amp;q=alpha" in content
     rows = csv_rows(export(client_for, "correspondant_40", "csv", state="signed", q="alpha"))
     assert [row[1] for row in rows[1:]] == [world.school_a.uai]
     assert export(client_for, "dane", "xlsx").status_code == 404
@@ -417,7 +417,7 @@ def _queries(client, url):
 @pytest.mark.parametrize("params", ["", "?state=unsigned", "?q=college&state=signed"])
 def test_query_count_does_not_grow_with_the_number_of_schools(client_for, world, net, params):
     client = client_for("dane")
-    url = reverse("missions:network") + params
+    url = reverse("network:list") + params
     client.get(url)  # warm the per-process caches (content types, sessions)
     before = _queries(client, url)
     for n in range(30):

@@ -166,14 +166,14 @@ def test_a_signed_letter_has_no_edit_page(client_for, world, signed):
 
 def test_the_dane_extends_the_catalogue_and_a_chef_cannot(client_for, world):
     data = {"heading": "animation", "function": "accompagnement", "text": "Animer un atelier Pix"}
-    assert client_for("chef_a").post(reverse("missions:catalogue"), data).status_code == 403
-    assert client_for("dane").post(reverse("missions:catalogue"), data).status_code == 302
+    assert client_for("chef_a").post(reverse("catalogue:list"), data).status_code == 403
+    assert client_for("dane").post(reverse("catalogue:list"), data).status_code == 302
     entry = CatalogueEntry.objects.get(text="Animer un atelier Pix")
     assert entry.academy == world.bordeaux
     # A school of the académie is offered it; one of another académie is not.
     assert CatalogueEntry.objects.for_academy(world.bordeaux.pk).filter(pk=entry.pk).exists()
     assert not CatalogueEntry.objects.for_academy(world.rennes.pk).filter(pk=entry.pk).exists()
-    page = client_for("chef_c").get(reverse("missions:catalogue")).content.decode()
+    page = client_for("chef_c").get(reverse("catalogue:list")).content.decode()
     assert "Animer un atelier Pix" not in page
 
 
@@ -207,8 +207,8 @@ def test_the_letter_form_lists_the_catalogue_and_saves_priorities(client_for, wo
 def test_the_administrator_chooses_the_academy_of_a_new_mission(client_for, world):
     data = {"heading": "communication", "function": "conseil", "text": "Mission rennaise"}
     client = client_for("admin")
-    assert client.post(reverse("missions:catalogue"), data).status_code == 400  # which académie?
-    assert client.post(reverse("missions:catalogue"), {**data, "academy": world.rennes.pk}).status_code == 302
+    assert client.post(reverse("catalogue:list"), data).status_code == 400  # which académie?
+    assert client.post(reverse("catalogue:list"), {**data, "academy": world.rennes.pk}).status_code == 302
     assert CatalogueEntry.objects.get(text="Mission rennaise").academy == world.rennes
 
 
@@ -393,7 +393,7 @@ def test_the_letter_page_and_the_catalogue_follow_the_seeds_order_of_headings(cl
     client = client_for("chef_a")
     page = client.get(reverse("missions:letter", args=[world.school_a.uai, letter.pk])).content.decode()
     assert heading_order(page.split('<h2 id="missions">Missions</h2>', 1)[1]) == seed
-    catalogue = client.get(reverse("missions:catalogue")).content.decode()
+    catalogue = client.get(reverse("catalogue:list")).content.decode()
     assert heading_order(catalogue.split("<tbody>", 1)[1]) == seed
     rows = [entry.heading for entry in CatalogueEntry.objects.all()]
     assert rows == sorted(rows, key=list(MissionHeading.values).index)

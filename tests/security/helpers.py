@@ -64,8 +64,8 @@ def text_of(response) -> str:
     return html.unescape(response.content.decode())
 
 
-def route_url(name, pattern, values=None) -> str:
+def route_url(name, route, values=None) -> str:
     """Reverses a route of the URLconf walk: our values first, then tests.urlconf's samples, then "1"."""
     values = values or {}
-    kwargs = {k: values.get(k, SAMPLE_KWARGS.get(k, "1")) for k in pattern.pattern.regex.groupindex}
+    kwargs = {k: values.get(k, SAMPLE_KWARGS.get(k, "1")) for k in route.params}
     return reverse(name, kwargs=kwargs)

@@ -107,7 +107,7 @@ def test_sign_out(world, client):
 def test_role_change_before_and_after(world):
     membership = SchoolMembership.objects.get(user=world.member_a)
     signed_in(world.chef_a).post(
-        reverse("accounts:member_change_role", args=[world.school_a.uai, membership.pk]),
+        reverse("members:change_role", args=[world.school_a.uai, membership.pk]),
         {f"m{membership.pk}-role": "rupn"},
         REMOTE_ADDR=IP,
     )
@@ -123,14 +123,14 @@ def test_role_change_before_and_after(world):
 def test_member_removal_and_invitation(world, django_capture_on_commit_callbacks):
     client = signed_in(world.chef_a)
     membership = SchoolMembership.objects.get(user=world.member_a)
-    client.post(reverse("accounts:member_remove", args=[world.school_a.uai, membership.pk]))
+    client.post(reverse("members:remove", args=[world.school_a.uai, membership.pk]))
     event = only("role_revoked")
     assert event.before == {"user": "member_a", "school": world.school_a.uai, "role": "membre"}
     assert event.object_id == str(membership.pk)
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("accounts:member_invite", args=[world.school_a.uai]),
+            reverse("members:invite", args=[world.school_a.uai]),
             {"email": "neuf@example.org", "first_name": "Néo", "last_name": "Neuf", "role": "rupn"},
         )
     assert only("user_invited").after == {"email": "neuf@example.org"}
@@ -168,7 +168,7 @@ def test_territory_role_grant_and_revoke(world, django_capture_on_commit_callbac
     [
         ("chef_c", "territories:school_detail", "a"),
         ("member_a", "accounts:territory_roles", None),
-        ("correspondant_64", "accounts:members", "a"),
+        ("correspondant_64", "members:list", "a"),
     ],
 )
 def test_refused_access(world, persona, url_name, args):
@@ -184,7 +184,7 @@ def test_refused_access(world, persona, url_name, args):
 
 def test_refused_action_in_scope_is_403_and_recorded(world):
     response = signed_in(world.member_a).post(
-        reverse("accounts:member_invite", args=[world.school_a.uai]),
+        reverse("members:invite", args=[world.school_a.uai]),
         {"email": "x@example.org", "first_name": "X", "last_name": "Y", "role": "chef"},
     )
     assert response.status_code == 403

@@ -53,15 +53,15 @@ def _posts(world):
         "logout": ("chef_a", reverse("accounts:logout"), {}),
         "member_invite": (
             "chef_a",
-            reverse("accounts:member_invite", args=[uai]),
+            reverse("members:invite", args=[uai]),
             {"email": "csrf@example.org", "first_name": "C", "last_name": "S", "role": "chef"},
         ),
         "member_change_role": (
             "chef_a",
-            reverse("accounts:member_change_role", args=[uai, membership.pk]),
+            reverse("members:change_role", args=[uai, membership.pk]),
             {f"m{membership.pk}-role": "chef"},
         ),
-        "member_remove": ("chef_a", reverse("accounts:member_remove", args=[uai, membership.pk]), {}),
+        "member_remove": ("chef_a", reverse("members:remove", args=[uai, membership.pk]), {}),
         "territory_role_add": (
             "dane",
             reverse("accounts:territory_role_add"),
@@ -98,7 +98,7 @@ def _schematic_post(world, name):
     persona, state, route, data = SCHEMATIC_POSTS[name]
     campaign = schematic(world, **state)
     if name == "campaign_open":
-        url = reverse("assessments:campaigns")
+        url = reverse("campaigns:list")
         data = {
             "school_year": "2027-2028",
             "referential": campaign.referential_id,
@@ -106,7 +106,7 @@ def _schematic_post(world, name):
             "closes_on": "2028-06-30",
         }
     elif name == "campaign_close":
-        url = reverse("assessments:campaign_close", args=[campaign.pk])
+        url = reverse("campaigns:close", args=[campaign.pk])
     else:
         url = reverse(f"assessments:{route[0]}", args=[world.school_a.uai, YEAR, *route[1:]])
     return persona, url, data
@@ -198,7 +198,7 @@ def test_schematic_post_with_the_token_does_its_work(world, name):
     assert done[name]()
 
 
-def _real_values(world, user, pattern, campaign):
+def _real_values(world, user, name, pattern, campaign):
     values = {
         "uai": world.school_a.uai,
         "pk": SchoolMembership.objects.get(user=world.member_a).pk,
@@ -209,7 +209,7 @@ def _real_values(world, user, pattern, campaign):
     }
     if pattern.name == "territory_role_remove":
         values["pk"] = TerritoryRole.objects.get(user=world.correspondant_40).pk
-    if pattern.name in ("campaign_close", "campaign_reopen", "campaign_delete", "campaign_edit"):
+    if name.startswith("campaigns:"):
         values["pk"] = campaign.pk
     if pattern.name in ("history", "answer_save"):
         values["code"] = "PIL.1.01"  # an indicator; the domain tab's "PIL" is the sample
@@ -231,7 +231,7 @@ def test_no_get_changes_the_database(world, persona):
     for name, pattern in iter_routes():
         if name.startswith("admin:"):
             continue
-        url = route_url(name, pattern, _real_values(world, user, pattern, campaign))
+        url = route_url(name, pattern, _real_values(world, user, name, pattern, campaign))
         response = client.get(url, follow=True)
         assert response.status_code < 500, (name, response.status_code)
         statuses[name] = response.status_code
@@ -244,8 +244,8 @@ def test_no_get_changes_the_database(world, persona):
     for name in ("answer_save", "domain_save", "reopen", "start_from_previous"):
         assert statuses[f"assessments:{name}"] in (405, 404), name  # POST only (404 first if out of scope)
     # Closing, reopening, deleting a campaign: the GET is the confirmation page, which changes nothing.
-    for name in ("campaign_close", "campaign_reopen", "campaign_delete", "campaign_edit"):
-        assert statuses[f"assessments:{name}"] == (200 if persona in ("dane", "admin") else 404), name
+    for name in ("campaigns:close", "campaigns:reopen", "campaigns:delete", "campaigns:edit"):
+        assert statuses[name] == (200 if persona in ("dane", "admin") else 404), name
     # Validating and « prêt à valider » answer a GET with their confirmation page, for who may act.
     assert statuses["assessments:validate"] == {"chef_a": 200, "nobody": 404}.get(persona, 403)
     assert statuses["assessments:ready"] == {"nobody": 404}.get(persona, 403)

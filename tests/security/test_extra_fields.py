@@ -28,7 +28,7 @@ def test_invite_ignores_school_user_and_privilege_fields(world):
         "username": "admin2",
         "password": "un mot de passe choisi par l'attaquant",
     }
-    response = signed_in(world.chef_a).post(reverse("accounts:member_invite", args=[world.school_a.uai]), data)
+    response = signed_in(world.chef_a).post(reverse("members:invite", args=[world.school_a.uai]), data)
     assert response.status_code == 302
     user = User.objects.get(email="intrus@example.org")
     assert list(SchoolMembership.objects.filter(user=user).values_list("school_id", "role", "created_by_id")) == [
@@ -46,7 +46,7 @@ def test_invite_ignores_school_user_and_privilege_fields(world):
 def test_invite_of_a_director_cannot_smuggle_another_schools_role(world):
     """`role` is a form field, but only a school role code of this school is accepted."""
     client = signed_in(world.chef_a)
-    url = reverse("accounts:member_invite", args=[world.school_a.uai])
+    url = reverse("members:invite", args=[world.school_a.uai])
     for bad_role in ("dane", "correspondant", "admin", "superuser"):
         response = client.post(url, {"email": "x@example.org", "first_name": "X", "last_name": "Y", "role": bad_role})
         assert response.status_code == 400
@@ -56,7 +56,7 @@ def test_invite_of_a_director_cannot_smuggle_another_schools_role(world):
 def test_role_change_ignores_other_fields(world):
     membership = SchoolMembership.objects.get(user=world.member_a)
     response = signed_in(world.chef_a).post(
-        reverse("accounts:member_change_role", args=[world.school_a.uai, membership.pk]),
+        reverse("members:change_role", args=[world.school_a.uai, membership.pk]),
         {
             f"m{membership.pk}-role": "rupn",
             f"m{membership.pk}-school": world.school_c.pk,

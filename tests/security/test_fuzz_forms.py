@@ -166,7 +166,7 @@ def test_ids_out_of_range_are_invalid_choices(client_for, world, draft_letter, v
         ("chef_a", reverse("missions:letter_edit", args=[uai, letter.pk]), "indicators", ["1", value]),
         ("chef_a", reverse("missions:designate", args=[uai]), "member", value),
         ("dane", reverse("accounts:territory_role_add"), "department", value),
-        ("dane", reverse("assessments:campaigns"), "referential", value),
+        ("dane", reverse("campaigns:list"), "referential", value),
     ]
     for persona, url, field, data in posts:
         response = client_for(persona).post(url, {"seen_revision": letter.revision, field: data})
@@ -276,12 +276,12 @@ def test_send_back_and_catalogue_forms(client_for, world, draft_letter, comment,
     post_ok(client_for("rupn_a"), url, {"comment": comment, "seen_revision": revision})
     post_ok(
         client_for("dane"),
-        reverse("missions:catalogue"),
+        reverse("catalogue:list"),
         {"heading": heading, "function": "conseil", "text": text},
     )
     post_ok(
         client_for("dane"),
-        reverse("missions:catalogue"),
+        reverse("catalogue:list"),
         {"heading": "communication", "function": "conseil", "text": text},
     )
     no_nul_in_letters()
@@ -291,7 +291,7 @@ def test_send_back_and_catalogue_forms(client_for, world, draft_letter, comment,
 @given(role=NASTY)
 def test_change_role_form(client_for, world, role):
     membership = SchoolMembership.objects.get(user=world.member_a, school=world.school_a)
-    url = reverse("accounts:member_change_role", args=[world.school_a.uai, membership.pk])
+    url = reverse("members:change_role", args=[world.school_a.uai, membership.pk])
     post_ok(client_for("chef_a"), url, {f"m{membership.pk}-role": role})
     membership.refresh_from_db()
     assert membership.role in {"membre", "rupn", "adjoint", "chef"}
@@ -333,7 +333,7 @@ def test_catalogue_entry_change_form(client_for, world, heading, function, text,
     entry = CatalogueEntry.objects.create(
         academy=world.bordeaux, heading="communication", function="conseil", text="Lettre"
     )
-    url = reverse("missions:catalogue_entry", args=[entry.pk])
+    url = reverse("catalogue:entry", args=[entry.pk])
     post_ok(client_for("dane"), url, {"heading": heading, "function": function, "text": text, "is_active": active})
     no_nul_in_letters()
 
@@ -344,10 +344,10 @@ def test_trends_and_network_filters(client_for, world, campaign, share, year, st
     client = client_for("correspondant_40")
     trends = client.get(reverse("steering:trends", args=[campaign.pk]), {"share": share, "department": department})
     assert trends.status_code == 200
-    network = client.get(reverse("missions:network"), {"year": year, "state": state, "q": q, "department": department})
+    network = client.get(reverse("network:list"), {"year": year, "state": state, "q": q, "department": department})
     assert network.status_code == 200
     assert world.school_b.name not in network.content.decode()
-    export = client.get(reverse("missions:network_export", args=["csv"]), {"year": year, "state": state, "q": q})
+    export = client.get(reverse("network:export", args=["csv"]), {"year": year, "state": state, "q": q})
     assert export.status_code == 200
 
 
@@ -423,7 +423,7 @@ def test_invite_form(client_for, world):
         data = valid if nasty is None else {**valid, field: nasty}
         with rolled_back():
             before = SchoolMembership.objects.filter(school=world.school_a).count()
-            response = client_for("chef_a").post(reverse("accounts:member_invite", args=[world.school_a.uai]), data)
+            response = client_for("chef_a").post(reverse("members:invite", args=[world.school_a.uai]), data)
             no_nul_stored()
             if response.status_code == 302:
                 outcomes["done"] += 1
@@ -487,7 +487,7 @@ def test_campaign_form(client_for, world, mini_referential):
         if nasty is not None:
             data[field] = nasty
         with rolled_back():
-            response = client_for("dane").post(reverse("assessments:campaigns"), data)
+            response = client_for("dane").post(reverse("campaigns:list"), data)
             no_nul_stored()
             if response.status_code == 302:
                 outcomes["done"] += 1
@@ -510,7 +510,7 @@ def test_campaign_form(client_for, world, mini_referential):
 
 def test_campaign_dates_form(client_for, world, campaign):
     outcomes = Counter()
-    url = reverse("assessments:campaign_edit", args=[campaign.pk])
+    url = reverse("campaigns:edit", args=[campaign.pk])
 
     @SETTINGS
     @given(dates=campaign_dates(2026), field=st.sampled_from(["opens_on", "closes_on"]), nasty=st.none() | NASTY)
@@ -601,7 +601,7 @@ def test_school_search(client_for, world):
     @example(q="Alpha", department="", kind="", page="")
     def search(q, department, kind, page):
         response = client_for("correspondant_40").get(
-            reverse("territories:school_list"), {"q": q, "department": department, "kind": kind, "page": page}
+            reverse("schools:list"), {"q": q, "department": department, "kind": kind, "page": page}
         )
         assert response.status_code == 200
         found = {school.pk for school in response.context["page_obj"]}

@@ -34,8 +34,8 @@ def pages(world, client):
         "school": signed_in(world.chef_a).get(
             reverse("territories:school_detail", args=[world.school_a.uai]), secure=True
         ),
-        "members": signed_in(world.chef_a).get(reverse("accounts:members", args=[world.school_a.uai]), secure=True),
-        "list": signed_in(world.dane).get(reverse("territories:school_list"), secure=True),
+        "members": signed_in(world.chef_a).get(reverse("members:list", args=[world.school_a.uai]), secure=True),
+        "list": signed_in(world.dane).get(reverse("schools:list"), secure=True),
     }
 
 

@@ -90,7 +90,7 @@ def test_the_rule():
 
 @pytest.mark.parametrize("value", ATTACKS)
 def test_an_invitation_with_such_a_name_is_refused_and_nothing_stored(client_for, world, value):
-    url = reverse("accounts:member_invite", args=[world.school_a.uai])
+    url = reverse("members:invite", args=[world.school_a.uai])
     response = client_for("chef_a").post(
         url, {"email": "eve@example.org", "first_name": value, "last_name": "Martin", "role": "membre"}
     )

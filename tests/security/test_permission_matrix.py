@@ -259,26 +259,26 @@ MATRIX = {
     "accounts:profile": ("get", None, None, statuses(200)),
     "accounts:my_schools": ("get", None, None, statuses(200)),
     "accounts:my_data": ("get", None, None, statuses(200)),
-    "accounts:members": ("get", school_a, None, statuses(404, s200=SCHOOL_A_READERS)),
-    "accounts:member_invite": (
+    "members:list": ("get", school_a, None, statuses(404, s200=SCHOOL_A_READERS)),
+    "members:invite": (
         "post",
         school_a,
         invite_data,
         statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
     ),
-    "accounts:member_change_role": (
+    "members:change_role": (
         "post",
         member_a_row,
         role_data,
         statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
     ),
-    "accounts:member_remove": (
+    "members:remove": (
         "post",
         member_a_row,
         None,
         statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
     ),
-    "accounts:member_resend": (
+    "members:resend": (
         "post",
         member_a_row,
         None,
@@ -340,12 +340,12 @@ MATRIX = {
     "assessments:export_pdf": ("get", draft_of_a, None, statuses(404, s200=SCHOOL_A_READERS)),
     "assessments:export_ods": ("get", draft_of_a, None, statuses(404, s200=SCHOOL_A_READERS)),
     "assessments:export_csv": ("get", draft_of_a, None, statuses(404, s200=SCHOOL_A_READERS)),
-    "assessments:campaigns": ("get", None, None, statuses(404, s200=DANE_BORDEAUX | {"dane_rennes"})),
-    "assessments:campaign_close": ("post", bordeaux_campaign, None, statuses(404, s302=DANE_BORDEAUX)),
-    "assessments:campaign_reopen": ("post", bordeaux_campaign, None, statuses(404, s302=DANE_BORDEAUX)),
-    "assessments:campaign_delete": ("post", bordeaux_campaign, None, statuses(404, s302=DANE_BORDEAUX)),
-    "assessments:campaign_edit": ("post", bordeaux_campaign, campaign_dates_data, statuses(404, s302=DANE_BORDEAUX)),
-    "territories:school_list": ("get", None, None, statuses(404, s200=TERRITORIAL)),
+    "campaigns:list": ("get", None, None, statuses(404, s200=DANE_BORDEAUX | {"dane_rennes"})),
+    "campaigns:close": ("post", bordeaux_campaign, None, statuses(404, s302=DANE_BORDEAUX)),
+    "campaigns:reopen": ("post", bordeaux_campaign, None, statuses(404, s302=DANE_BORDEAUX)),
+    "campaigns:delete": ("post", bordeaux_campaign, None, statuses(404, s302=DANE_BORDEAUX)),
+    "campaigns:edit": ("post", bordeaux_campaign, campaign_dates_data, statuses(404, s302=DANE_BORDEAUX)),
+    "schools:list": ("get", None, None, statuses(404, s200=TERRITORIAL)),
     "steering:index": ("get", steering_index, None, statuses(404, s302=BORDEAUX_STEERING, s200={"dane_rennes"})),
     "steering:progress": ("get", bordeaux_campaign, None, statuses(404, s200=BORDEAUX_STEERING)),
     "steering:maturity": ("get", bordeaux_campaign, None, statuses(404, s200=BORDEAUX_STEERING)),
@@ -438,8 +438,8 @@ MATRIX = {
         revision_data,
         statuses(404, s302=DIRECTION_A, s403=SCHOOL_A_READERS - DIRECTION_A),
     ),
-    "missions:catalogue": ("get", None, None, statuses(200)),
-    "missions:catalogue_entry": (
+    "catalogue:list": ("get", None, None, statuses(200)),
+    "catalogue:entry": (
         "get",
         bordeaux_catalogue_entry,
         None,
@@ -449,8 +449,8 @@ MATRIX = {
             s403={"chef_a", "adjoint_a", "rupn_a", "member_a", "rupn_b", "correspondant_40", "correspondant_64"},
         ),
     ),
-    "missions:network": ("get", None, None, statuses(404, s200=TERRITORIAL)),
-    "missions:network_export": ("get", lambda w: ["csv"], None, statuses(404, s200=TERRITORIAL)),
+    "network:list": ("get", None, None, statuses(404, s200=TERRITORIAL)),
+    "network:export": ("get", lambda w: ["csv"], None, statuses(404, s200=TERRITORIAL)),
 }
 
 # view name -> the guards its decorators carry (`view.guards`, outermost first), named
@@ -476,11 +476,11 @@ GUARDS = {
         ],
         (),
     ),
-    "accounts:members": ("member:read",),
-    "accounts:member_invite": ("member:manage",),
-    "accounts:member_change_role": ("member:manage",),
-    "accounts:member_remove": ("member:manage",),
-    "accounts:member_resend": ("member:manage",),
+    "members:list": ("member:read",),
+    "members:invite": ("member:manage",),
+    "members:change_role": ("member:manage",),
+    "members:remove": ("member:manage",),
+    "members:resend": ("member:manage",),
     "accounts:territory_roles": ("territory_role:manage",),
     "accounts:territory_role_add": ("territory_role:manage",),
     "accounts:territory_role_remove": ("territory_role:manage",),
@@ -512,15 +512,15 @@ GUARDS = {
     "assessments:start_from_previous": ("assessment:start_from_previous",),
     **dict.fromkeys(
         [
-            "assessments:campaigns",
-            "assessments:campaign_close",
-            "assessments:campaign_reopen",
-            "assessments:campaign_delete",
-            "assessments:campaign_edit",
+            "campaigns:list",
+            "campaigns:close",
+            "campaigns:reopen",
+            "campaigns:delete",
+            "campaigns:edit",
         ],
         ("campaign:manage",),
     ),
-    "territories:school_list": ("school:browse",),
+    "schools:list": ("school:browse",),
     **dict.fromkeys(
         [
             "steering:index",
@@ -548,10 +548,10 @@ GUARDS = {
     "missions:letter_supersede": ("letter:supersede",),
     "missions:letter_delete": ("letter:delete",),
     # Everyone signed in reads the catalogue; its POST adds an entry, the DANE's action (403).
-    "missions:catalogue": ("catalogue:read", "catalogue:add"),
-    "missions:catalogue_entry": ("catalogue:manage",),
-    "missions:network": ("network:read",),
-    "missions:network_export": ("network:read",),
+    "catalogue:list": ("catalogue:read", "catalogue:add"),
+    "catalogue:entry": ("catalogue:manage",),
+    "network:list": ("network:read",),
+    "network:export": ("network:read",),
 }
 # Posts that change nothing of the school's or the territory's: signing out.
 UNGUARDED_POSTS = {"accounts:logout"}

@@ -69,7 +69,7 @@ def test_refusals_and_redirects_are_private_too(world):
     assert_private(client.get(reverse("territories:school_detail", args=[world.school_a.uai])), "404")
     assert_private(client.get(reverse("home")), "redirect")
     membership = SchoolMembership.objects.get(user=world.member_a)
-    response = signed_in(world.chef_a).post(reverse("accounts:member_remove", args=[world.school_a.uai, membership.pk]))
+    response = signed_in(world.chef_a).post(reverse("members:remove", args=[world.school_a.uai, membership.pk]))
     assert_private(response, "post redirect")
 
 
@@ -139,11 +139,11 @@ def test_no_email_or_name_in_any_url_of_a_page(named_people, persona, page):
     world = named_people
     MembershipFactory(user=world.chef_a, school=world.school_b, role="membre")
     urls = {
-        "members": reverse("accounts:members", args=[world.school_a.uai]),
+        "members": reverse("members:list", args=[world.school_a.uai]),
         "school": reverse("territories:school_detail", args=[world.school_a.uai]),
         "profile": reverse("accounts:profile"),
         "my_schools": reverse("accounts:my_schools"),
-        "school_list": reverse("territories:school_list"),
+        "school_list": reverse("schools:list"),
         "territory_roles": reverse("accounts:territory_roles"),
     }
     response = signed_in(world.persona(persona)).get(urls[page])
@@ -160,7 +160,7 @@ def test_redirects_after_actions_carry_no_personal_data(named_people, django_cap
     client = signed_in(world.chef_a)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("accounts:member_invite", args=[world.school_a.uai]),
+            reverse("members:invite", args=[world.school_a.uai]),
             {"email": "jeanne.moreau@ac-bordeaux.fr", "first_name": "Jeanne", "last_name": "Moreau", "role": "membre"},
         )
     assert response.status_code == 302

@@ -51,12 +51,12 @@ def test_deactivated_user_cannot_sign_in_again(world, client, django_capture_on_
 
 def test_removed_member_loses_the_school_on_next_request(world):
     school_page = reverse("territories:school_detail", args=[world.school_a.uai])
-    members_page = reverse("accounts:members", args=[world.school_a.uai])
+    members_page = reverse("members:list", args=[world.school_a.uai])
     member = signed_in(world.member_a)
     assert member.get(school_page).status_code == 200
 
     membership = SchoolMembership.objects.get(user=world.member_a)
-    response = signed_in(world.chef_a).post(reverse("accounts:member_remove", args=[world.school_a.uai, membership.pk]))
+    response = signed_in(world.chef_a).post(reverse("members:remove", args=[world.school_a.uai, membership.pk]))
     assert response.status_code == 302
 
     assert member.get(school_page).status_code == 404
@@ -69,10 +69,10 @@ def test_removed_member_loses_the_school_on_next_request(world):
 
 def test_demoted_director_loses_management_on_next_request(world):
     adjoint = signed_in(world.adjoint_a)
-    invite = reverse("accounts:member_invite", args=[world.school_a.uai])
+    invite = reverse("members:invite", args=[world.school_a.uai])
     membership = SchoolMembership.objects.get(user=world.adjoint_a)
     signed_in(world.chef_a).post(
-        reverse("accounts:member_change_role", args=[world.school_a.uai, membership.pk]),
+        reverse("members:change_role", args=[world.school_a.uai, membership.pk]),
         {f"m{membership.pk}-role": "membre"},
     )
     response = adjoint.post(invite, {"email": "z@example.org", "first_name": "Z", "last_name": "Z", "role": "membre"})
@@ -82,7 +82,7 @@ def test_demoted_director_loses_management_on_next_request(world):
 
 def test_removed_territory_role_takes_effect_on_next_request(world):
     correspondent = signed_in(world.correspondant_40)
-    school_list = reverse("territories:school_list")
+    school_list = reverse("schools:list")
     school_page = reverse("territories:school_detail", args=[world.school_a.uai])
     assert correspondent.get(school_list).status_code == 200
     role = TerritoryRole.objects.get(user=world.correspondant_40)

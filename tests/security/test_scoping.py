@@ -9,7 +9,7 @@ from pilotis.territories.models import School
 from tests.factories import MembershipFactory, SchoolFactory
 from tests.security.helpers import signed_in, text_of
 
-LIST = "territories:school_list"
+LIST = "schools:list"
 
 
 def shown_count(response) -> int:
@@ -122,7 +122,7 @@ def name_in(user, body) -> bool:
 
 def test_members_page_lists_only_its_school(world):
     other = MembershipFactory(school=world.school_b).user
-    response = signed_in(world.correspondant_40).get(reverse("accounts:members", args=[world.school_a.uai]))
+    response = signed_in(world.correspondant_40).get(reverse("members:list", args=[world.school_a.uai]))
     assert response.status_code == 200
     body = text_of(response)
     for user in (world.chef_a, world.adjoint_a, world.rupn_a, world.member_a):

@@ -31,7 +31,7 @@ def test_the_default_order_ignores_case_and_accents(named, world):
 
 
 def test_the_school_list_sorts_ignoring_case_and_accents(client_for, named):
-    html = client_for("dane").get(reverse("territories:school_list"), {"department": named[0].department_id})
+    html = client_for("dane").get(reverse("schools:list"), {"department": named[0].department_id})
     body = html.content.decode()
     positions = [body.index(name) for name in EXPECTED]
     assert positions == sorted(positions)

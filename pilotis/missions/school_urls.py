@@ -1,16 +1,17 @@
+"""The RUPN's mission at one school: mounted at `etablissements/<str:uai>/mission/` (config/urls.py)."""
+
 from django.urls import path
 
-from pilotis.missions import views, views_letters, views_network
+from pilotis.missions import views, views_letters
 
 app_name = "missions"
-school = "etablissements/<str:uai>/mission/"
-letter = school + "lettres/<int:pk>/"
+letter = "lettres/<int:pk>/"
 urlpatterns = [
-    path(school, views.school_mission, name="school"),
-    path(school + "designer/", views.designate, name="designate"),
-    path(school + "designations/<int:pk>/", views.designation_change, name="designation_change"),
-    path(school + "designations/<int:pk>/terminer/", views.designation_end, name="designation_end"),
-    path(school + "designations/<int:pk>/lettre/", views.letter_start, name="letter_start"),
+    path("", views.school_mission, name="school"),
+    path("designer/", views.designate, name="designate"),
+    path("designations/<int:pk>/", views.designation_change, name="designation_change"),
+    path("designations/<int:pk>/terminer/", views.designation_end, name="designation_end"),
+    path("designations/<int:pk>/lettre/", views.letter_start, name="letter_start"),
     path(letter, views_letters.letter_detail, name="letter"),
     path(letter + "modifier/", views_letters.letter_edit, name="letter_edit"),
     path(letter + "proposer/", views_letters.letter_propose, name="letter_propose"),
@@ -23,8 +24,4 @@ urlpatterns = [
     path(letter + "supprimer/", views_letters.letter_delete, name="letter_delete"),
     path(letter + "lettre.pdf", views_letters.letter_pdf, name="letter_pdf"),
     path(letter + "lettre.odt", views_letters.letter_odt, name="letter_odt"),
-    path("missions/catalogue/", views.catalogue, name="catalogue"),
-    path("missions/catalogue/<int:pk>/", views.catalogue_entry, name="catalogue_entry"),
-    path("reseau/", views_network.network, name="network"),
-    path("reseau/export.<str:fmt>", views_network.network_export, name="network_export"),
 ]
