@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.forms",
     "widget_tweaks",
     "dsfr",
+    "django_htmx",
     "axes",
     "pilotis.core.apps.TasksConfig",  # django_tasks_db, its admin section in French
     "pilotis.core",
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every later layer and the error handlers read `request.htmx`.
+    "django_htmx.middleware.HtmxMiddleware",
     "pilotis.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

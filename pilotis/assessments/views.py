@@ -316,7 +316,7 @@ def answer_save(request, school, year, code):
     """The autosave (and the save button without JavaScript). Its common path reads the campaign
     with the locked assessment, in the service; the page's context is built only to answer a
     refusal (`_refused`), once."""
-    htmx = request.headers.get("HX-Request") == "true"
+    htmx = bool(request.htmx)
     if not can_fill(request.user, school):
         _answer_target(request, Context(request, school, year), code)  # 404 first
         refuse(request, obj=school, what="assessment:fill", status=403)

@@ -80,7 +80,7 @@ def database_busy_response(request):
     """503 with Retry-After: a French page, or a small fragment for htmx (whose autosave retries).
 
     Rendered without context processors: no database, no session."""
-    if request.headers.get("HX-Request") == "true":
+    if request.htmx:
         html = loader.get_template("errors/503_fragment.html").render({})
     else:
         html = loader.get_template("errors/503.html").render({"request_id": getattr(request, "request_id", "")})

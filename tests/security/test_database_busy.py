@@ -8,6 +8,7 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import RequestFactory
 from django.urls import reverse
+from django_htmx.middleware import HtmxDetails
 
 from pilotis.assessments.models import Answer
 from pilotis.core.middleware import is_database_busy
@@ -99,11 +100,17 @@ def test_a_write_meeting_a_held_database_is_a_503_to_retry(post_while_locked, cl
     assert Answer.objects.get().comment == "Voté en CA"
 
 
+def _as_handled(request):
+    """The request as the error handlers get it: HtmxMiddleware, the first, has seen it."""
+    request.htmx = HtmxDetails(request)
+    return request
+
+
 def test_a_lock_met_outside_a_view_is_a_503_too(rf: RequestFactory):
     try:
         raise OperationalError("database is locked")
     except OperationalError:
-        response = server_error(rf.post("/"))
+        response = server_error(_as_handled(rf.post("/")))
     assert response.status_code == 503 and response["Retry-After"] == "5"
     assert BUSY in response.content.decode()
 
@@ -111,7 +118,7 @@ def test_a_lock_met_outside_a_view_is_a_503_too(rf: RequestFactory):
         raise OperationalError("no such table: x")
     except OperationalError:
         assert sys.exc_info()[1] is not None
-        assert server_error(rf.get("/")).status_code == 500
+        assert server_error(_as_handled(rf.get("/"))).status_code == 500
 
 
 class _PgError(Exception):
