@@ -1,8 +1,5 @@
-from html import escape
-
 from django import forms
 from django.db import connections, router
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrBaseForm
 
@@ -69,7 +66,7 @@ class PilotisForm(PilotisFormMixin, DsfrBaseForm):
 
 
 def reject_control_characters(value: str, *, multiline: bool = False) -> str:
-    """No control or format character reaches the database (check 10; see `core.validators`)."""
+    """No control or format character reaches the database (the rule is `core.validators`)."""
     (validate_multiline if multiline else validate_one_line)(value)
     return value
 
@@ -114,36 +111,14 @@ class RevisionField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
-class LongSelect(forms.Select):
-    """A select whose options are written in Python, not one template node each: a territory's
-    hundred départements cost a dashboard 3 ms through Django's templates, 0.3 ms so. Flat choices
-    only (no optgroups); the markup is Django's."""
-
-    template_name = "widgets/long_select.html"
-
-    def get_context(self, name, value, attrs):
-        context = forms.Widget.get_context(self, name, value, attrs)
-        selected = next(iter(context["widget"]["value"]), None)  # format_value: a list of strings
-        # The standard library's escape is Django's (which wraps it), without a lazy check per call.
-        context["widget"]["options_html"] = mark_safe(  # noqa: S308 - every value is escaped here
-            "\n".join(
-                f'<option value="{escape(str(key))}"{" selected" if str(key) == selected else ""}>'
-                f"{escape(str(label))}</option>"
-                for key, label in self.choices
-            )
-        )
-        return context
-
-
 class InstanceChoiceField(forms.ChoiceField):
     """A choice among model instances the view already holds, cleaned to the instance.
 
-    A ModelChoiceField queries its queryset again to render its options and again to clean the
-    value, and builds an instance per row each time: for a territory's hundred départements that
-    was a fifth of a dashboard's time. Any value outside `instances` is an invalid choice.
+    A ModelChoiceField would query its queryset again to render its options and again to clean
+    the value, building an instance per row each time: a page that already holds the list (a
+    territory's départements) reuses it. Rendered by Django's Select. Any value outside
+    `instances` is an invalid choice.
     """
-
-    widget = LongSelect
 
     def __init__(self, *, instances=(), empty_label="---------", **kwargs):
         super().__init__(**kwargs)

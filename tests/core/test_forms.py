@@ -1,4 +1,4 @@
-"""InstanceChoiceField and LongSelect: a choice among instances already in memory, written in Python."""
+"""InstanceChoiceField: a choice among instances already in memory, rendered by Django's Select."""
 
 import pytest
 from django import forms
