@@ -25,10 +25,11 @@ SAMPLE_KWARGS = {
 
 @dataclass(frozen=True)
 class Route:
-    """A named route: its own name and every argument of its path, its prefixes' included."""
+    """A named route: its own name, its view and every argument of its path, its prefixes' included."""
 
     name: str
     params: tuple[str, ...]
+    callback: object
 
 
 def iter_routes(resolver=None, namespace="", params=()):
@@ -40,7 +41,7 @@ def iter_routes(resolver=None, namespace="", params=()):
             yield from iter_routes(entry, full, (*params, *entry.pattern.regex.groupindex))
         elif isinstance(entry, URLPattern) and entry.name:
             name = f"{namespace}:{entry.name}" if namespace else entry.name
-            yield name, Route(entry.name, (*params, *entry.pattern.regex.groupindex))
+            yield name, Route(entry.name, (*params, *entry.pattern.regex.groupindex), entry.callback)
 
 
 def pilotis_route_names():
