@@ -46,7 +46,7 @@ class RequestIdMiddleware:
 
 
 class PrivateCacheMiddleware:
-    """Pages may hold personal data: no shared or browser cache keeps them (check 22)."""
+    """Pages may hold personal data: no shared or browser cache keeps them (SECURITY.md, « Private pages, clean URLs »)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
