@@ -1,13 +1,15 @@
 """The rules of the territory, each written once (`core.scope.Scope`, the `for_user` querysets,
 `territories.perms`), against a table written by hand: who follows which département and
-académie, who leads one, who writes school A's work. Each persona of the world is a row."""
+académie, who leads one, which schools (and their self-assessments) each reads, who writes
+school A's work. Each persona of the world is a row."""
 
 import pytest
 
-from pilotis.assessments.models import Campaign
+from pilotis.assessments.models import Assessment, Campaign
 from pilotis.referential.models import ReferentialVersion
-from pilotis.territories.models import Academy, Department
+from pilotis.territories.models import Academy, Department, School
 from pilotis.territories.perms import (
+    can_read_school,
     can_write_school,
     follows_academy,
     follows_department,
@@ -64,3 +66,42 @@ def test_the_campaigns_a_user_follows(world, persona):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_who_writes_a_schools_work(world, persona):
     assert can_write_school(world.persona(persona), world.school_a) == (persona in WRITERS_OF_A)
+
+
+# persona -> the schools they read (by letter): their own, and those of the territory they follow
+READS = {
+    "chef_a": "a",
+    "adjoint_a": "a",
+    "rupn_a": "a",
+    "member_a": "a",
+    "rupn_b": "b",
+    "chef_c": "c",
+    "correspondant_40": "a",
+    "correspondant_64": "b",
+    "dane": "ab",
+    "dane_rennes": "c",
+    "admin": "abc",
+    "nobody": "",
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_schools_a_user_reads(world, persona):
+    user = world.persona(persona)
+    schools = {"a": world.school_a, "b": world.school_b, "c": world.school_c}
+    referential = ReferentialVersion.objects.create(version="t", title="t", source_file="t", checksum="t")
+    for academy in (world.bordeaux, world.rennes):
+        campaign = Campaign.objects.create(
+            academy=academy,
+            school_year="2026-2027",
+            referential=referential,
+            opens_on="2026-09-01",
+            closes_on="2027-06-30",
+        )
+        for school in schools.values():
+            if school.department.academy_id == academy.pk:
+                Assessment.objects.create(campaign=campaign, school=school)
+    expected = {schools[letter].name for letter in READS[persona]}
+    assert {s.name for s in School.objects.for_user(user)} == expected
+    assert {s.name for s in schools.values() if can_read_school(user, s)} == expected
+    assert {a.school.name for a in Assessment.objects.for_user(user)} == expected
