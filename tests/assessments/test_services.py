@@ -188,3 +188,31 @@ def test_the_autosave_marks_a_save_based_on_an_older_revision(campaign, world, i
         (1, DONE, AnswerStatus.NOT_DONE),
     ]
     assert Answer.objects.get().status == AnswerStatus.NOT_DONE
+
+
+def test_a_carried_over_answer_is_marked_to_check_until_it_changes(campaign, world, referential, indicator):
+    """An answer saved by hand is no carry-over; one copied by « reprendre » is « repris, à
+    vérifier » (the year it comes from, who copied it, a history row of its kind); changing it
+    clears the mark."""
+    from tests.factories import open_campaign
+
+    last_year = open_campaign(world, referential, "2025-2026")
+    services.save_answer(last_year, world.school_a, indicator, status=DONE, comment="Projet", by=world.rupn_a)
+    typed = Answer.objects.get(assessment__campaign=last_year)
+    assert (typed.to_check, typed.carried_over_from, typed.carried_over_by) == (False, "", None)
+    assert list(AnswerChange.objects.filter(answer=typed).values_list("kind", flat=True)) == [""]
+    services.close_campaign(last_year, by=world.dane)
+
+    assert services.start_from_previous(campaign, world.school_a, by=world.chef_a) == 1
+    copied = Answer.objects.get(assessment__campaign=campaign)
+    assert (copied.status, copied.comment) == (DONE, "Projet")
+    assert (copied.to_check, copied.carried_over_from, copied.carried_over_by) == (True, "2025-2026", world.chef_a)
+    assert list(AnswerChange.objects.filter(answer=copied).values_list("kind", flat=True)) == ["carried_over"]
+
+    services.save_answer(campaign, world.school_a, indicator, status=IN_PROGRESS, comment="", by=world.rupn_a)
+    copied.refresh_from_db()
+    assert (copied.status, copied.to_check) == (IN_PROGRESS, False)
+    assert list(AnswerChange.objects.filter(answer=copied).order_by("id").values_list("kind", flat=True)) == [
+        "carried_over",
+        "",
+    ]

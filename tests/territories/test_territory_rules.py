@@ -15,6 +15,7 @@ from pilotis.territories.perms import (
     follows_department,
     follows_territory,
     is_dane,
+    school_abilities,
 )
 from tests.conftest import PERSONAS
 
@@ -105,3 +106,14 @@ def test_the_schools_a_user_reads(world, persona):
     assert {s.name for s in School.objects.for_user(user)} == expected
     assert {s.name for s in schools.values() if can_read_school(user, s)} == expected
     assert {a.school.name for a in Assessment.objects.for_user(user)} == expected
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_who_sees_and_manages_a_schools_members(world, persona):
+    """Whoever reads school A sees its members; only its direction manages them."""
+    reads = "a" in READS[persona]
+    assert school_abilities(world.persona(persona), world.school_a) == {
+        "read": reads,
+        "see_members": reads,
+        "manage_members": persona in {"chef_a", "adjoint_a"},
+    }
