@@ -82,8 +82,11 @@ def test_a_validated_assessment_cannot_be_overwritten(campaign, world, indicator
     services.save_answer(campaign, world.school_a, indicator, status=DONE, comment="", by=world.rupn_a)
     assessment = Assessment.objects.get()
     services.validate_assessment(assessment, by=world.chef_a)
-    with pytest.raises(services.AssessmentClosed):
+    with pytest.raises(services.AssessmentClosed) as refused:
         services.save_answer(campaign, world.school_a, indicator, status=IN_PROGRESS, comment="", by=world.rupn_a)
+    assert refused.value.messages == [
+        "Cet autodiagnostic a été validé entre-temps : votre modification n'a pas été enregistrée."
+    ]
     assert Answer.objects.get().status == DONE
     assessment.refresh_from_db()
     assert (assessment.state, assessment.validated_by) == (AssessmentState.VALIDATED, world.chef_a)

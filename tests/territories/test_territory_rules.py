@@ -4,8 +4,10 @@ académie, who leads one, which schools (and their self-assessments) each reads,
 school A's work. Each persona of the world is a row."""
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from pilotis.assessments.models import Assessment, Campaign
+from pilotis.core.roles import SchoolRole, TerritoryRoleKind
 from pilotis.referential.models import ReferentialVersion
 from pilotis.territories.models import Academy, Department, School
 from pilotis.territories.perms import (
@@ -18,6 +20,7 @@ from pilotis.territories.perms import (
     school_abilities,
 )
 from tests.conftest import PERSONAS
+from tests.factories import MembershipFactory, TerritoryRoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +120,31 @@ def test_who_sees_and_manages_a_schools_members(world, persona):
         "see_members": reads,
         "manage_members": persona in {"chef_a", "adjoint_a"},
     }
+
+
+@pytest.mark.parametrize(
+    ("roles", "reads"),
+    [
+        (("member_c", "correspondant_40"), "ac"),
+        (("member_c", "dane"), "abc"),
+        (("correspondant_40", "dane_rennes"), "ac"),
+        (("member_c", "correspondant_40", "dane_rennes"), "ac"),
+    ],
+)
+def test_one_user_with_several_roles_reads_the_schools_of_each(world, roles, reads):
+    """Roles add up: a member of school C who is also a correspondent or a DANE elsewhere reads
+    school C and the schools of that territory."""
+    user = UserFactory(username="several")
+    for role in roles:
+        if role == "member_c":
+            MembershipFactory(user=user, school=world.school_c, role=SchoolRole.MEMBRE)
+        elif role == "correspondant_40":
+            TerritoryRoleFactory(user=user, kind=TerritoryRoleKind.CORRESPONDANT, department=world.landes)
+        else:
+            academy = world.bordeaux if role == "dane" else world.rennes
+            TerritoryRoleFactory(user=user, kind=TerritoryRoleKind.DANE, department=None, academy=academy)
+    user = get_user_model().objects.get(pk=user.pk)
+    schools = {"a": world.school_a, "b": world.school_b, "c": world.school_c}
+    expected = {schools[letter].name for letter in reads}
+    assert {s.name for s in School.objects.for_user(user)} == expected
+    assert {s.name for s in schools.values() if can_read_school(user, s)} == expected
