@@ -7,6 +7,7 @@ from pilotis.assessments import services
 from pilotis.assessments.enums import AnswerStatus, AssessmentState
 from pilotis.assessments.models import Answer, AnswerChange, Assessment
 from pilotis.core.models import AuditEvent
+from pilotis.core.school_years import current_school_year
 from pilotis.referential.loader import ReferentialError, bundled_files, load_referential
 from pilotis.referential.models import Indicator
 
@@ -103,8 +104,23 @@ def test_reopen_then_save(campaign, world, indicator):
 
 def test_closed_campaign_refuses_answers(campaign, world, indicator):
     services.close_campaign(campaign, by=world.dane)
-    with pytest.raises(services.AssessmentClosed):
+    with pytest.raises(services.AssessmentClosed) as refused:
         services.save_answer(campaign, world.school_a, indicator, status=DONE, comment="", by=world.rupn_a)
+    assert refused.value.messages == ["La campagne est close : les réponses ne peuvent plus changer."]
+
+
+def test_a_campaign_not_yet_open_refuses_answers_until_its_day(world, referential, indicator):
+    from tests.factories import open_campaign
+
+    start = int(current_school_year()[:4]) + 1  # next school year's campaign, opened in advance
+    scheduled = open_campaign(world, referential, f"{start}-{start + 1}")
+    with pytest.raises(services.AssessmentClosed) as refused:
+        services.save_answer(scheduled, world.school_a, indicator, status=DONE, comment="", by=world.rupn_a)
+    assert refused.value.messages == [
+        f"La campagne {start}-{start + 1} n'ouvre que le 1er septembre {start} : "
+        "les réponses ne peuvent pas encore être saisies."
+    ]
+    assert Answer.objects.count() == 0
 
 
 def test_unknown_status_is_refused(campaign, world, indicator):
