@@ -187,26 +187,29 @@ def test_the_autosave_marks_a_save_based_on_an_older_revision(campaign, world, i
     """A save made from a page that saw revision r of the answer: up to date while the answer is at
     r, stale once another save moved it past r; either way `based_on_revision` records r."""
 
-    def autosave(status, by, seen):
+    def autosave(status, by, seen, comment=""):
         return services.save_answer_by_code(
-            world.school_a, "2026-2027", indicator.code, status=status, comment="", by=by, seen_revision=seen
+            world.school_a, "2026-2027", indicator.code, status=status, comment=comment, by=by, seen_revision=seen
         )
 
     first = autosave(IN_PROGRESS, world.rupn_a, None)
     assert (first.answer.revision, first.overwrote_newer) == (1, False)
     current = autosave(DONE, world.chef_a, 1)
     assert (current.answer.revision, current.overwrote_newer) == (2, False)
-    late = autosave(AnswerStatus.NOT_DONE, world.rupn_a, 1)
+    late = autosave(AnswerStatus.NOT_DONE, world.rupn_a, 1, comment="Reporté")
     assert (late.answer.revision, late.overwrote_newer) == (3, True)
-    unchanged = autosave(AnswerStatus.NOT_DONE, world.chef_a, 1)
+    unchanged = autosave(AnswerStatus.NOT_DONE, world.chef_a, 1, comment="Reporté")
     assert (unchanged.changed, unchanged.overwrote_newer) == (False, False)
     history = AnswerChange.objects.filter(answer__indicator__code=indicator.code).order_by("id")
-    assert list(history.values_list("based_on_revision", "status_before", "status_after")) == [
-        (None, "", IN_PROGRESS),
-        (1, IN_PROGRESS, DONE),
-        (1, DONE, AnswerStatus.NOT_DONE),
+    assert list(
+        history.values_list("based_on_revision", "status_before", "status_after", "comment_after", "changed_by")
+    ) == [
+        (None, "", IN_PROGRESS, "", world.rupn_a.pk),
+        (1, IN_PROGRESS, DONE, "", world.chef_a.pk),
+        (1, DONE, AnswerStatus.NOT_DONE, "Reporté", world.rupn_a.pk),
     ]
-    assert Answer.objects.get().status == AnswerStatus.NOT_DONE
+    answer = Answer.objects.get()
+    assert (answer.status, answer.comment, answer.updated_by) == (AnswerStatus.NOT_DONE, "Reporté", world.rupn_a)
 
 
 def test_a_carried_over_answer_is_marked_to_check_until_it_changes(campaign, world, referential, indicator):
