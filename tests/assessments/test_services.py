@@ -2,10 +2,12 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from pilotis.assessments import services
 from pilotis.assessments.enums import AnswerStatus, AssessmentState
-from pilotis.assessments.models import Answer, AnswerChange, Assessment
+from pilotis.assessments.models import Answer, AnswerChange, AnswerChangeKind, Assessment, Campaign
 from pilotis.core.models import AuditEvent
 from pilotis.core.school_years import current_school_year
 from pilotis.referential.loader import ReferentialError, bundled_files, load_referential
@@ -124,9 +126,34 @@ def test_a_campaign_not_yet_open_refuses_answers_until_its_day(world, referentia
 
 
 def test_unknown_status_is_refused(campaign, world, indicator):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.save_answer(campaign, world.school_a, indicator, status="<script>", comment="", by=world.rupn_a)
+    assert refused.value.messages == ["Réponse inconnue."]
     assert Answer.objects.count() == 0
+
+
+def test_an_answer_can_be_cleared(campaign, world, indicator):
+    """The empty status is « pas encore répondu »: saving it takes an answer back."""
+    services.save_answer(campaign, world.school_a, indicator, status=DONE, comment="", by=world.rupn_a)
+    cleared = services.save_answer(campaign, world.school_a, indicator, status="", comment="", by=world.rupn_a)
+    assert cleared.changed
+    assert Answer.objects.get().status == ""
+    assert Assessment.objects.get().answered_count == 0
+
+
+def test_the_autosave_reads_the_campaign_only_within_the_locked_read(campaign, world, indicator):
+    """Once the school has its self-assessment, an autosave reads the assessment, its campaign and
+    the domain's answers in the one locked read: no separate query of the campaign."""
+    services.save_answer_by_code(
+        world.school_a, "2026-2027", indicator.code, status=IN_PROGRESS, comment="", by=world.rupn_a
+    )
+    with CaptureQueriesContext(connection) as captured:
+        services.save_answer_by_code(
+            world.school_a, "2026-2027", indicator.code, status=DONE, comment="", by=world.rupn_a
+        )
+    campaign_table = f'FROM "{Campaign._meta.db_table}"'
+    assert [q["sql"] for q in captured.captured_queries if campaign_table in q["sql"]] == []
+    assert Answer.objects.get().status == DONE
 
 
 def test_a_new_campaign_starts_from_the_previous_answers(campaign, world, referential, indicator):
@@ -210,6 +237,9 @@ def test_the_autosave_marks_a_save_based_on_an_older_revision(campaign, world, i
     ]
     answer = Answer.objects.get()
     assert (answer.status, answer.comment, answer.updated_by) == (AnswerStatus.NOT_DONE, "Reporté", world.rupn_a)
+    # typed in, not carried over from last year
+    assert (answer.to_check, answer.carried_over_from) == (False, "")
+    assert set(history.values_list("kind", flat=True)) == {AnswerChangeKind.CHANGED}
 
 
 def test_a_carried_over_answer_is_marked_to_check_until_it_changes(campaign, world, referential, indicator):
