@@ -12,6 +12,7 @@ from pilotis.core.models import AuditEvent
 from pilotis.core.school_years import current_school_year
 from pilotis.referential.loader import ReferentialError, bundled_files, load_referential
 from pilotis.referential.models import Indicator
+from tests.factories import UserFactory
 
 DONE, IN_PROGRESS = AnswerStatus.DONE, AnswerStatus.IN_PROGRESS
 
@@ -268,3 +269,50 @@ def test_a_carried_over_answer_is_marked_to_check_until_it_changes(campaign, wor
         "carried_over",
         "",
     ]
+
+
+def test_the_level_reached_moves_with_the_save_that_completes_it(campaign, world, referential):
+    """Pilotage's level 1 has six indicators (PIL.1.01 to PIL.1.06): the level is reached on the
+    save that makes the sixth « réalisé », and lost when one of them changes."""
+    codes = [f"PIL.1.0{n}" for n in range(1, 7)]
+    for code in codes[:-1]:
+        services.save_answer(
+            campaign, world.school_a, referential.indicators.get(code=code), status=DONE, comment="", by=world.rupn_a
+        )
+    assert Assessment.objects.get().domain_levels.get("PIL", 0) == 0
+    last = referential.indicators.get(code=codes[-1])
+    result = services.save_answer(campaign, world.school_a, last, status=DONE, comment="", by=world.rupn_a)
+    assert result.assessment.domain_levels["PIL"] == 1
+    assert Assessment.objects.get().domain_levels["PIL"] == 1
+    services.save_answer(campaign, world.school_a, last, status=IN_PROGRESS, comment="", by=world.rupn_a)
+    assert Assessment.objects.get().domain_levels["PIL"] == 0
+
+
+def test_what_a_save_returns_and_records_of_its_author(campaign, world, indicator):
+    """The result carries the answer (with its assessment and indicator) and the assessment; the
+    history names the author, their name cut at 200 characters; a save without an author (by a
+    process) records none."""
+    long_named = UserFactory(username="long", first_name="A" * 150, last_name="B" * 100)
+    result = services.save_answer(campaign, world.school_a, indicator, status=DONE, comment=None, by=long_named)
+    assessment = Assessment.objects.get()
+    assert (result.answer.assessment, result.answer.indicator, result.assessment) == (assessment, indicator, assessment)
+    assert (result.answer.comment, result.answer.to_check) == ("", False)
+    change = AnswerChange.objects.get()
+    assert (change.changed_by, change.changed_by_label) == (long_named, "A" * 150 + " " + "B" * 49)
+
+    same = services.save_answer(campaign, world.school_a, indicator, status=DONE, comment=None, by=world.rupn_a)
+    assert not same.changed
+    assert (same.answer.pk, same.answer.status, same.assessment) == (result.answer.pk, DONE, assessment)
+
+    anonymous = services.save_answer(campaign, world.school_a, indicator, status=IN_PROGRESS, comment="", by=None)
+    assert anonymous.changed
+    last = AnswerChange.objects.order_by("-id").first()
+    assert (last.changed_by, last.changed_by_label) == (None, "")
+    assert Answer.objects.get().updated_by is None
+
+    carried = services.save_answer(
+        campaign, world.school_a, indicator, status=DONE, comment="", by=None, carried_over_from="2025-2026"
+    )
+    assert carried.answer.to_check is True
+    answer = Answer.objects.get()
+    assert (answer.to_check, answer.carried_over_from, answer.carried_over_by) == (True, "2025-2026", None)
