@@ -316,3 +316,22 @@ def test_what_a_save_returns_and_records_of_its_author(campaign, world, indicato
     assert carried.answer.to_check is True
     answer = Answer.objects.get()
     assert (answer.to_check, answer.carried_over_from, answer.carried_over_by) == (True, "2025-2026", None)
+
+
+def test_the_assessment_row_moves_with_its_figures_or_once_a_minute(campaign, world, referential, indicator):
+    """« Dernière activité » is shown to the minute: a save that moves neither a level nor the number
+    answered leaves the assessment row alone for a minute; the number answered is kept exact."""
+    other = referential.indicators.get(code="INF.1.01")
+
+    def save(target, status, comment=""):
+        services.save_answer(campaign, world.school_a, target, status=status, comment=comment, by=world.rupn_a)
+        return Assessment.objects.get()
+
+    first = save(indicator, DONE)
+    assert first.answered_count == 1 and first.last_activity_at is not None
+    assert save(indicator, DONE, "Un commentaire").last_activity_at == first.last_activity_at
+    assert save(indicator, IN_PROGRESS, "Un commentaire").answered_count == 1
+    assert save(other, AnswerStatus.NOT_DONE).answered_count == 2  # « Non réalisé » is an answer
+    assert save(other, "").answered_count == 1
+    Assessment.objects.update(last_activity_at=first.last_activity_at - datetime.timedelta(minutes=2))
+    assert save(indicator, IN_PROGRESS, "Autre commentaire").last_activity_at > first.last_activity_at
