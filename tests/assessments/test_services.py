@@ -335,3 +335,13 @@ def test_the_assessment_row_moves_with_its_figures_or_once_a_minute(campaign, wo
     assert save(other, "").answered_count == 1
     Assessment.objects.update(last_activity_at=first.last_activity_at - datetime.timedelta(minutes=2))
     assert save(indicator, IN_PROGRESS, "Autre commentaire").last_activity_at > first.last_activity_at
+
+
+def test_the_assessment_row_moves_when_a_minute_has_passed_exactly(campaign, world, indicator, monkeypatch):
+    services.save_answer(campaign, world.school_a, indicator, status=DONE, comment="", by=world.rupn_a)
+    moment = Assessment.objects.get().last_activity_at + datetime.timedelta(hours=1)
+    Assessment.objects.update(last_activity_at=moment - datetime.timedelta(seconds=60))
+    monkeypatch.setattr(services.timezone, "now", lambda: moment)
+    result = services.save_answer(campaign, world.school_a, indicator, status=DONE, comment="Vu", by=world.rupn_a)
+    assert result.assessment.last_activity_at == moment
+    assert Assessment.objects.get().last_activity_at == moment
