@@ -303,9 +303,11 @@ def test_what_a_save_returns_and_records_of_its_author(campaign, world, indicato
     same = services.save_answer(campaign, world.school_a, indicator, status=DONE, comment=None, by=world.rupn_a)
     assert not same.changed
     assert (same.answer.pk, same.answer.status, same.assessment) == (result.answer.pk, DONE, assessment)
+    assert same.answer.assessment == assessment
 
     anonymous = services.save_answer(campaign, world.school_a, indicator, status=IN_PROGRESS, comment="", by=None)
     assert anonymous.changed
+    assert (anonymous.answer.assessment, anonymous.answer.indicator) == (assessment, indicator)
     last = AnswerChange.objects.order_by("-id").first()
     assert (last.changed_by, last.changed_by_label) == (None, "")
     assert Answer.objects.get().updated_by is None
