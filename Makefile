@@ -68,7 +68,11 @@ audit: install-dev
 ## Mutation testing of the rules that matter (pyproject.toml [tool.mutmut]): the mutants of the
 ## functions named by MUTANTS (mutmut's names, wildcards allowed), each against the tests that call it
 MUTANTS ?= pilotis.assessments.levels.* pilotis.steering.figures.*share* pilotis.steering.figures.*ǁmean__* \
-	pilotis.core.scope.* pilotis.*.perms.* pilotis.core.exporters.x_neutralise* pilotis.assessments.services.*record* \
+	pilotis.core.scope.* pilotis.*.perms.* pilotis.territories.models.xǁ*QuerySetǁfor_user* \
+	pilotis.territories.models.xǁAcademyQuerySetǁled_by* pilotis.assessments.models.xǁ*QuerySetǁfor_user* \
+	pilotis.assessments.models.xǁCampaignQuerySetǁmanaged_by* pilotis.core.exporters.x_neutralise* \
+	pilotis.assessments.services.x__save__* pilotis.assessments.services.x_save_answer* \
+	pilotis.assessments.services.x__ensure_* pilotis.assessments.services.x__check_status* \
 	pilotis.territories.models.x_uai_check_letter* pilotis.territories.models.x_is_valid_uai* \
 	pilotis.territories.models.x_validate_uai*
 mutants: install-dev
