@@ -135,7 +135,6 @@ def save_answer_by_code(school, school_year, code, *, status, comment, by, seen_
     )
 
 
-@transaction.atomic
 def _save(
     school, academy_id, school_year, code, *, status, comment, by, seen_revision, carried_over_from=""
 ) -> SaveResult:
@@ -144,97 +143,100 @@ def _save(
     change and the statuses of the domain's new level. The assessment row is updated only when
     its figures move, or once a minute. A change clears « repris, à vérifier »; a carried-over
     answer sets it. Its statements are written with `core.sql` (ARCHITECTURE.md says why)."""
-    _check_status(status)
-    locked = lock_for_answer(school, academy_id, school_year, code)
-    if locked is None:  # the school's first answer of the campaign, or no such campaign
-        campaign = Campaign.objects.filter(academy_id=academy_id, school_year=school_year).first()
-        if campaign is None:
-            raise Campaign.DoesNotExist
-        Assessment.objects.get_or_create(campaign=campaign, school=school)
+    # One transaction, opened here rather than by a decorator: mutmut leaves decorated functions
+    # unmutated, and this is the stale-save rule `make mutants` must reach.
+    with transaction.atomic():
+        _check_status(status)
         locked = lock_for_answer(school, academy_id, school_year, code)
-    assessment, rows = locked.assessment, locked.answers
-    referential = assessment.campaign.referential
-    catalogue = indicators_of(referential)
-    indicator = catalogue.get(code)  # the cached one, with its domain: the answer's page reads them
-    if indicator is None:
-        raise Indicator.DoesNotExist
-    _ensure_writable(assessment)
-    indicator_levels = domain_levels_of(referential, indicator.domain_id)  # code → level
-    codes = {catalogue[code].pk: code for code in indicator_levels}  # the domain's, by pk
-    statuses = {codes[row[INDICATOR]]: row[STATUS] for row in rows}
-    mine = next((row for row in rows if row[INDICATOR] == indicator.pk), None)
-    if mine is None:
-        answer = Answer.objects.create(assessment=assessment, indicator=indicator)
-    else:
-        answer = Answer.from_db(Answer.objects.db, ANSWER_FIELDS, mine)
-        answer.assessment = assessment
-    answer.indicator = indicator
-    comment = (comment or "").strip()
-    if answer.status == status and answer.comment == comment:
-        return SaveResult(answer, assessment, changed=False, overwrote_newer=False)
-    now = timezone.now()
-    stale = seen_revision is not None and seen_revision < answer.revision
-    sql.insert(
-        AnswerChange,
-        {
-            "answer_id": answer.pk,
-            "changed_by_id": by.pk if by else None,
-            "changed_by_label": str(by)[:200] if by else "",
-            "changed_at": now,
-            "status_before": answer.status,
-            "status_after": status,
-            "comment_before": answer.comment,
-            "comment_after": comment,
-            "based_on_revision": seen_revision,
-            "kind": AnswerChangeKind.CARRIED_OVER if carried_over_from else AnswerChangeKind.CHANGED,
-        },
-    )
-    # The answer is ours under the assessment's lock: its revision cannot move meanwhile.
-    assign = {
-        "status": status,
-        "comment": comment,
-        "revision": answer.revision + 1,
-        "updated_by_id": by.pk if by else None,
-        "updated_at": now,
-        "to_check": bool(carried_over_from),
-    }
-    if carried_over_from:
-        assign |= {"carried_over_from": carried_over_from, "carried_over_by_id": by.pk if by else None}
-        answer.carried_over_from, answer.carried_over_by = carried_over_from, by
-    sql.update(Answer, where={"id": answer.pk}, assign=assign)
-    answer.to_check = bool(carried_over_from)
-    statuses[indicator.code] = status
-    levels = dict(assessment.domain_levels)
-    levels[indicator.domain.code] = level_reached(indicator_levels, statuses)
-    answered = assessment.answered_count + (1 if status else 0) - (1 if answer.status else 0)
-    last = assessment.last_activity_at
-    if (
-        levels != assessment.domain_levels
-        or answered != assessment.answered_count
-        or not last
-        or now - last >= ACTIVITY_PRECISION
-    ):
-        sql.update(
-            Assessment,
-            where={"id": assessment.pk},
-            assign={"last_activity_at": now, "domain_levels": levels, "answered_count": answered},
+        if locked is None:  # the school's first answer of the campaign, or no such campaign
+            campaign = Campaign.objects.filter(academy_id=academy_id, school_year=school_year).first()
+            if campaign is None:
+                raise Campaign.DoesNotExist
+            Assessment.objects.get_or_create(campaign=campaign, school=school)
+            locked = lock_for_answer(school, academy_id, school_year, code)
+        assessment, rows = locked.assessment, locked.answers
+        referential = assessment.campaign.referential
+        catalogue = indicators_of(referential)
+        indicator = catalogue.get(code)  # the cached one, with its domain: the answer's page reads them
+        if indicator is None:
+            raise Indicator.DoesNotExist
+        _ensure_writable(assessment)
+        indicator_levels = domain_levels_of(referential, indicator.domain_id)  # code → level
+        codes = {catalogue[code].pk: code for code in indicator_levels}  # the domain's, by pk
+        statuses = {codes[row[INDICATOR]]: row[STATUS] for row in rows}
+        mine = next((row for row in rows if row[INDICATOR] == indicator.pk), None)
+        if mine is None:
+            answer = Answer.objects.create(assessment=assessment, indicator=indicator)
+        else:
+            answer = Answer.from_db(Answer.objects.db, ANSWER_FIELDS, mine)
+            answer.assessment = assessment
+        answer.indicator = indicator
+        comment = (comment or "").strip()
+        if answer.status == status and answer.comment == comment:
+            return SaveResult(answer, assessment, changed=False, overwrote_newer=False)
+        now = timezone.now()
+        stale = seen_revision is not None and seen_revision < answer.revision
+        sql.insert(
+            AnswerChange,
+            {
+                "answer_id": answer.pk,
+                "changed_by_id": by.pk if by else None,
+                "changed_by_label": str(by)[:200] if by else "",
+                "changed_at": now,
+                "status_before": answer.status,
+                "status_after": status,
+                "comment_before": answer.comment,
+                "comment_after": comment,
+                "based_on_revision": seen_revision,
+                "kind": AnswerChangeKind.CARRIED_OVER if carried_over_from else AnswerChangeKind.CHANGED,
+            },
         )
-        assessment.last_activity_at = now
-    tallies.answer_changed(
-        assessment,
-        school,
-        indicator,
-        old_status=answer.status,
-        new_status=status,
-        old_levels=assessment.domain_levels,
-        new_levels=levels,
-        old_answered=assessment.answered_count,
-        new_answered=answered,
-    )
-    answer.status, answer.comment, answer.revision = status, comment, answer.revision + 1
-    answer.updated_by, answer.updated_at = by, now
-    assessment.domain_levels, assessment.answered_count = levels, answered
-    return SaveResult(answer, assessment, changed=True, overwrote_newer=stale)
+        # The answer is ours under the assessment's lock: its revision cannot move meanwhile.
+        assign = {
+            "status": status,
+            "comment": comment,
+            "revision": answer.revision + 1,
+            "updated_by_id": by.pk if by else None,
+            "updated_at": now,
+            "to_check": bool(carried_over_from),
+        }
+        if carried_over_from:
+            assign |= {"carried_over_from": carried_over_from, "carried_over_by_id": by.pk if by else None}
+            answer.carried_over_from, answer.carried_over_by = carried_over_from, by
+        sql.update(Answer, where={"id": answer.pk}, assign=assign)
+        answer.to_check = bool(carried_over_from)
+        statuses[indicator.code] = status
+        levels = dict(assessment.domain_levels)
+        levels[indicator.domain.code] = level_reached(indicator_levels, statuses)
+        answered = assessment.answered_count + (1 if status else 0) - (1 if answer.status else 0)
+        last = assessment.last_activity_at
+        if (
+            levels != assessment.domain_levels
+            or answered != assessment.answered_count
+            or not last
+            or now - last >= ACTIVITY_PRECISION
+        ):
+            sql.update(
+                Assessment,
+                where={"id": assessment.pk},
+                assign={"last_activity_at": now, "domain_levels": levels, "answered_count": answered},
+            )
+            assessment.last_activity_at = now
+        tallies.answer_changed(
+            assessment,
+            school,
+            indicator,
+            old_status=answer.status,
+            new_status=status,
+            old_levels=assessment.domain_levels,
+            new_levels=levels,
+            old_answered=assessment.answered_count,
+            new_answered=answered,
+        )
+        answer.status, answer.comment, answer.revision = status, comment, answer.revision + 1
+        answer.updated_by, answer.updated_at = by, now
+        assessment.domain_levels, assessment.answered_count = levels, answered
+        return SaveResult(answer, assessment, changed=True, overwrote_newer=stale)
 
 
 class StaleConfirmation(ValidationError):
