@@ -111,14 +111,25 @@ class RevisionField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
+class FlatSelect(forms.Select):
+    """Django's Select, its options written by one loop of its own template rather than one
+    template include per option: a territory's hundred départements otherwise cost a dashboard
+    a fifth of its time (benchmarks/README.md). Options carry no attribute but `selected`; the
+    template engine escapes every value and label."""
+
+    template_name = "core/widgets/flat_select.html"
+
+
 class InstanceChoiceField(forms.ChoiceField):
     """A choice among model instances the view already holds, cleaned to the instance.
 
     A ModelChoiceField would query its queryset again to render its options and again to clean
     the value, building an instance per row each time: a page that already holds the list (a
-    territory's départements) reuses it. Rendered by Django's Select. Any value outside
+    territory's départements) reuses it. Rendered by `FlatSelect`. Any value outside
     `instances` is an invalid choice.
     """
+
+    widget = FlatSelect
 
     def __init__(self, *, instances=(), empty_label="---------", **kwargs):
         super().__init__(**kwargs)
