@@ -1,5 +1,6 @@
 from django import forms
 from django.db import connections, router
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrBaseForm
 
@@ -112,12 +113,22 @@ class RevisionField(forms.IntegerField):
 
 
 class FlatSelect(forms.Select):
-    """Django's Select, its options written by one loop of its own template rather than one
-    template include per option: a territory's hundred départements otherwise cost a dashboard
-    a fifth of its time (benchmarks/README.md). Options carry no attribute but `selected`; the
-    template engine escapes every value and label."""
+    """Django's Select for long flat lists (a territory's hundred départements): its options are
+    written by `format_html_join`, which escapes every value and label, rather than by one
+    template include per option, which costs a dashboard several times more (benchmarks/README.md).
+    Flat choices only (no optgroups); the markup is Django's."""
 
     template_name = "core/widgets/flat_select.html"
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)
+        selected = next(iter(context["widget"]["value"]), None)  # format_value: a list of strings
+        context["widget"]["options_html"] = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            ((key, " selected" if str(key) == selected else "", label) for key, label in self.choices),
+        )
+        return context
 
 
 class InstanceChoiceField(forms.ChoiceField):
