@@ -317,9 +317,6 @@ def answer_save(request, school, year, code):
     with the locked assessment, in the service; the page's context is built only to answer a
     refusal (`_refused`), once."""
     htmx = bool(request.htmx)
-    if not can_fill(request.user, school):
-        _answer_target(request, Context(request, school, year), code)  # 404 first
-        refuse(request, obj=school, what="assessment:fill", status=403)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return _refused(request, school, year, code, htmx, _("Réponse invalide : rien n'a été enregistré."), 400)
