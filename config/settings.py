@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "pilotis.assessments",
     "pilotis.steering",
     "pilotis.missions",
+    "pilotis.plans",
+    "pilotis.commission",
+    "pilotis.accompaniment",
     "pilotis.demo",
 ]
 

@@ -17,6 +17,9 @@ school_pages = [
     path("schematic/", include("pilotis.assessments.school_urls")),
     path("mission/", include("pilotis.missions.school_urls")),
     path("membres/", include("pilotis.accounts.school_urls")),
+    path("plan/", include("pilotis.plans.school_urls")),
+    path("commission/", include("pilotis.commission.school_urls")),
+    path("accompagnement/", include("pilotis.accompaniment.school_urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +32,8 @@ urlpatterns = [
     path("missions/catalogue/", include("pilotis.missions.catalogue_urls")),
     path("reseau/", include("pilotis.missions.network_urls")),
     path("referentiel/", include("pilotis.referential.urls")),
+    path("pilotage/plans/", include("pilotis.plans.urls")),
+    path("pilotage/accompagnement/", include("pilotis.accompaniment.urls")),
     path("pilotage/", include("pilotis.steering.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -201,6 +201,9 @@ class AnswerChange(models.Model):
     # The revision the author's page showed: lower than the answer's then means a later save won.
     based_on_revision = models.PositiveIntegerField(null=True)
     kind = models.CharField(max_length=12, blank=True, default="", choices=AnswerChangeKind.choices)
+    # Where the change came from when not typed on the self-assessment's page, in words (« action
+    # « Former l'équipe à l'ENT » du plan d'actions »): the loop from the plan is never silent.
+    source = models.CharField(_("origine"), max_length=300, blank=True, default="")
 
     class Meta:
         verbose_name = _("modification de réponse")

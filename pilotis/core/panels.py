@@ -42,3 +42,59 @@ def school_panel(key: str, order: int):
 def panels_for(request, school) -> list[Panel]:
     providers = sorted(_PROVIDERS.values(), key=lambda provider: provider.order)
     return [panel for provider in providers if (panel := provider.build(request, school)) is not None]
+
+
+# What the apps above `assessments` know beside a school's answers. The self-assessment's page and
+# its synthesis live in `assessments`, which may not import the apps built on it (the plan, the
+# commission): they register here, and the pages ask. They inform; they never answer for the school.
+
+
+@dataclass(frozen=True)
+class IndicatorNote:
+    """A line shown under an indicator: what Pilotis knows beside the answer (« 2 réunions cette
+    année, dont 1 avec des parents et des élèves »), with links (label, url) to where it is said."""
+
+    text: str
+    links: tuple = ()
+
+
+_INDICATOR_NOTES: dict[str, _Provider] = {}
+
+
+def indicator_notes(key: str, order: int):
+    """Registers `build(request, school, campaign, indicators) -> dict[code, list[IndicatorNote]]`,
+    called once per page for all the indicators it shows (so that its queries do not grow with
+    them). The page has checked that the user reads the school."""
+
+    def register(build):
+        _INDICATOR_NOTES[key] = _Provider(order, build)
+        return build
+
+    return register
+
+
+def notes_for(request, school, campaign, indicators) -> dict[str, list[IndicatorNote]]:
+    notes: dict[str, list[IndicatorNote]] = {}
+    for provider in sorted(_INDICATOR_NOTES.values(), key=lambda provider: provider.order):
+        for code, lines in (provider.build(request, school, campaign, indicators) or {}).items():
+            notes.setdefault(code, []).extend(lines)
+    return notes
+
+
+_SYNTHESIS_PANELS: dict[str, _Provider] = {}
+
+
+def synthesis_panel(key: str, order: int):
+    """Registers `build(request, school, campaign) -> Panel | None`, a block of the synthesis
+    (the actions done since the previous campaign, per domain)."""
+
+    def register(build):
+        _SYNTHESIS_PANELS[key] = _Provider(order, build)
+        return build
+
+    return register
+
+
+def synthesis_panels_for(request, school, campaign) -> list[Panel]:
+    providers = sorted(_SYNTHESIS_PANELS.values(), key=lambda provider: provider.order)
+    return [panel for provider in providers if (panel := provider.build(request, school, campaign)) is not None]

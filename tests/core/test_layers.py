@@ -16,7 +16,21 @@ ALLOWED = {
     "assessments": BASE | {"territories", "accounts", "referential"},
     "steering": BASE | {"territories", "accounts", "referential", "assessments"},
     "missions": BASE | {"territories", "accounts", "referential", "assessments"},
-    "demo": BASE | {"territories", "accounts", "referential", "assessments", "steering", "missions"},
+    "plans": BASE | {"territories", "accounts", "referential", "assessments"},
+    "commission": BASE | {"territories", "accounts", "referential", "assessments", "plans"},
+    "accompaniment": BASE | {"territories", "accounts", "referential", "assessments", "plans"},
+    "demo": BASE
+    | {
+        "territories",
+        "accounts",
+        "referential",
+        "assessments",
+        "steering",
+        "missions",
+        "plans",
+        "commission",
+        "accompaniment",
+    },
 }
 
 
