@@ -32,7 +32,6 @@ urlpatterns = [
     path("missions/catalogue/", include("pilotis.missions.catalogue_urls")),
     path("reseau/", include("pilotis.missions.network_urls")),
     path("referentiel/", include("pilotis.referential.urls")),
-    path("pilotage/plans/", include("pilotis.plans.urls")),
     path("pilotage/accompagnement/", include("pilotis.accompaniment.urls")),
     path("pilotage/", include("pilotis.steering.urls")),
     path("admin/", admin.site.urls),

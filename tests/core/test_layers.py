@@ -14,7 +14,7 @@ ALLOWED = {
     "territories": BASE,
     "accounts": BASE | {"territories"},
     "assessments": BASE | {"territories", "accounts", "referential"},
-    "steering": BASE | {"territories", "accounts", "referential", "assessments"},
+    "steering": BASE | {"territories", "accounts", "referential", "assessments", "plans", "commission"},
     "missions": BASE | {"territories", "accounts", "referential", "assessments"},
     "plans": BASE | {"territories", "accounts", "referential", "assessments"},
     "commission": BASE | {"territories", "accounts", "referential", "assessments", "plans"},

@@ -6,6 +6,7 @@ get a 404 (the object does not exist for them), and no row may change.
 """
 
 import datetime
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from pilotis.referential.loader import load_referential
 from pilotis.referential.models import Indicator, ReferentialVersion
 from pilotis.steering.models import ReminderBatch
 from tests.conftest import PERSONAS
+from tests.security.matrix import MATRIX_EXTENSIONS
 from tests.urlconf import iter_routes, pilotis_route_names
 
 SCHOOL_A_READERS = {"chef_a", "adjoint_a", "rupn_a", "member_a", "correspondant_40", "dane", "admin"}
@@ -556,6 +558,14 @@ GUARDS = {
 # Posts that change nothing of the school's or the territory's: signing out.
 UNGUARDED_POSTS = {"accounts:logout"}
 
+# The apps of the top layer keep their rows in a module of their own (tests/security/matrix/<app>.py),
+# each with `extend(matrix)`: it adds its MATRIX and GUARDS rows, and its rows to SNAPSHOTS (what a
+# refused request must leave unchanged), reading this module's helpers (`matrix.statuses`,
+# `matrix.school_a`, `matrix.SCHOOL_A_READERS`…).
+SNAPSHOTS = []
+for _extension in MATRIX_EXTENSIONS:
+    _extension.extend(sys.modules[__name__])
+
 CELLS = [(view, persona) for view in MATRIX for persona in PERSONAS]
 
 # Steering cells beyond the one row per view above: every board × format of the export, and the
@@ -613,6 +623,7 @@ def _snapshot():
         sorted(Designation.objects.values_list("pk", "imp_amount", "starts_on", "ends_on")),
         sorted(MissionLetter.objects.values_list("pk", "state", "revision")),
         sorted(CatalogueEntry.objects.values_list("pk", "text", "is_active")),
+        *(snapshot() for snapshot in SNAPSHOTS),
     )
 
 
