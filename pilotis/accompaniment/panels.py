@@ -1,0 +1,1 @@
+"""The accompaniment entries shared with the school, on its page (core.panels)."""

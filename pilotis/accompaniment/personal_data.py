@@ -1,0 +1,1 @@
+"""What the accompaniment log holds about a person (core.personal_data)."""

@@ -1,0 +1,1 @@
+"""The commission's block on the school's page (core.panels)."""

@@ -1,0 +1,1 @@
+"""What the commission holds about a person (core.personal_data)."""

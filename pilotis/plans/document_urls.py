@@ -1,0 +1,3 @@
+"""Paths of the plan's documents, included by school_urls.py."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Paths of the plan's loop back to the self-assessment, included by school_urls.py."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""What the plan says beside an indicator and in the synthesis (core.panels registries)."""

@@ -1,0 +1,1 @@
+"""The plan's block on the school's page (core.panels)."""

@@ -1,0 +1,1 @@
+"""What the plan holds about a person (core.personal_data)."""
