@@ -55,7 +55,11 @@ class EntryForm(PilotisForm):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["actions"].queryset = Action.objects.filter(school=school).order_by("due_on", "position", "pk")
+        actions = Action.objects.filter(school=school).order_by("due_on", "position", "pk")
+        if actions.exists():
+            self.fields["actions"].queryset = actions
+        else:  # a school without a plan yet: no empty list to tick
+            del self.fields["actions"]
 
     def clean_happened_on(self):
         value = self.cleaned_data["happened_on"]
@@ -73,6 +77,9 @@ class EntryForm(PilotisForm):
         if next_step_on and not (data.get("next_steps") or "").strip() and "next_steps" not in self.errors:
             self.add_error("next_steps", _("Dites quelle est la prochaine étape prévue à cette date."))
         return data
+
+    def chosen_actions(self) -> list:
+        return list(self.cleaned_data.get("actions") or [])
 
     def entry_fields(self) -> dict:
         data = self.cleaned_data

@@ -6,10 +6,12 @@ lists of schools that need the team's attention, for the page and its exports al
   entry without a next step closes the matter: only the latest entry of a school counts.
 - **Sans contact cette année**: the open schools with no entry dated in the current school year,
   among those of an académie whose current campaign has begun, and whose self-assessment of that
-  campaign has not started (no assessment, or no indicator answered) or stands at level 0 in at
-  least `ZERO_LEVEL_DOMAINS` domains (the levels as the answers stand, validated or not; a domain
-  not yet reached counts as level 0). An absolute rule rather than the territory's bottom tenth,
-  so that a school's place in the list does not depend on how the others fare.
+  campaign has not started (no assessment, or no indicator answered) or, once validated, stands at
+  level 0 in at least `ZERO_LEVEL_DOMAINS` domains (a domain absent from its levels counts as 0).
+  Levels are read from validated self-assessments only, as on the dashboards: a school half-way
+  through its answers sits at level 0 until it finishes, and would read as the lowest. An absolute
+  rule rather than the territory's bottom tenth, so that a school's place in the list does not
+  depend on how the others fare.
 
 Scope: the open schools of the départements the user follows (`Department.objects.for_user`),
 never their own schools as a member. Each list is a fixed number of queries whatever the number of
@@ -25,9 +27,10 @@ from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from pilotis.accompaniment.models import AccompanimentEntry
+from pilotis.assessments.enums import AssessmentState
 from pilotis.assessments.models import Assessment, Campaign
 from pilotis.core.exporters import Column, Exporter, safe_filename
 from pilotis.core.school_years import current_school_year
@@ -77,10 +80,10 @@ def due_label(next_step_on, today=None) -> str:
     today = today or timezone.localdate()
     days = (next_step_on - today).days
     if days < 0:
-        return _("En retard de %(n)d jour(s)") % {"n": -days}
+        return ngettext("En retard de %(n)d jour", "En retard de %(n)d jours", -days) % {"n": -days}
     if days == 0:
         return _("Aujourd'hui")
-    return _("Dans %(n)d jour(s)") % {"n": days}
+    return ngettext("Dans %(n)d jour", "Dans %(n)d jours", days) % {"n": days}
 
 
 # --- No contact this year ------------------------------------------------------------------------
@@ -129,7 +132,7 @@ def _zero_domains(codes):
 
 def quiet_schools(schools, rule: QuietRule):
     """The schools with no contact this school year that have not started the current campaign's
-    self-assessment or stand at level 0 in at least three domains, each annotated with
+    self-assessment or, validated, stand at level 0 in at least three domains, each annotated with
     `answered` (indicators answered, None without an assessment) and `zero_domains`."""
     if not rule.campaign_ids:
         return schools.none()
@@ -137,7 +140,7 @@ def quiet_schools(schools, rule: QuietRule):
     contacted = AccompanimentEntry.objects.filter(school=OuterRef("pk"), happened_on__range=(first, last))
     assessments = Assessment.objects.filter(school=OuterRef("pk"), campaign_id__in=rule.campaign_ids)
     started = assessments.filter(answered_count__gt=0)
-    zeros = started.annotate(zeros=_zero_domains(rule.domain_codes))
+    zeros = started.filter(state=AssessmentState.VALIDATED).annotate(zeros=_zero_domains(rule.domain_codes))
     lowest = zeros.filter(zeros__gte=ZERO_LEVEL_DOMAINS)
     last_contact = AccompanimentEntry.objects.filter(school=OuterRef("pk")).order_by("-happened_on", "-pk")
     return (
@@ -157,7 +160,7 @@ def quiet_schools(schools, rule: QuietRule):
 def quiet_reason(school) -> str:
     if not school.answered:
         return _("Autodiagnostic non commencé")
-    return _("Niveau 0 dans %(n)d domaines") % {"n": school.zero_domains}
+    return _("Autodiagnostic validé au niveau 0 dans %(n)d domaines") % {"n": school.zero_domains}
 
 
 # --- Exports -------------------------------------------------------------------------------------

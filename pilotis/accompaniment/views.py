@@ -97,7 +97,7 @@ def add(request, school):
             services.record_entry(
                 school,
                 by=request.user,
-                actions=form.cleaned_data["actions"],
+                actions=form.chosen_actions(),
                 request=request,
                 **form.entry_fields(),
             )
@@ -141,7 +141,7 @@ def edit(request, school, pk):
                 entry,
                 by=request.user,
                 seen_revision=form.cleaned_data["seen_revision"],
-                actions=form.cleaned_data["actions"],
+                actions=form.chosen_actions(),
                 request=request,
                 **form.entry_fields(),
             )

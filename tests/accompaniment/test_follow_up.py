@@ -6,11 +6,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from pilotis.accounts.enums import SchoolRole
 from pilotis.assessments import services as assessment_services
 from pilotis.assessments.models import Assessment
 from pilotis.referential.models import Indicator
 from tests.accompaniment.helpers import days, entry
-from tests.factories import SchoolFactory
+from tests.factories import MembershipFactory, SchoolFactory
 
 LIST = reverse("accompaniments:list")
 
@@ -19,11 +20,15 @@ def names(response):
     return response.content.decode()
 
 
-def start(campaign, school, by):
+def start(campaign, school, by, *, validated=False):
     """A self-assessment started: one indicator answered « Non réalisé » (every domain at level 0)."""
     indicator = Indicator.objects.filter(version=campaign.referential).order_by("pk").first()
     assessment_services.save_answer(campaign, school, indicator, status="non_realise", comment="", by=by)
-    return Assessment.objects.get(campaign=campaign, school=school)
+    assessment = Assessment.objects.get(campaign=campaign, school=school)
+    if validated:
+        chef = MembershipFactory(school=school, role=SchoolRole.CHEF).user
+        assessment_services.validate_assessment(assessment, by=chef)
+    return assessment
 
 
 def set_levels(assessment, levels):
@@ -42,8 +47,8 @@ def test_due_lists_the_latest_entry_of_each_school_within_seven_days(client_for,
     entry(closed_matter, world.correspondant_40, happened_on=days(-1))  # a later contact, no next step
     entry(far, world.correspondant_40, next_steps="Bilan", next_step_on=days(8))
     page = names(client_for("correspondant_40").get(LIST))
-    assert "Collège Alpha des Landes" in page and "Dans 7 jour(s)" in page
-    assert "Collège Retardé" in page and "En retard de 4 jour(s)" in page
+    assert "Collège Alpha des Landes" in page and "Dans 7 jours" in page
+    assert "Collège Retardé" in page and "En retard de 4 jours" in page
     assert "Collège Réglé" not in page and "Collège Lointain" not in page
     assert page.index("Collège Retardé") < page.index("Collège Alpha des Landes")  # the oldest first
 
@@ -68,13 +73,17 @@ def test_quiet_lists_schools_not_started_or_lowest_without_contact(client_for, w
     low = SchoolFactory(name="Collège Bas", department=world.landes)
     fine = SchoolFactory(name="Collège Avancé", department=world.landes)
     two_domains = SchoolFactory(name="Collège Moyen", department=world.landes)
-    set_levels(start(campaign, low, world.dane), {"PIL": 1, "PED": 1})  # FOR, RES, INF at 0
-    set_levels(start(campaign, fine, world.dane), {"PIL": 1, "PED": 1, "FOR": 1, "RES": 1, "INF": 0})
-    set_levels(start(campaign, two_domains, world.dane), {"PIL": 1, "PED": 1, "FOR": 1, "RES": 0, "INF": 0})
+    filling = SchoolFactory(name="Collège En Saisie", department=world.landes)
+    set_levels(start(campaign, low, world.dane, validated=True), {"PIL": 1, "PED": 1})  # FOR, RES, INF at 0
+    set_levels(start(campaign, fine, world.dane, validated=True), {"PIL": 1, "PED": 1, "FOR": 1, "RES": 1})
+    set_levels(
+        start(campaign, two_domains, world.dane, validated=True), {"PIL": 1, "PED": 1, "FOR": 1, "RES": 0, "INF": 0}
+    )
+    start(campaign, filling, world.dane)  # every domain at 0 while it fills in: not judged on its levels
     page = names(client_for("correspondant_40").get(LIST, {"list": "quiet"}))
     assert "Collège Alpha des Landes" in page and "Autodiagnostic non commencé" in page
-    assert "Collège Bas" in page and "Niveau 0 dans 3 domaines" in page
-    assert "Collège Avancé" not in page and "Collège Moyen" not in page
+    assert "Collège Bas" in page and "Autodiagnostic validé au niveau 0 dans 3 domaines" in page
+    assert "Collège Avancé" not in page and "Collège Moyen" not in page and "Collège En Saisie" not in page
     assert "au moins 3 domaines" in page  # the page says its rule
     entry(world.school_a, world.correspondant_40, happened_on=days(-1))
     assert "Collège Alpha des Landes" not in names(client_for("correspondant_40").get(LIST, {"list": "quiet"}))
@@ -108,7 +117,7 @@ def test_the_follow_up_costs_the_same_with_more_schools(client_for, world, campa
             school = SchoolFactory(department=world.landes if n % 2 else world.pyrenees)
             entry(school, world.dane, happened_on=days(-400), next_steps="Relancer", next_step_on=days(2))
             if n % 3 == 0:
-                start(campaign, school, world.dane)
+                start(campaign, school, world.dane, validated=n % 2 == 0)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(LIST, {"list": which})
         assert response.status_code == 200

@@ -59,7 +59,7 @@ def test_the_school_page_panel_follows_the_sharing_rule(client_for, world, two_e
     assert "accompagnement" not in member.lower().replace("accompagnement par", "")
     assert reverse("accompaniment:shared", args=[world.school_a.uai]) not in member
     corr = client_for("correspondant_40").get(detail).content.decode()
-    assert "Rappeler le principal" in corr and "Dans 2 jour(s)" in corr
+    assert "Rappeler le principal" in corr and "Dans 2 jours" in corr
 
 
 def test_nothing_shared_no_panel_for_the_school(client_for, world):
@@ -89,6 +89,7 @@ def test_adding_an_entry(client_for, world, mini_referential):
 
 
 def test_bad_input_is_shown_back_in_french(client_for, world, mini_referential):
+    action_of(world.school_a, world.chef_a, mini_referential)  # the school's own: the list is offered
     foreign = action_of(world.school_b, world.rupn_b, mini_referential, title="Action du lycée")
     response = client_for("correspondant_40").post(
         url("accompaniment:add", world),
