@@ -120,11 +120,10 @@ def update_entry(entry, *, by, seen_revision, actions=(), request=None, **fields
         if seen_revision != locked.revision:
             raise StaleEntry(
                 _(
-                    "Cette entrée a été modifiée par %(name)s depuis l'ouverture de cette page : rien n'a été "
-                    "enregistré. Votre saisie est conservée ci-dessous ; comparez-la avec la version "
-                    "enregistrée, puis enregistrez de nouveau."
+                    "Cette entrée a été modifiée depuis l'ouverture de cette page : rien n'a été enregistré. "
+                    "Votre saisie est conservée ci-dessous ; comparez-la avec la version enregistrée, puis "
+                    "enregistrez de nouveau."
                 )
-                % {"name": locked.author_label or _("une autre personne")}
             )
         before = _state(locked, locked.actions.all())
         for name, value in data.items():

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from pilotis.accompaniment import services
 from pilotis.accompaniment.models import AccompanimentEntry
+from pilotis.accounts.services import anonymise_user
 from pilotis.core.enums import AuditAction
 from pilotis.core.models import AuditEvent
 from tests.accompaniment.helpers import action_of, days, entry, today
@@ -101,3 +102,11 @@ def test_delete_with_its_audit_row_and_the_lock(world):
     assert not AccompanimentEntry.objects.exists()
     event = AuditEvent.objects.get(action=AuditAction.ACCOMPANIMENT_DELETED)
     assert event.actor == world.dane and event.before["kind"] == "visit"
+
+
+def test_anonymising_the_author_keeps_the_entry_without_their_name(world):
+    created = entry(world.school_a, world.correspondant_40, notes="Visite de rentrée")
+    anonymise_user(world.correspondant_40, by=world.admin)
+    created.refresh_from_db()
+    assert created.author_label == "Compte anonymisé"
+    assert created.notes == "Visite de rentrée"  # the school's record stays
