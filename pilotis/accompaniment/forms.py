@@ -108,6 +108,8 @@ class TerritoryFilterForm(PilotisForm):
         self.fields["department"].instances = departments
 
     def value(self, name, default=None):
-        if self.is_bound and self.is_valid():
+        """A filter's value if it validated (another one's error leaves it standing), else `default`."""
+        if self.is_bound:
+            self.is_valid()
             return self.cleaned_data.get(name) or default
         return default

@@ -66,6 +66,8 @@ def test_each_user_sees_their_departements_and_may_filter(client_for, world):
     # A département the user does not follow is ignored, and the page says so.
     ignored = names(client_for("correspondant_40").get(LIST, {"department": world.pyrenees.pk}))
     assert "ont été ignorés" in ignored and "Lycée Bravo de Pau" not in ignored
+    quiet = names(client_for("correspondant_40").get(LIST, {"department": world.pyrenees.pk, "list": "quiet"}))
+    assert "ont été ignorés" in quiet and "Établissements sans contact cette année" in quiet
     assert not names(client_for("dane_rennes").get(LIST)).count("Collège Alpha")
 
 
