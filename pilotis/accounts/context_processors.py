@@ -29,6 +29,7 @@ def _navigation_items(request):
     if follows_territory(user):
         items.append((_("Établissements du territoire"), reverse("schools:list")))
         items.append((_("Pilotage"), reverse("steering:index")))
+        items.append((_("Suivi de l'accompagnement"), reverse("accompaniments:list")))
         items.append((_("Réseau des RUPN"), reverse("network:list")))
     if is_dane(user):
         # The DANE: its campaigns and its people.
