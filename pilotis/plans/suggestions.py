@@ -72,7 +72,8 @@ def _known_codes() -> set[str]:
     return codes
 
 
-def _normalised(title: str) -> str:
+def normalised_title(title: str) -> str:
+    """Two titles that differ only by case or spacing are the same suggestion."""
     return re.sub(r"\s+", " ", title).strip().casefold()
 
 
@@ -116,7 +117,7 @@ def validate(path: Path) -> list[dict]:
             for name in FIELDS:
                 row[name] = check.text(item, name, iplace, max_length=lengths[name])
             if row["title"]:
-                key = _normalised(row["title"])
+                key = normalised_title(row["title"])
                 if key in titles:
                     check.fail(
                         item.key_lines.get("title", item_line),
