@@ -24,6 +24,7 @@ from pilotis.core import formats
 from pilotis.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from pilotis.core.audit import record
 from pilotis.core.enums import AuditAction
+from pilotis.core.forms import CleanCharField
 from pilotis.plans.models import (
     Action,
     ActionEvent,
@@ -35,6 +36,7 @@ from pilotis.plans.models import (
 )
 from pilotis.plans.suggestions import normalised_title
 from pilotis.referential.models import Indicator
+from pilotis.territories.models import Academy
 
 CONTENT = ["indicator_code", "title", "description", "means", "success_criteria", "position", "is_active"]
 
@@ -43,6 +45,8 @@ class SuggestedActionForm(forms.ModelForm):
     class Meta:
         model = SuggestedAction
         fields = ["academy", *CONTENT]
+        # Free text under the house rule (no control characters; line feeds in the textareas only).
+        field_classes = dict.fromkeys(("title", "description", "means", "success_criteria"), CleanCharField)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,7 +65,8 @@ class SuggestedActionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        academy, code, title = cleaned.get("academy"), cleaned.get("indicator_code"), cleaned.get("title")
+        academy = cleaned.get("academy") or self.instance.academy
+        code, title = cleaned.get("indicator_code"), cleaned.get("title")
         if academy and code and title:
             # Compared in Python: the database's case-insensitive match ignores accents' case on SQLite.
             titles = (
@@ -74,12 +79,47 @@ class SuggestedActionForm(forms.ModelForm):
         return cleaned
 
 
+class OriginFilter(admin.SimpleListFilter):
+    """Shipped with Pilotis, or added by which académie: one filter rather than « empty » and
+    « académie » side by side."""
+
+    title = _("origine")
+    parameter_name = "origine"
+
+    def lookups(self, request, model_admin):
+        academies = Academy.objects.filter(
+            pk__in=SuggestedAction.objects.exclude(academy=None).values("academy")
+        ).order_by("name")
+        return [("pilotis", _("Livrée avec Pilotis")), *((str(a.pk), str(a)) for a in academies)]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pilotis":
+            return queryset.filter(academy__isnull=True)
+        if self.value() and self.value().isdigit():
+            return queryset.filter(academy_id=int(self.value()))
+        return queryset
+
+
+class DomainFilter(admin.SimpleListFilter):
+    title = _("domaine")
+    parameter_name = "domaine"
+
+    def lookups(self, request, model_admin):
+        codes = Indicator.objects.values_list("domain__code", "domain__title", "domain__position").distinct()
+        return [(code, f"{code} — {title}") for code, title, _position in sorted(set(codes), key=lambda c: c[2])]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(indicator_code__startswith=f"{self.value()}.")
+        return queryset
+
+
 @admin.register(SuggestedAction)
 class SuggestedActionAdmin(admin.ModelAdmin):
     form = SuggestedActionForm
     list_display = ["indicator_code", "position", "title", "origin", "is_active"]
     list_display_links = ["title"]
-    list_filter = ["is_active", ("academy", admin.EmptyFieldListFilter), "academy"]
+    list_filter = ["is_active", OriginFilter, DomainFilter]
     search_fields = ["indicator_code", "title", "description"]
     ordering = ["indicator_code", "academy", "position", "pk"]
     list_select_related = ["academy"]
@@ -94,18 +134,16 @@ class SuggestedActionAdmin(admin.ModelAdmin):
     )
 
     def get_fieldsets(self, request, obj=None):
-        fields = ["academy", *CONTENT] if obj is None or obj.academy_id is None else [*CONTENT, "academy"]
-        if obj is not None:
-            fields.append("created")
+        fields = ["academy", *CONTENT] if obj is None else [*CONTENT, "origin", "created"]
         return [(None, {"fields": fields, "description": self.NOTE})]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
         if obj.academy_id is None:
-            return [*CONTENT, "academy", "created"]
+            return [*CONTENT, "origin", "created"]
         # An académie's suggestion stays that académie's.
-        return ["academy", "created"]
+        return ["origin", "created"]
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.academy_id is None:

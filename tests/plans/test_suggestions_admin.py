@@ -3,6 +3,8 @@ an académie's are added and edited there, journaled, and none is ever deleted; 
 models are read, never changed, there."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pilotis.core.enums import AuditAction
@@ -128,3 +130,41 @@ def test_an_adopted_version_shows_what_was_voted_and_changes_nothing(client_for,
     version.refresh_from_db()
     plan.refresh_from_db()
     assert (version.number, plan.title) == (1, "Plan d'actions numérique")
+
+
+def test_a_title_with_a_control_character_is_refused(client_for, world, referential):
+    data = form_data(academy=str(world.bordeaux.pk), title="Inviter\x07 la DANE")
+    response = client_for("admin").post(reverse("admin:plans_suggestedaction_add"), data)
+    assert response.status_code == 200 and response.context["adminform"].form.errors["title"]
+    assert not SuggestedAction.objects.exists()
+
+
+def test_the_list_filters_by_origin_and_domain(client_for, world, shipped):
+    own = SuggestedAction.objects.create(academy=world.bordeaux, indicator_code="INF.1.01", title="Mesurer le débit")
+    client = client_for("admin")
+    url = reverse("admin:plans_suggestedaction_changelist")
+    by_academy = client.get(url, {"origine": str(world.bordeaux.pk)}).context["cl"].result_list
+    assert list(by_academy) == [own]
+    shipped_pil = client.get(url, {"origine": "pilotis", "domaine": "PIL"}).context["cl"].queryset
+    assert (
+        shipped_pil.count() == SuggestedAction.objects.filter(academy=None, indicator_code__startswith="PIL.").count()
+    )
+    assert own not in shipped_pil and shipped in shipped_pil
+
+
+def test_the_list_costs_the_same_whatever_the_number_of_suggestions(client_for, world, shipped):
+    client = client_for("admin")
+    url = reverse("admin:plans_suggestedaction_changelist")
+
+    def cost():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"all": ""}).status_code == 200
+        return len(queries)
+
+    before = cost()
+    SuggestedAction.objects.bulk_create(
+        SuggestedAction(academy=academy, indicator_code="PIL.1.01", title=f"Idée {n}")
+        for n in range(10)
+        for academy in (world.bordeaux, world.rennes)
+    )
+    assert cost() == before
