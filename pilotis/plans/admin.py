@@ -38,6 +38,39 @@ from pilotis.plans.suggestions import normalised_title
 from pilotis.referential.models import Indicator
 from pilotis.territories.models import Academy
 
+
+def shown(name, description, show=None):
+    """A field of a model whose label was left in English (bookkeeping columns), shown under a
+    French one; `show` formats its value."""
+
+    @admin.display(description=description, ordering=name)
+    def display(self, obj):
+        value = getattr(obj, name)
+        if value is None or value == "":
+            return "—"
+        return show(value) if show else value
+
+    return display
+
+
+def when_by(moment_field, person_field, description):
+    @admin.display(description=description, ordering=moment_field)
+    def display(self, obj):
+        moment, person = getattr(obj, moment_field), getattr(obj, person_field)
+        when = formats.moment(moment)
+        return f"{when} — {person}" if person else when
+
+    return display
+
+
+def status_of(name, description):
+    @admin.display(description=description, ordering=name)
+    def display(self, obj):
+        return getattr(obj, f"get_{name}_display")() or "—"
+
+    return display
+
+
 CONTENT = ["indicator_code", "title", "description", "means", "success_criteria", "position", "is_active"]
 
 
@@ -117,7 +150,7 @@ class DomainFilter(admin.SimpleListFilter):
 @admin.register(SuggestedAction)
 class SuggestedActionAdmin(admin.ModelAdmin):
     form = SuggestedActionForm
-    list_display = ["indicator_code", "position", "title", "origin", "is_active"]
+    list_display = ["indicator_code", "position", "title", "origin", "offered"]
     list_display_links = ["title"]
     list_filter = ["is_active", OriginFilter, DomainFilter]
     search_fields = ["indicator_code", "title", "description"]
@@ -157,6 +190,10 @@ class SuggestedActionAdmin(admin.ModelAdmin):
     def origin(self, suggestion):
         return suggestion.academy or gettext("Livrée avec Pilotis")
 
+    @admin.display(description=_("proposée"), boolean=True, ordering="is_active")
+    def offered(self, suggestion):
+        return suggestion.is_active
+
     @admin.display(description=_("créée"))
     def created(self, suggestion):
         when = formats.moment(suggestion.created_at)
@@ -182,7 +219,9 @@ class SuggestedActionAdmin(admin.ModelAdmin):
 
 class ObjectiveInline(ReadOnlyInline):
     model = Objective
-    fields = ["position", "title", "description"]
+    fields = ["rank", "title", "description"]
+    readonly_fields = fields
+    rank = shown("position", _("rang"))
     show_change_link = True
 
 
@@ -193,18 +232,26 @@ class ObjectiveTargetInline(ReadOnlyInline):
 
 class ActionEventInline(ReadOnlyInline):
     model = ActionEvent
-    fields = ["at", "by_label", "status_before", "status_after", "note"]
+    fields = ["when", "who", "before", "after", "note"]
+    readonly_fields = fields
+    when = shown("at", _("le"), formats.moment)
+    who = shown("by_label", _("par"))
+    before = status_of("status_before", _("avant"))
+    after = status_of("status_after", _("après"))
 
 
 class PlanVersionInline(ReadOnlyInline):
     model = PlanVersion
-    fields = ["number", "body", "adopted_on", "adopted_by_label", "adopted_at"]
+    fields = ["number", "body", "adopted_on", "adopter", "recorded"]
+    readonly_fields = fields
+    adopter = shown("adopted_by_label", _("adoptée par"))
+    recorded = shown("adopted_at", _("enregistrée le"), formats.moment)
     show_change_link = True
 
 
 @admin.register(Plan)
 class PlanAdmin(ReadOnlyAdmin):
-    list_display = ["establishment", "title", "first_year", "last_year", "adoption", "updated_at"]
+    list_display = ["establishment", "title", "first_year", "last_year", "adoption", "modified"]
     list_filter = ["first_year", "school__department__academy", "school__department"]
     search_fields = ["school__name", "school__uai", "title"]
     list_select_related = ["school"]
@@ -216,13 +263,16 @@ class PlanAdmin(ReadOnlyAdmin):
         "referential",
         "campaign",
         "adoption",
-        "revision",
-        "adopted_revision",
-        "created_by",
-        "created_at",
-        "updated_at",
+        "current_revision",
+        "adopted",
+        "created",
+        "modified",
     ]
     inlines = [PlanVersionInline, ObjectiveInline]
+    current_revision = shown("revision", _("révision"))
+    adopted = shown("adopted_revision", _("révision adoptée"))
+    created = when_by("created_at", "created_by", _("créé"))
+    modified = shown("updated_at", _("dernière modification"), formats.moment)
 
     @admin.display(description=_("établissement"), ordering="school__sort_name")
     def establishment(self, plan):
@@ -239,11 +289,14 @@ class PlanAdmin(ReadOnlyAdmin):
 
 @admin.register(PlanVersion)
 class PlanVersionAdmin(ReadOnlyAdmin):
-    list_display = ["plan", "number", "body", "adopted_on", "adopted_by_label"]
+    list_display = ["plan", "number", "body", "adopted_on", "adopter"]
     list_filter = ["body", "plan__school__department__academy"]
     search_fields = ["plan__school__name", "plan__school__uai", "adopted_by_label"]
     list_select_related = ["plan__school"]
-    fields = ["plan", "number", "plan_revision", "body", "adopted_on", "adopted_by_label", "adopted_at", "content"]
+    fields = ["plan", "number", "revision", "body", "adopted_on", "adopter", "recorded", "content"]
+    revision = shown("plan_revision", _("révision du plan adoptée"))
+    adopter = shown("adopted_by_label", _("adoptée par"))
+    recorded = shown("adopted_at", _("enregistrée le"), formats.moment)
 
     @admin.display(description=_("contenu adopté"))
     def content(self, version):
@@ -255,11 +308,12 @@ class PlanVersionAdmin(ReadOnlyAdmin):
 
 @admin.register(Objective)
 class ObjectiveAdmin(ReadOnlyAdmin):
-    list_display = ["title", "plan", "position"]
+    list_display = ["title", "plan", "rank"]
     search_fields = ["title", "plan__school__name", "plan__school__uai"]
     list_select_related = ["plan__school"]
-    fields = ["plan", "position", "title", "description"]
+    fields = ["plan", "rank", "title", "description"]
     inlines = [ObjectiveTargetInline]
+    rank = shown("position", _("rang"))
 
 
 @admin.register(Action)
@@ -288,18 +342,26 @@ class ActionAdmin(ReadOnlyAdmin):
         "success_criteria",
         "status",
         "done_on",
-        "suggestion",
-        "revision",
-        "created_by",
-        "created_at",
-        "updated_at",
+        "origin",
+        "current_revision",
+        "created",
+        "modified",
     ]
     inlines = [ActionEventInline]
+    origin = shown("suggestion", _("action suggérée d'origine"))
+    current_revision = shown("revision", _("révision"))
+    created = when_by("created_at", "created_by", _("créée"))
+    modified = shown("updated_at", _("dernière modification"), formats.moment)
 
 
 @admin.register(ActionEvent)
 class ActionEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "action", "by_label", "status_before", "status_after"]
+    list_display = ["when", "action", "who", "before", "after"]
+    fields = ["action", "when", "who", "before", "after", "note"]
+    when = shown("at", _("le"), formats.moment)
+    who = shown("by_label", _("par"))
+    before = status_of("status_before", _("avant"))
+    after = status_of("status_after", _("après"))
     list_filter = ["status_after"]
     search_fields = ["action__title", "by_label", "note"]
     list_select_related = ["action"]
