@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from pilotis.core.audit import record
 from pilotis.core.datafiles import Checker, DataFileError, LinedMap, LinedSeq, parse
 from pilotis.core.enums import AuditAction
+from pilotis.core.validators import first_forbidden_character
 from pilotis.plans.models import SuggestedAction
 from pilotis.referential import loader as referential_loader
 from pilotis.referential.models import Indicator
@@ -116,6 +117,13 @@ def validate(path: Path) -> list[dict]:
             row = {"indicator_code": str(code), "position": position}
             for name in FIELDS:
                 row[name] = check.text(item, name, iplace, max_length=lengths[name])
+                # The admin's rule for the same columns: a title on one line, no control character.
+                if row[name] and first_forbidden_character(row[name], multiline=name != "title") >= 0:
+                    check.fail(
+                        item.key_lines.get(name, item_line),
+                        iplace,
+                        _("« %(key)s » contient un caractère de contrôle ou un saut de ligne interdit") % {"key": name},
+                    )
             if row["title"]:
                 key = normalised_title(row["title"])
                 if key in titles:

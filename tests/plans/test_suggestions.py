@@ -163,6 +163,11 @@ def test_every_problem_is_named_by_its_line_and_nothing_is_written(tmp_path):
         ("titre: x\n", "suggestions.yaml, ligne 1, racine : clé « titre » inconnue"),
         ("description: x\n", "suggestions.yaml, ligne 1, racine : « suggestions » : une table code"),
         ("suggestions:\n  PIL.1.01: []\n  PIL.1.01: []\n", "suggestions.yaml, ligne 3 : clé « PIL.1.01 » en double"),
+        (
+            'suggestions:\n  PIL.1.01:\n    - title: "Écrire\\nle volet"\n      description: "d"\n'
+            '      means: "m"\n      success_criteria: "c"\n',
+            "suggestions.yaml, ligne 3, indicateur PIL.1.01, action 1 : « title » contient un caractère de contrôle",
+        ),
     ],
 )
 def test_a_malformed_file_is_refused_with_its_line(tmp_path, text, problem):
