@@ -15,6 +15,9 @@ from pilotis.core.audit import record
 from pilotis.core.enums import AuditAction
 from pilotis.core.school_years import current_school_year
 from pilotis.missions import services as mission_services
+from pilotis.plans import services as plan_services
+from pilotis.plans.models import Objective, ObjectiveTarget, Plan, PlanVersion
+from pilotis.plans.suggestions import load_suggestions
 from pilotis.referential.models import Indicator
 from pilotis.steering.tasks import send_reminders
 from tests.factories import load_referential, open_campaign
@@ -33,6 +36,12 @@ READ_ONLY = {
     "missions.MissionLetter",
     "missions.CatalogueEntry",
     "assessments.Assessment",  # answers, validation and reopening go through the services
+    # the plan's revision, adoptions and the actions' journal are kept by plans.services
+    "plans.Plan",
+    "plans.PlanVersion",
+    "plans.Objective",
+    "plans.Action",
+    "plans.ActionEvent",
 }
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +72,23 @@ def every_model_has_a_row(world):
         by=world.chef_a,
     )
     mission_services.start_letter(designation, by=world.chef_a)
+    year = current_school_year()
+    plan = Plan.objects.create(
+        school=world.school_a, referential=campaign.referential, campaign=campaign, first_year=year, last_year=year
+    )
+    objective = Objective.objects.create(plan=plan, title="Écrire le volet numérique")
+    ObjectiveTarget.objects.create(objective=objective, indicator=indicator, by_year=year)
+    plan_services.create_action(plan, by=world.rupn_a, title="Rédiger le volet", indicators=[indicator])
+    PlanVersion.objects.create(
+        plan=plan,
+        number=1,
+        plan_revision=1,
+        body="board",
+        adopted_on=first,
+        adopted_by_label="chef_a",
+        snapshot={"objectives": [{"title": objective.title}]},
+    )
+    load_suggestions()
 
 
 def registered():

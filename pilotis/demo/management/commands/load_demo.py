@@ -78,6 +78,7 @@ class Command(BaseCommand):
             raise CommandError(_("Fichier de l'annuaire introuvable : %(path)s") % {"path": path})
         with _demo_mail_in_memory():
             call_command("load_referential", stdout=self.stdout)
+            call_command("load_suggestions", stdout=self.stdout)
             try:
                 report = import_annuaire(path, academies=["04"], progress=options["verbosity"] > 0)
             except AnnuaireImportError as exc:
