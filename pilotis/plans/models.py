@@ -297,4 +297,5 @@ class ActionEvent(models.Model):
         ordering = ["action", "at", "pk"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d} {self.by_label}: {self.status_before} → {self.status_after}"
+        before = self.get_status_before_display() if self.status_before else "—"
+        return f"{self.at:%Y-%m-%d} {self.by_label} : {before} → {self.get_status_after_display()}"
