@@ -325,3 +325,23 @@ def test_the_updates_page_costs_the_same_whatever_the_number_of_indicators(clien
         return len(queries)
 
     assert count(few) == count(many)
+
+
+def test_a_source_costs_the_save_no_statement_more(world, campaign):
+    """The source is written in the history row's own INSERT: the hot save path stays as it was."""
+    answer(campaign, world.school_a, "PIL.1.01", AnswerStatus.IN_PROGRESS, world.rupn_a)  # creates the rows
+
+    def statements(status, source):
+        indicator = Answer.objects.get().indicator
+        with CaptureQueriesContext(connection) as queries:
+            assessment_services.save_answer(
+                campaign, world.school_a, indicator, status=status, comment="", by=world.rupn_a, source=source
+            )
+        return len(queries)
+
+    assert statements(AnswerStatus.NOT_DONE, "") == statements(AnswerStatus.DONE, "l’action « X » du plan d’actions")
+    assert [c.source for c in history(campaign, world.school_a, "PIL.1.01")] == [
+        "l’action « X » du plan d’actions",
+        "",
+        "",
+    ]

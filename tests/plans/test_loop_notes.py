@@ -84,7 +84,7 @@ def test_the_page_renders_any_apps_notes_the_same_way(client_for, world, campaig
 
     monkeypatch.setitem(panels._INDICATOR_NOTES, "test", panels._Provider(99, commission))
     page = client_for("rupn_a").get(domain_url(world, campaign)).content.decode()
-    assert "2 réunions cette année" in page and 'href="/reunions/3/">Réunion du 3 mars</a>' in page
+    assert "2 réunions cette année" in page and 'href="/reunions/3/">Réunion du 3 mars<span' in page
 
 
 def test_the_domain_page_costs_the_same_whatever_the_number_of_actions(client_for, world, campaign, plan):
