@@ -442,6 +442,8 @@ def code_translation(old_version, new_version) -> dict[str, str]:
     while version is not None and version.pk != old_version.pk:
         chain.append(version)
         version = version.supersedes
+    if version is None:  # not an earlier version of the same line: its codes are matched as they are
+        chain = []
     translation = {code: code for code in Indicator.objects.filter(version=old_version).values_list("code", flat=True)}
     for step in reversed(chain):
         mapping = dict(CodeMapping.objects.filter(version=step).values_list("old_code", "new_code"))

@@ -304,6 +304,32 @@ def test_a_plan_on_an_earlier_version_is_carried_over_by_the_code_map(client_for
     assert AnswerChange.objects.count() == 1
 
 
+def test_a_version_outside_the_campaigns_line_is_matched_code_for_code(world, tmp_path):
+    """The code map speaks of its own line only: a plan on a version the campaign's does not
+    supersede keeps its codes as they are (PIL.1.02 is not renamed PIL.1.05 for it)."""
+    load_referential(MINI)
+    text = MINI.read_text(encoding="utf-8").replace('version: "test-1"', 'version: "test-2"')
+    text = text.replace("PIL.1.02", "PIL.1.05").replace("supersedes: null", 'supersedes: "test-1"')
+    text = text.replace("code_map: {}", "code_map:\n  PIL.1.02: PIL.1.05")
+    (tmp_path / "test-2.yaml").write_text(text, encoding="utf-8")
+    second = load_referential(tmp_path / "test-2.yaml")
+    other = MINI.read_text(encoding="utf-8").replace('version: "test-1"', 'version: "autre"')
+    (tmp_path / "autre.yaml").write_text(other, encoding="utf-8")
+    outside = load_referential(tmp_path / "autre.yaml")
+    assert assessment_services.code_translation(outside, second) == {
+        "PIL.1.01": "PIL.1.01",
+        "PIL.2.01": "PIL.2.01",
+        "INF.1.01": "INF.1.01",
+    }
+    current_campaign(world, second)
+    plan = plan_of(world.school_a, outside, by=world.rupn_a)
+    action = action_of(plan, world.rupn_a, "Autre ligne", ["PIL.1.01", "PIL.1.02"], status=ActionStatus.DONE)
+    assert [(p.served_code, p.indicator is not None) for p in loop.proposals(action, world.rupn_a)] == [
+        ("PIL.1.01", True),
+        ("PIL.1.02", False),
+    ]
+
+
 # The page's cost
 
 
