@@ -97,6 +97,8 @@ def test_a_validated_self_assessment_proposes_nothing_and_says_to_reopen_it(clie
     assert "est validé" in proposals.refusal and "rouvrir" in proposals.refusal
     page = client_for("rupn_a").get(updates_url(world, done)).content.decode()
     assert "la direction doit d’abord le rouvrir" in page
+    assert reverse("assessments:home", args=[world.school_a.uai, campaign.school_year]) in page
+    assert "Passer à « Réalisé »" not in page
 
 
 def test_no_campaign_this_year_proposes_nothing_and_says_why(world, mini_referential):
