@@ -106,10 +106,12 @@ class SaveResult:
 
 
 def save_answer(
-    campaign, school, indicator, *, status, comment, by, seen_revision=None, carried_over_from=""
+    campaign, school, indicator, *, status, comment, by, seen_revision=None, carried_over_from="", source=""
 ) -> SaveResult:
     """Records one indicator's answer (the status may be "" for "not answered yet").
-    `carried_over_from` (a school year) marks it « repris, à vérifier » (start_from_previous)."""
+    `carried_over_from` (a school year) marks it « repris, à vérifier » (start_from_previous).
+    `source` says in words where a change made elsewhere than on this page came from (« l'action
+    « … » du plan d'actions »): the history shows it."""
     if indicator.version_id != campaign.referential_id:
         raise PermissionDenied
     return _save(
@@ -122,6 +124,7 @@ def save_answer(
         by=by,
         seen_revision=seen_revision,
         carried_over_from=carried_over_from,
+        source=source,
     )
 
 
@@ -136,7 +139,7 @@ def save_answer_by_code(school, school_year, code, *, status, comment, by, seen_
 
 
 def _save(
-    school, academy_id, school_year, code, *, status, comment, by, seen_revision, carried_over_from=""
+    school, academy_id, school_year, code, *, status, comment, by, seen_revision, carried_over_from="", source=""
 ) -> SaveResult:
     """Every save of an answer, under the assessment's lock. The read under the lock
     (`locked_read`) gives the assessment, its campaign and the domain's answers: the answer to
@@ -189,6 +192,7 @@ def _save(
                 "comment_after": comment,
                 "based_on_revision": seen_revision,
                 "kind": AnswerChangeKind.CARRIED_OVER if carried_over_from else AnswerChangeKind.CHANGED,
+                "source": source[:300],
             },
         )
         # The answer is ours under the assessment's lock: its revision cannot move meanwhile.
@@ -427,8 +431,10 @@ def previous_assessment(campaign, school) -> Assessment | None:
     )
 
 
-def _code_translation(old_version, new_version) -> dict[str, str]:
-    """Old indicator code → new one, following the versions' code maps (same code if kept)."""
+def code_translation(old_version, new_version) -> dict[str, str]:
+    """Old indicator code → new one, following the versions' code maps (same code if kept); codes
+    that have no place in the new version are left out. Carries answers over (start_from_previous)
+    and an action plan's indicators to a later campaign."""
     new_codes = set(Indicator.objects.filter(version=new_version).values_list("code", flat=True))
     if old_version.pk == new_version.pk:
         return {code: code for code in new_codes}
@@ -436,6 +442,8 @@ def _code_translation(old_version, new_version) -> dict[str, str]:
     while version is not None and version.pk != old_version.pk:
         chain.append(version)
         version = version.supersedes
+    if version is None:  # not an earlier version of the same line: its codes are matched as they are
+        chain = []
     translation = {code: code for code in Indicator.objects.filter(version=old_version).values_list("code", flat=True)}
     for step in reversed(chain):
         mapping = dict(CodeMapping.objects.filter(version=step).values_list("old_code", "new_code"))
@@ -455,7 +463,7 @@ def start_from_previous(campaign, school, *, by) -> int:
         raise ValidationError(
             _("Des réponses ont déjà été saisies : la reprise n'est possible que sur un autodiagnostic vierge.")
         )
-    translation = _code_translation(source.campaign.referential, campaign.referential)
+    translation = code_translation(source.campaign.referential, campaign.referential)
     indicators = {i.code: i for i in Indicator.objects.filter(version=campaign.referential)}
     copied = 0
     for old in source.answers.select_related("indicator").exclude(status="", comment=""):

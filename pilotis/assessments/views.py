@@ -25,6 +25,7 @@ from pilotis.assessments.perms import (
 from pilotis.assessments.synthesis import answers_of, summarise, synthesis_data
 from pilotis.core.confirm import Confirmation, Link, confirmation_page
 from pilotis.core.guards import get_or_refuse, refuse
+from pilotis.core.panels import notes_for, synthesis_panels_for
 from pilotis.referential.cache import indicators_of
 from pilotis.referential.models import Indicator
 from pilotis.territories.guards import school_action, school_view
@@ -167,6 +168,12 @@ def domain(request, school, year, code):
         raise Http404
     levels = _rows(ctx, current)
     to_check = sum(1 for _level, rows in levels for row in rows if row["answer"] and row["answer"].to_check)
+    # What the apps above know beside each answer (the plan's actions, the commission's meetings):
+    # one call for the page's indicators, so that its queries do not grow with them.
+    notes = notes_for(request, school, ctx.campaign, [row["indicator"] for _level, rows in levels for row in rows])
+    for _level, rows in levels:
+        for row in rows:
+            row["notes"] = notes.get(row["indicator"].code, ())
     return render(
         request, "assessments/domain.html", ctx.as_dict(tab=code, domain=current, levels=levels, to_check=to_check)
     )
@@ -287,7 +294,11 @@ def synthesis(request, school, year):
     return render(
         request,
         "assessments/synthesis.html",
-        ctx.as_dict(tab="synthese", **synthesis_data(ctx.campaign, school, ctx.assessment)),
+        ctx.as_dict(
+            tab="synthese",
+            panels=synthesis_panels_for(request, school, ctx.campaign),
+            **synthesis_data(ctx.campaign, school, ctx.assessment),
+        ),
     )
 
 
