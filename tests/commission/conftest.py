@@ -28,16 +28,27 @@ def plan(world, mini_campaign):
 def members(world):
     """The chef (account), a parent and a pupil (no account; the pupil without an address)."""
     return [
-        services.add_member(world.school_a, by=world.chef_a, user=world.chef_a, group="direction", from_date=datetime.date(2025, 9, 1)),
         services.add_member(
-            world.school_a, by=world.chef_a, name="Mme Dupuy", email="dupuy@example.org", group="parents", from_date=datetime.date(2025, 9, 1)
+            world.school_a, by=world.chef_a, user=world.chef_a, group="direction", from_date=datetime.date(2025, 9, 1)
         ),
-        services.add_member(world.school_a, by=world.chef_a, name="Léo Martin", group="pupils", from_date=datetime.date(2025, 9, 1)),
+        services.add_member(
+            world.school_a,
+            by=world.chef_a,
+            name="Mme Dupuy",
+            email="dupuy@example.org",
+            group="parents",
+            from_date=datetime.date(2025, 9, 1),
+        ),
+        services.add_member(
+            world.school_a, by=world.chef_a, name="Léo Martin", group="pupils", from_date=datetime.date(2025, 9, 1)
+        ),
     ]
 
 
 def meeting_at(world, days, **kwargs):
-    return services.create_meeting(world.school_a, by=world.chef_a, starts_at=timezone.now() + datetime.timedelta(days=days), **kwargs)
+    return services.create_meeting(
+        world.school_a, by=world.chef_a, starts_at=timezone.now() + datetime.timedelta(days=days), **kwargs
+    )
 
 
 def hold(meeting, by, *, attendance=None, decisions=("Former l'équipe à l'ENT",), minutes="Compte rendu"):

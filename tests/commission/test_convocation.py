@@ -49,7 +49,9 @@ def test_the_invitation_reads_back(world, members, django_capture_on_commit_call
     assert second.vtimezone.tzid.value == "Europe/Paris"
 
 
-def test_nothing_is_sent_before_the_commit_and_nothing_for_a_held_meeting(world, members, django_capture_on_commit_callbacks):
+def test_nothing_is_sent_before_the_commit_and_nothing_for_a_held_meeting(
+    world, members, django_capture_on_commit_callbacks
+):
     meeting = meeting_at(world, -1)
     services.record_minutes(meeting, by=world.chef_a, seen_revision=None, attendance={}, minutes="Fait", decisions=[])
     try:

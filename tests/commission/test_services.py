@@ -20,7 +20,9 @@ TODAY = timezone.localdate()
 
 
 def test_a_member_with_an_account_takes_its_name(world):
-    member = services.add_member(world.school_a, by=world.rupn_a, user=world.member_a, group="teachers", from_date=TODAY)
+    member = services.add_member(
+        world.school_a, by=world.rupn_a, user=world.member_a, group="teachers", from_date=TODAY
+    )
     assert member.name == str(world.member_a) and member.email == ""
     assert services.member_email(member) == world.member_a.email
     assert AuditEvent.objects.filter(action="commission_changed").exists()
@@ -35,7 +37,12 @@ def test_a_member_must_be_a_person_of_the_school(world):
 def test_an_end_before_the_start_is_refused(world):
     with pytest.raises(ValidationError, match="date de fin"):
         services.add_member(
-            world.school_a, by=world.chef_a, name="X", group="parents", from_date=TODAY, to_date=TODAY - datetime.timedelta(days=1)
+            world.school_a,
+            by=world.chef_a,
+            name="X",
+            group="parents",
+            from_date=TODAY,
+            to_date=TODAY - datetime.timedelta(days=1),
         )
     assert not CommissionMember.objects.exists()
 
@@ -67,7 +74,9 @@ def test_a_new_meeting_follows_the_plan(world, plan, mini_campaign):
     create_action(
         plan, by=world.chef_a, title="Déjà faite", status=ActionStatus.DONE, due_on=TODAY - datetime.timedelta(days=9)
     )
-    assessment_services.save_answer(mini_campaign, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
+    assessment_services.save_answer(
+        mini_campaign, world.school_a, indicator, status="realise", comment="", by=world.rupn_a
+    )
     meeting = meeting_at(world, 7)
     (item,) = meeting.items.all()
     assert item.title == "Suivi du plan"
@@ -79,7 +88,9 @@ def test_a_new_meeting_follows_the_plan(world, plan, mini_campaign):
 
 def test_indicators_changed_before_the_last_meeting_are_not_listed_again(world, mini_campaign):
     indicator = Indicator.objects.get(version=mini_campaign.referential, code="PIL.1.01")
-    assessment_services.save_answer(mini_campaign, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
+    assessment_services.save_answer(
+        mini_campaign, world.school_a, indicator, status="realise", comment="", by=world.rupn_a
+    )
     AnswerChange.objects.update(changed_at=timezone.now() - datetime.timedelta(days=3))
     meeting_at(world, -1)
     later = meeting_at(world, 7)
@@ -138,7 +149,11 @@ def test_validated_minutes_are_locked_until_reopened(world, members):
         services.validate_minutes(meeting, by=world.rupn_a)
     meeting = services.validate_minutes(meeting, by=world.chef_a)
     assert meeting.state == MeetingState.VALIDATED and meeting.validated_by_label == str(world.chef_a)
-    before = (meeting.revision, list(Decision.objects.values_list("text")), list(Attendance.objects.values_list("presence")))
+    before = (
+        meeting.revision,
+        list(Decision.objects.values_list("text")),
+        list(Attendance.objects.values_list("presence")),
+    )
     for by in (world.chef_a, world.rupn_a):
         with pytest.raises(services.MinutesLocked):
             _update(meeting, by, _items(world))
@@ -149,7 +164,11 @@ def test_validated_minutes_are_locked_until_reopened(world, members):
         with pytest.raises(ValidationError):
             services.convene(meeting, by=by)
     meeting.refresh_from_db()
-    assert (meeting.revision, list(Decision.objects.values_list("text")), list(Attendance.objects.values_list("presence"))) == before
+    assert (
+        meeting.revision,
+        list(Decision.objects.values_list("text")),
+        list(Attendance.objects.values_list("presence")),
+    ) == before
     with pytest.raises(PermissionDenied):
         services.reopen_minutes(meeting, by=world.rupn_a)
     services.reopen_minutes(meeting, by=world.adjoint_a)

@@ -100,9 +100,7 @@ def revision_data(w):
 def snapshot():
     return (
         sorted(CommissionMember.objects.values_list("pk", "name", "group", "from_date", "to_date")),
-        sorted(
-            Meeting.objects.values_list("pk", "state", "revision", "minutes", "convocation_sequence", "starts_at")
-        ),
+        sorted(Meeting.objects.values_list("pk", "state", "revision", "minutes", "convocation_sequence", "starts_at")),
         sorted(AgendaItem.objects.values_list("pk", "title", "notes")),
         sorted(Attendance.objects.values_list("pk", "presence")),
         sorted(Decision.objects.values_list("pk", "text", "action_id")),
