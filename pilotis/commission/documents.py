@@ -53,6 +53,12 @@ def render_record_odt(meeting) -> bytes:
 
     context = record_context(meeting)
     document = Document("text")
+    # The default template numbers its headings (« 1.1.2 »): a record's titles are titles.
+    for level in document.styles.get_element("//text:outline-style").children:
+        level.set_attribute("style:num-format", "")
+        for affix in ("style:num-prefix", "style:num-suffix", "loext:num-list-format", "text:display-levels"):
+            if level.get_attribute(affix) is not None:
+                level.del_attribute(affix)
     body = document.body
     body.clear()
     body.append(Paragraph(f"{context['school'].name} — {context['school'].commune}"))

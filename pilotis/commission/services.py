@@ -296,11 +296,12 @@ def follow_up(school, starts_at, *, exclude_pk=None) -> ItemInput:
     since_words = formats.day(timezone.localtime(since).date())
     if answers:
         lines.append(_("Indicateurs dont la réponse a changé depuis le %(day)s :") % {"day": since_words})
+        # One line per answer given, so that a whole self-assessment filled in since reads in a few lines.
+        by_status = {}
         for answer in answers:
-            lines.append(
-                _("- %(code)s : %(status)s")
-                % {"code": answer.indicator.code, "status": answer.get_status_display() or _("sans réponse")}
-            )
+            by_status.setdefault(answer.get_status_display() or _("sans réponse"), []).append(answer.indicator.code)
+        for status, codes in by_status.items():
+            lines.append(_("- %(status)s : %(codes)s") % {"status": status, "codes": ", ".join(codes)})
     else:
         lines.append(_("Aucune réponse de l'autodiagnostic n'a changé depuis le %(day)s.") % {"day": since_words})
     return ItemInput(

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pilotis.commission import services
-from pilotis.commission.enums import MeetingState
+from pilotis.commission.enums import MeetingState, MemberGroup
 from pilotis.commission.forms import (
     DecisionFormSet,
     ItemFormSet,
@@ -32,6 +32,14 @@ from pilotis.core.exporters import attachment_response, safe_filename
 from pilotis.core.guards import get_or_refuse, refuse
 from pilotis.core.school_years import current_school_year
 from pilotis.territories.guards import school_action, school_view
+
+GROUP_ORDER = {group: index for index, group in enumerate(MemberGroup.values)}
+
+
+def _by_group(members) -> list:
+    """Members in the order of their groups (direction, RUPN, teachers… parents, pupils), then by name."""
+    return sorted(members, key=lambda m: (GROUP_ORDER.get(m.group, len(GROUP_ORDER)), m.name.lower(), m.pk))
+
 
 # --- The commission's page --------------------------------------------------------------------------
 

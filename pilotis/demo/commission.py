@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotis.commission import services
-from pilotis.commission.models import CommissionMember, Decision
+from pilotis.commission.models import CommissionMember, Decision, Meeting
 from pilotis.core.school_years import current_school_year
 from pilotis.plans.models import Action, Plan
 
@@ -113,6 +113,8 @@ def load_commission(users, college, stdout) -> None:
         Decision.objects.filter(meeting=autumn, position=0).update(action=action)
     for meeting in (autumn, spring):
         services.validate_minutes(meeting, by=direction)
+        # Validated the week after, as a direction would, not on the day the demo was loaded.
+        Meeting.objects.filter(pk=meeting.pk).update(validated_at=meeting.starts_at + datetime.timedelta(days=7))
 
     today = timezone.localdate()
     services.create_meeting(

@@ -245,6 +245,8 @@ def test_the_record_as_odt(world, client_for, validated):
     assert "Équiper la salle 12 de vidéoprojecteurs" in text and "Suivi du plan" in text
     assert "Excusés : Léo Martin (Élèves)" in text
     assert any(h.text_recursive == "Décisions" for h in document.body.get_headers())
+    levels = document.styles.get_element("//text:outline-style").children
+    assert all(level.get_attribute("style:num-format") == "" for level in levels)
 
 
 def test_the_notes_beside_the_commission_indicators(world, mini_campaign, members, django_assert_num_queries):
