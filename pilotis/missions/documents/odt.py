@@ -2,54 +2,19 @@
 
 The styles — paragraphs, lists, table cells and columns, the A4 page with its header and footer —
 are in `lettre.fodt`, a flat OpenDocument file that LibreOffice or a text editor opens; this module
-adds the letter's content to it with those styles' names and sets nothing else.
+adds the letter's content to it with those styles' names (through `core.odt`, which the plan and
+the commission's minutes share) and sets nothing else.
 """
 
-import io
-from functools import cache
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from lxml import etree
-from odfdo import (
-    Cell,
-    Column,
-    Document,
-    Element,
-    Header,
-    List,
-    Paragraph,
-    Row,
-    Span,
-    Table,
-    VarPageCount,
-    VarPageNumber,
-)
+from odfdo import Paragraph, Span
 
+from pilotis.core import odt
 from pilotis.missions.documents.content import letter_context
 
 TEMPLATE = Path(__file__).with_name("lettre.fodt")
-OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-
-
-@cache
-def _template() -> bytes:
-    """The template without its indentation: the file is indented to be read, the document is not."""
-    parser = etree.XMLParser(remove_blank_text=True, remove_comments=True)
-    return etree.tostring(etree.parse(TEMPLATE, parser), xml_declaration=True, encoding="UTF-8")
-
-
-def _open_template() -> Document:
-    document = Document(io.BytesIO(_template()))
-    # odfdo (3.27) reads a flat file's settings without their <office:settings> element, and
-    # LibreOffice ignores settings so written (the tables' compatibility options among them).
-    settings = etree.fromstring(document.container.get_part("settings.xml"))
-    if settings.find(f"{{{OFFICE}}}settings") is None:
-        wrapper = etree.Element(f"{{{OFFICE}}}settings")
-        wrapper.extend(list(settings))
-        settings.append(wrapper)
-        document.container.set_part("settings.xml", etree.tostring(settings, xml_declaration=True, encoding="UTF-8"))
-    return document
 
 
 def _letterhead(document, context):
@@ -68,41 +33,7 @@ def _letterhead(document, context):
         % {"year": context["designation"]["school_year"], "school": school["name"]},
         style="Pilotis_Footer",
     )
-    footer.append(VarPageNumber())
-    footer.append(" / ")
-    footer.append(VarPageCount())
-    page = document.get_style("master-page", "Standard")
-    page.set_page_header(lines)
-    page.set_page_footer(footer)
-
-
-def _heading(level: int, text: str, style: str = "") -> Header:
-    """odfdo's `Header` drops its `style` argument (3.27: the assignment is commented out): set it after."""
-    heading = Header(level, text)
-    heading.style = style or f"Pilotis_Heading_{level}"
-    return heading
-
-
-def _table(name: str, head: list[str], rows: list[list[str]]) -> Table:
-    """A table whose columns are the template's `<name>Col<i>` styles, its head repeated on every page."""
-    table = Table(name, style="PilotisTable")
-    for index in range(len(head)):
-        table.append(Column(style=f"{name}Col{index}"))
-    header = Element.from_tag("table:table-header-rows")
-    table.append(header)
-    for target, cells, cell_style, text_style in (
-        (header, [head], "PilotisCellHead", "Pilotis_Table_Head"),
-        (table, rows, "PilotisCell", "Pilotis_Table_Text"),
-    ):
-        for values in cells:
-            row = Row()
-            for value in values:
-                cell = Cell(style=cell_style)
-                for line in str(value).splitlines() or [""]:
-                    cell.append(Paragraph(line, style=text_style))
-                row.append(cell)
-            target.append(row)
-    return table
+    odt.set_page_frame(document, lines, odt.page_numbers(footer))
 
 
 def _mission_item(mission) -> Paragraph:
@@ -111,12 +42,6 @@ def _mission_item(mission) -> Paragraph:
     paragraph.append(Span(f"({mission['priority']})", style="Pilotis_Strong"))
     paragraph.append(Span(f" — {mission['function']}", style="Pilotis_Muted_Text"))
     return paragraph
-
-
-def _texts(body, text: str, empty: str):
-    lines = [line for line in (text or "").splitlines() if line.strip()]
-    for line in lines or [empty]:
-        body.append(Paragraph(line, style="Standard" if lines else "Pilotis_Muted"))
 
 
 def _opening(body, context):
@@ -140,48 +65,48 @@ def _opening(body, context):
 
 def _missions(body, context):
     titles, empty = context["titles"], context["empty"]
-    body.append(_heading(1, titles["missions"]))
+    body.append(odt.heading(1, titles["missions"]))
     for group in context["headings"]:
-        body.append(_heading(2, group["label"]))
-        body.append(List([_mission_item(m) for m in group["missions"]], style="Pilotis_List"))
+        body.append(odt.heading(2, group["label"]))
+        body.append(odt.bullets([_mission_item(m) for m in group["missions"]]))
     if not context["headings"]:
         body.append(Paragraph(empty["missions"], style="Pilotis_Muted"))
-    body.append(_heading(1, titles["functions"]))
+    body.append(odt.heading(1, titles["functions"]))
     for function in context["functions"]:
-        body.append(_heading(2, function["label"]))
+        body.append(odt.heading(2, function["label"]))
         if function["missions"]:
-            body.append(List(function["missions"], style="Pilotis_List"))
+            body.append(odt.bullets(function["missions"]))
         else:
             body.append(Paragraph(empty["function"], style="Pilotis_Muted"))
 
 
 def _means(body, context):
     titles, empty = context["titles"], context["empty"]
-    body.append(_heading(1, titles["means"]))
+    body.append(odt.heading(1, titles["means"]))
     for label, value in context["means"]:
-        body.append(_heading(2, label))
-        _texts(body, value, empty["means"])
-    body.append(_heading(1, titles["training"]))
-    _texts(body, context["training"], empty["training"])
-    body.append(_heading(1, titles["memberships"]))
-    body.append(List(context["memberships"], style="Pilotis_List"))
+        body.append(odt.heading(2, label))
+        odt.paragraphs(body, value, empty["means"])
+    body.append(odt.heading(1, titles["training"]))
+    odt.paragraphs(body, context["training"], empty["training"])
+    body.append(odt.heading(1, titles["memberships"]))
+    body.append(odt.bullets(context["memberships"]))
 
 
 def _terms(body, context):
     """The indicators followed, the IMP (only if shown), the free text."""
     titles = context["titles"]
-    body.append(_heading(1, titles["indicators"]))
+    body.append(odt.heading(1, titles["indicators"]))
     if context["indicators"]:
         items = [f"{i.code} — {i.statement}" for i in context["indicators"]]
-        body.append(List(items, style="Pilotis_List"))
+        body.append(odt.bullets(items))
     else:
         body.append(Paragraph(context["empty"]["indicators"], style="Pilotis_Muted"))
     if context["imp_sentence"]:
-        body.append(_heading(1, titles["imp"]))
+        body.append(odt.heading(1, titles["imp"]))
         body.append(Paragraph(context["imp_sentence"]))
     if context["free_text"]:
-        body.append(_heading(1, titles["free_text"]))
-        _texts(body, context["free_text"], "")
+        body.append(odt.heading(1, titles["free_text"]))
+        odt.paragraphs(body, context["free_text"], "")
 
 
 def _signature_lines(context) -> list[str]:
@@ -205,21 +130,21 @@ def _signature_lines(context) -> list[str]:
 
 def _closing(body, context):
     titles, not_yet = context["titles"], context["empty"]["presentation"]
-    body.append(_heading(1, titles["signatures"]))
+    body.append(odt.heading(1, titles["signatures"]))
     for line in _signature_lines(context):
         body.append(Paragraph(line))
-    body.append(_heading(1, titles["presentations"]))
+    body.append(odt.heading(1, titles["presentations"]))
     for council, when in context["presentations"]:
         body.append(Paragraph(f"{council} : {when or not_yet}"))
 
 
 def _annex(body, context):
     review = context["review"]
-    body.append(_heading(1, context["titles"]["annex"], "Pilotis_Annex"))
+    body.append(odt.heading(1, context["titles"]["annex"], "Pilotis_Annex"))
     body.append(Paragraph(review["period_text"]))
     rows = [[row.indicator.code, row.indicator.statement, row.start_label, row.end_label] for row in review["rows"]]
     if rows:
-        body.append(_table("Bilan", review["columns"], rows))
+        body.append(odt.table("Bilan", review["columns"], rows))
     else:
         body.append(Paragraph(context["empty"]["review"], style="Pilotis_Muted"))
 
@@ -227,12 +152,10 @@ def _annex(body, context):
 def render_letter_odt(letter, *, show_imp: bool) -> bytes:
     """The same letter as an OpenDocument text, on the template's styles."""
     context = letter_context(letter, show_imp=show_imp)
-    document = _open_template()
+    document = odt.open_template(TEMPLATE)
     document.meta.set_title(f"{context['title']} — {context['designation']['school_year']}")
     document.meta.set_creation_date()  # now, not the template's
     _letterhead(document, context)
     for part in (_opening, _missions, _means, _terms, _closing, _annex):
         part(document.body, context)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return odt.to_bytes(document)
