@@ -2,7 +2,7 @@
 an OpenDocument text (odfdo) the school may rework in LibreOffice. Both are drawn from one content,
 `record_context`, so that they say the same."""
 
-import io
+from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,60 +42,76 @@ def render_record_pdf(meeting) -> bytes:
     return pdf.render_pdf("commission/pdf/record.html", record_context(meeting))
 
 
-def _names(members) -> str:
-    return ", ".join(f"{m.name} ({m.get_group_display()})" for m in members) or "—"
+TEMPLATE = Path(__file__).with_name("releve.fodt")
 
 
 def render_record_odt(meeting) -> bytes:
-    """A plain document in LibreOffice's default styles (titles, paragraphs, lists): the school adds
-    its letterhead if it wants one."""
-    from odfdo import Document, Header, List, ListItem, Paragraph
+    """The same record on the styles Pilotis' documents share (`releve.fodt`, through core.odt)."""
+    from odfdo import Paragraph
+
+    from pilotis.core import odt
 
     context = record_context(meeting)
-    document = Document("text")
-    # The default template numbers its headings (« 1.1.2 »): a record's titles are titles.
-    for level in document.styles.get_element("//text:outline-style").children:
-        level.set_attribute("style:num-format", "")
-        for affix in ("style:num-prefix", "style:num-suffix", "loext:num-list-format", "text:display-levels"):
-            if level.get_attribute(affix) is not None:
-                level.del_attribute(affix)
+    school = context["school"]
+    document = odt.open_template(TEMPLATE)
     body = document.body
-    body.clear()
-    body.append(Paragraph(f"{context['school'].name} — {context['school'].commune}"))
-    body.append(Header(1, _("Relevé de décisions de la commission numérique")))
-    body.append(Paragraph(_("Réunion du %(when)s") % {"when": context["when"]}))
+    body.append(Paragraph(school.name, style="Pilotis_Letterhead_Name"))
+    body.append(Paragraph(f"{school.commune} — UAI {school.uai}", style="Pilotis_Letterhead_Last"))
+    body.append(Paragraph(_("Relevé de décisions de la commission numérique"), style="Pilotis_Title"))
+    facts = [_("Réunion du %(when)s") % {"when": context["when"]}]
     if meeting.place:
-        body.append(Paragraph(_("Lieu : %(place)s") % {"place": meeting.place}))
+        facts.append(_("Lieu : %(place)s") % {"place": meeting.place})
     if meeting.visio_url:
-        body.append(Paragraph(_("Visioconférence : %(url)s") % {"url": meeting.visio_url}))
-    body.append(Paragraph(context["validated_line"]))
-    body.append(Header(2, _("Présences")))
-    body.append(Paragraph(_("Présents : %(names)s") % {"names": _names(context["present"])}))
-    body.append(Paragraph(_("Excusés : %(names)s") % {"names": _names(context["excused"])}))
-    body.append(Paragraph(_("Absents : %(names)s") % {"names": _names(context["absent"])}))
-    body.append(Header(2, _("Ordre du jour")))
-    for position, item in enumerate(context["items"], start=1):
-        body.append(Header(3, f"{position}. {item.title}"))
-        for line in item.notes.splitlines():
-            body.append(Paragraph(line))
-        codes = ", ".join(i.code for i in item.indicators.all())
-        if codes:
-            body.append(Paragraph(_("Indicateurs : %(codes)s") % {"codes": codes}))
-    body.append(Header(2, _("Décisions")))
+        facts.append(_("Visioconférence : %(url)s") % {"url": meeting.visio_url})
+    for fact in facts:
+        body.append(Paragraph(fact, style="Pilotis_Subtitle"))
+    body.append(Paragraph(context["validated_line"], style="Standard" if context["validated"] else "Pilotis_Draft"))
+
+    body.append(odt.heading(1, _("Présences")))
+    rows = [
+        (member.name, member.get_group_display(), label)
+        for label, members in (
+            (_("Présent"), context["present"]),
+            (_("Excusé"), context["excused"]),
+            (_("Absent"), context["absent"]),
+        )
+        for member in members
+    ]
+    if rows:
+        body.append(odt.table("Presences", [_("Membre"), _("Collège"), _("Présence")], rows))
+    else:
+        body.append(Paragraph(_("Les présences ne sont pas renseignées."), style="Pilotis_Muted"))
+
+    body.append(odt.heading(1, _("Décisions")))
     if context["decisions"]:
-        decisions = List()
+        lines = []
         for decision in context["decisions"]:
-            text = decision.text
+            text = " ".join(decision.text.split())
             if decision.action_id:
                 text += " " + _("(action du plan : %(title)s)") % {"title": decision.action.title}
-            decisions.append(ListItem(text))
-        body.append(decisions)
+            lines.append(text)
+        body.append(odt.bullets(lines))
     else:
-        body.append(Paragraph(_("Aucune décision.")))
-    if meeting.minutes:
-        body.append(Header(2, _("Compte rendu")))
-        for line in meeting.minutes.splitlines():
-            body.append(Paragraph(line))
-    output = io.BytesIO()
-    document.save(output)
-    return output.getvalue()
+        body.append(Paragraph(_("Aucune décision."), style="Pilotis_Muted"))
+
+    body.append(odt.heading(1, _("Ordre du jour")))
+    for position, item in enumerate(context["items"], start=1):
+        body.append(odt.heading(2, f"{position}. {item.title}"))
+        odt.paragraphs(body, item.notes, _("Pas de notes."))
+        codes = ", ".join(i.code for i in item.indicators.all())
+        if codes:
+            body.append(Paragraph(_("Indicateurs : %(codes)s") % {"codes": codes}, style="Pilotis_Muted"))
+    if not context["items"]:
+        body.append(Paragraph(_("L'ordre du jour est vide."), style="Pilotis_Muted"))
+
+    body.append(odt.heading(1, _("Compte rendu")))
+    odt.paragraphs(body, meeting.minutes, _("Le compte rendu n'est pas rédigé."))
+
+    header = [
+        Paragraph(
+            _("Commission numérique — relevé de décisions — %(day)s") % {"day": context["day"]}, style="Pilotis_Footer"
+        )
+    ]
+    footer = odt.page_numbers(Paragraph(_("%(school)s — page ") % {"school": school.name}, style="Pilotis_Footer"))
+    odt.set_page_frame(document, header, footer)
+    return odt.to_bytes(document)
