@@ -244,7 +244,7 @@ def test_the_record_as_odt(world, client_for, validated):
     text = flat(document.body.text_recursive)
     assert "Équiper la salle 12 de vidéoprojecteurs" in text and "Suivi du plan" in text
     table = document.body.get_table(name="Presences")
-    rows = [[cell.text_recursive for cell in row.get_cells()] for row in table.get_rows()]
+    rows = [[cell.text_recursive.strip() for cell in row.get_cells()] for row in table.get_rows()]
     assert ["Léo Martin", "Élèves", "Excusé"] in rows and ["Mme Dupuy", "Parents", "Présent"] in rows
     assert any(h.text_recursive == "Décisions" for h in document.body.get_headers())
     levels = document.styles.get_element("//text:outline-style").children
