@@ -300,6 +300,8 @@ class ActionForm(PilotisForm):
     @staticmethod
     def initial_for(action) -> dict:
         initial = {name: getattr(action, name) for name in ActionForm.CONTENT}
+        if action.responsible_id:
+            initial["responsible_label"] = ""  # the label is then the person's name, not a role
         initial["indicators"] = [str(i.pk) for i in action.indicators.all()]
         initial["contributors"] = [str(p.pk) for p in action.contributors.all()]
         initial["seen_revision"] = action.revision

@@ -55,7 +55,8 @@ def create_action(
     with transaction.atomic():
         action = Action(plan=plan, school_id=plan.school_id, title=title, status=status, created_by=by, **fields)
         responsible = fields.get("responsible")
-        if responsible is not None and not action.responsible_label:
+        if responsible is not None:
+            # The name as shown, kept when the account changes; a role written out is for nobody named.
             action.responsible_label = str(responsible)[:200]
         if status == ActionStatus.DONE:
             action.done_on = timezone.localdate()
@@ -195,8 +196,7 @@ def create_plan(school, *, by, first_year, duration, title="", assessment=None) 
             last_year=last_year,
             created_by=by,
         )
-        if title:
-            plan.title = title
+        plan.title = title or str(plan.title)  # the model's default is a lazy translation
         try:
             with transaction.atomic():
                 plan.save()
@@ -408,7 +408,7 @@ def update_action(action, *, by, seen_revision, indicators=(), contributors=(), 
             )
         before = _action_values(locked, locked.indicators.all(), locked.contributors.all())
         responsible = fields.get("responsible")
-        if responsible is not None and not fields.get("responsible_label"):
+        if responsible is not None:
             fields["responsible_label"] = str(responsible)[:200]
         for name, value in fields.items():
             setattr(locked, name, value)
