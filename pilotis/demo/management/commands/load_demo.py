@@ -23,6 +23,7 @@ from pilotis.assessments.enums import AnswerStatus
 from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaign
 from pilotis.core.school_years import current_school_year
 from pilotis.demo.missions import load_missions, spread_network
+from pilotis.demo.plans import load_plans
 from pilotis.demo.spread import fill_campaign
 from pilotis.missions.models import Designation
 from pilotis.referential.models import ReferentialVersion
@@ -224,6 +225,7 @@ class Command(BaseCommand):
 
         self._load_campaigns(users, college, lycee)
         load_missions(users, college, lycee, self.stdout)
+        load_plans(users, college, self.stdout)
         others = School.objects.filter(department__academy=bordeaux, is_open=True).exclude(
             pk__in=[college.pk, lycee.pk]
         )
