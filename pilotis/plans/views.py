@@ -6,6 +6,7 @@ it (`plan:write`); the direction adopts it (`plan:adopt`). Every write goes thro
 which checks its author again.
 """
 
+import datetime
 from collections import defaultdict
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pilotis.assessments.enums import AnswerStatus
 from pilotis.assessments.models import Answer
 from pilotis.core.confirm import Confirmation, Link, confirmation_page
+from pilotis.core.formats import day
 from pilotis.core.guards import get_or_refuse
 from pilotis.core.school_years import current_school_year
 from pilotis.plans import services
@@ -369,10 +371,14 @@ def _adopt_confirmation(request, school, plan, form):
         action_label=_("Valider le plan"),
         cancel_url=plan_url,
         consequences=[
-            ngettext("%(n)d objectif et ", "%(n)d objectifs et ", objectives) % {"n": objectives}
-            + ngettext("%(n)d action seront adoptés", "%(n)d actions seront adoptées", len(actions))
-            % {"n": len(actions)}
-            + _(" tels qu'ils sont à cet instant (version %(number)d).") % {"number": number},
+            _(
+                "Le plan, avec ses %(objectives)s et ses %(actions)s, sera adopté tel qu'il est à cet instant (version %(number)d)."
+            )
+            % {
+                "objectives": ngettext("%(n)d objectif", "%(n)d objectifs", objectives) % {"n": objectives},
+                "actions": ngettext("%(n)d action", "%(n)d actions", len(actions)) % {"n": len(actions)},
+                "number": number,
+            },
             _(
                 "Cette version restera lisible telle quelle ; une modification ultérieure du plan en préparera "
                 "une nouvelle, à adopter à son tour."
@@ -440,6 +446,8 @@ def version(request, school, pk, number):
     snapshot = adopted.snapshot
     by_objective = defaultdict(list)
     for action in snapshot.get("actions", []):
+        due = action.get("due_on")
+        action["due_on_day"] = day(datetime.date.fromisoformat(due)) if due else ""
         by_objective[action.get("objective")].append(action)
     groups = [(objective, by_objective.get(objective["key"], [])) for objective in snapshot.get("objectives", [])]
     context = {

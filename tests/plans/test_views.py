@@ -4,6 +4,7 @@ named responsible changes the status of their action; bad input and stale pages 
 
 import datetime
 import html
+import re
 
 import pytest
 from django.db import connection
@@ -219,7 +220,7 @@ def test_adopt_asks_first_then_keeps_a_version(client_for, world, plan, action):
     url = reverse("plans:adopt", args=[world.school_a.uai, plan.pk])
     client = client_for("chef_a")
     page = _text(client.get(url))
-    assert "1 action" in page and "0 objectif" in page and "Le plan n’a aucun objectif" in page
+    assert re.search(r"ses 0 objectifs? et ses 1 action,", page) and "Le plan n’a aucun objectif" in page
     plan.refresh_from_db()
     data = {"body": "board", "adopted_on": datetime.date.today().isoformat(), "seen_revision": str(plan.revision)}
     stale = {**data, "seen_revision": str(plan.revision - 1)}
@@ -340,3 +341,18 @@ def test_the_school_page_shows_the_plan_panel(client_for, world, validated):
     page = _text(client_for("rupn_a").get(url))
     assert reverse("plans:prepare", args=[world.school_a.uai]) not in page
     assert "Pas encore adopté" in page and "1 en retard" in page
+
+
+def test_the_synthesis_offers_to_prepare_the_plan_to_its_writers(rf, world, validated):
+    from pilotis.core.panels import synthesis_panels_for
+    from pilotis.plans.models import Plan as PlanModel
+
+    def panels(user):
+        request = rf.get("/")
+        request.user = user
+        return [p.template for p in synthesis_panels_for(request, world.school_a, validated.campaign)]
+
+    assert "plans/synthesis_prepare.html" in panels(world.rupn_a)
+    assert "plans/synthesis_prepare.html" not in panels(world.member_a)
+    services.create_plan(world.school_a, by=world.rupn_a, first_year=YEAR, duration=1, assessment=validated)
+    assert PlanModel.objects.exists() and "plans/synthesis_prepare.html" not in panels(world.rupn_a)
