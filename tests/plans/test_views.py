@@ -356,3 +356,31 @@ def test_the_synthesis_offers_to_prepare_the_plan_to_its_writers(rf, world, vali
     assert "plans/synthesis_prepare.html" not in panels(world.member_a)
     services.create_plan(world.school_a, by=world.rupn_a, first_year=YEAR, duration=1, assessment=validated)
     assert PlanModel.objects.exists() and "plans/synthesis_prepare.html" not in panels(world.rupn_a)
+
+
+def test_prepare_and_versions_cost_the_same_with_more_rows(client_for, world, validated, mini_referential):
+    client = client_for("chef_a")
+    prepare = reverse("plans:prepare", args=[world.school_a.uai])
+    SuggestedAction.objects.create(indicator_code="PIL.2.01", title="Suggestion 0")
+    small = _count_queries(client, prepare)
+    for n in range(1, 12):
+        SuggestedAction.objects.create(
+            indicator_code=("PIL.2.01", "INF.1.01")[n % 2], title=f"Suggestion {n}", position=n
+        )
+    assert _count_queries(client, prepare) == small
+    plan = services.create_plan(world.school_a, by=world.rupn_a, first_year=YEAR, duration=1, assessment=validated)
+    versions = reverse("plans:versions", args=[world.school_a.uai, plan.pk])
+    services.create_action(plan, by=world.rupn_a, title="Première")
+
+    def adopt():
+        plan.refresh_from_db()
+        services.adopt_plan(
+            plan, by=world.chef_a, body="board", adopted_on=datetime.date.today(), seen_revision=plan.revision
+        )
+        services.create_action(plan, by=world.rupn_a, title="Encore une")
+
+    adopt()
+    small = _count_queries(client, versions)
+    for _n in range(5):
+        adopt()
+    assert PlanVersion.objects.count() == 6 and _count_queries(client, versions) == small
