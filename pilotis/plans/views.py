@@ -28,7 +28,7 @@ from pilotis.core.school_years import current_school_year
 from pilotis.plans import services
 from pilotis.plans.enums import ActionStatus
 from pilotis.plans.forms import AdoptForm, ObjectiveForm, PlanForm, PrepareForm
-from pilotis.plans.models import Objective, ObjectiveTarget, Plan, PlanVersion, SuggestedAction
+from pilotis.plans.models import Action, Objective, ObjectiveTarget, Plan, PlanVersion, SuggestedAction
 from pilotis.plans.pages import adoption_state, carried_over, current_plan, latest_validated
 from pilotis.plans.perms import can_adopt_plan, can_write_plan
 from pilotis.referential.models import Indicator
@@ -175,6 +175,11 @@ def prepare(request, school):
             {"school": school, "assessment": None, "abilities": plan_abilities(request.user, school)},
         )
     rows = priority_rows(school, assessment)
+    if plan is not None:
+        # What the plan already serves is said, so that a priority is not added twice unknowingly.
+        served = set(Action.indicators.through.objects.filter(action__plan=plan).values_list("indicator_id", flat=True))
+        for row in rows:
+            row["in_plan"] = row["indicator"].pk in served
     form = PrepareForm(request.POST or None, rows=rows, new_plan=plan is None, current_year=year)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -384,3 +384,10 @@ def test_prepare_and_versions_cost_the_same_with_more_rows(client_for, world, va
     for _n in range(5):
         adopt()
     assert PlanVersion.objects.count() == 6 and _count_queries(client, versions) == small
+
+
+def test_prepare_says_what_the_plan_already_serves(client_for, world, plan, action):
+    page = _text(client_for("rupn_a").get(reverse("plans:prepare", args=[world.school_a.uai])))
+    assert "s’ajouteront au plan" in page
+    assert page.count("déjà servi par une action du plan") == 1
+    assert page.index("PIL.2.01") < page.index("déjà servi par une action du plan") < page.index("INF.1.01")
