@@ -391,3 +391,19 @@ def test_prepare_says_what_the_plan_already_serves(client_for, world, plan, acti
     assert "s’ajouteront au plan" in page
     assert page.count("déjà servi par une action du plan") == 1
     assert page.index("PIL.2.01") < page.index("déjà servi par une action du plan") < page.index("INF.1.01")
+
+
+def test_a_member_changes_only_the_status_of_their_own_actions(client_for, world, plan, action):
+    other = services.create_action(plan, by=world.rupn_a, title="Celle du RUPN", responsible=world.rupn_a)
+    client = client_for("member_a")
+    page = _text(client.get(reverse("plans:action", args=[world.school_a.uai, other.pk])))
+    assert "Changer l’état" not in page
+    response = client.post(
+        reverse("plans:action_status", args=[world.school_a.uai, other.pk]),
+        {"status": "done", "note": "Non", "seen_revision": "0"},
+    )
+    assert response.status_code == 403 and Action.objects.get(pk=other.pk).status == ActionStatus.TODO
+    response = client.post(
+        reverse("plans:action_edit", args=[world.school_a.uai, action.pk]), _action_post(action, title="Renommée")
+    )
+    assert response.status_code == 403 and Action.objects.get(pk=action.pk).title == "Réunir la commission numérique"
