@@ -26,6 +26,7 @@ def _navigation_items(request):
         items.append((_("Autodiagnostic SCHÉMATIC"), schematic))
         items.append((_("Équipe"), reverse("members:list", args=[school.uai])))
         items.append((_("Mission du RUPN"), reverse("missions:school", args=[school.uai])))
+        items.append((_("Plan d’actions"), reverse("plans:home", args=[school.uai])))
         items.append((_("Commission numérique"), reverse("commission:home", args=[school.uai])))
     if follows_territory(user):
         items.append((_("Établissements du territoire"), reverse("schools:list")))

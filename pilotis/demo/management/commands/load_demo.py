@@ -25,6 +25,7 @@ from pilotis.core.school_years import current_school_year
 from pilotis.demo.accompaniment import load_accompaniment
 from pilotis.demo.commission import load_commission
 from pilotis.demo.missions import load_missions, spread_network
+from pilotis.demo.plans import load_plans
 from pilotis.demo.spread import fill_campaign
 from pilotis.missions.models import Designation
 from pilotis.referential.models import ReferentialVersion
@@ -227,8 +228,10 @@ class Command(BaseCommand):
 
         self._load_campaigns(users, college, lycee)
         load_missions(users, college, lycee, self.stdout)
-        load_accompaniment(users, college, lycee, self.stdout)
+        # The plan first: the commission's decisions and the accompaniment's entries point to its actions.
+        load_plans(users, college, self.stdout)
         load_commission(users, college, self.stdout)
+        load_accompaniment(users, college, lycee, self.stdout)
         others = School.objects.filter(department__academy=bordeaux, is_open=True).exclude(
             pk__in=[college.pk, lycee.pk]
         )
