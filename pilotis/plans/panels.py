@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from pilotis.assessments.enums import AssessmentState
 from pilotis.assessments.models import Assessment
-from pilotis.core.panels import Panel, school_panel, synthesis_panel
+from pilotis.core.panels import Panel, school_panel
 from pilotis.core.school_years import current_school_year
 from pilotis.plans.enums import ActionStatus
 from pilotis.plans.models import Plan
@@ -43,15 +43,3 @@ def plan_panel(request, school) -> Panel:
         ).exists()
     )
     return Panel("plans/panel.html", {"plan": plan, "counts": counts, "adoption": adoption, "prepare": prepare})
-
-
-@synthesis_panel("plans_prepare", order=10)
-def prepare_from_synthesis(request, school, campaign) -> Panel | None:
-    """Under a validated self-assessment's synthesis, « Préparer le plan d'actions » for its writers
-    while no plan covers the current school year."""
-    if not can_write_plan(request.user, school):
-        return None
-    validated = Assessment.objects.filter(school=school, campaign=campaign, state=AssessmentState.VALIDATED).exists()
-    if not validated or Plan.objects.filter(school=school).covering(current_school_year()).exists():
-        return None
-    return Panel("plans/synthesis_prepare.html", {"campaign": campaign})

@@ -75,7 +75,9 @@ def create_action(
 def change_status(action, *, by, status, note="", seen_revision=None) -> Action:
     """Moves the action to `status` and writes the journal (who, when, before → after, the note).
     `seen_revision`: the revision the author's page showed; if the action changed since, nothing is
-    written (`StaleAction`)."""
+    written (`StaleAction`). Following an action is not changing the plan: its status leaves the
+    plan's revision alone, so an adopted plan whose actions move on is not « modifié depuis
+    l'adoption » (the adopted version keeps the statuses it was adopted with)."""
     require(can_update_status(by, action))
     if status not in ActionStatus.values:
         raise ValidationError(_("État inconnu."))
@@ -100,7 +102,6 @@ def change_status(action, *, by, status, note="", seen_revision=None) -> Action:
         ActionEvent.objects.create(
             action=locked, by=by, by_label=str(by)[:200], status_before=before, status_after=status, note=note
         )
-        touch_plan(locked.plan_id)
         audit.record(
             AuditAction.ACTION_STATUS_CHANGED, actor=by, obj=locked, before={"status": before}, after={"status": status}
         )
@@ -459,6 +460,7 @@ def postpone_action(action, *, by, due_on, note, seen_revision=None) -> Action:
         locked = change_status(action, by=by, status=ActionStatus.POSTPONED, note=note, seen_revision=seen_revision)
         Action.objects.filter(pk=locked.pk).update(due_on=due_on)
         locked.due_on = due_on
+        touch_plan(locked.plan_id)  # a new due date changes what the plan says
         audit.record(
             AuditAction.ACTION_CHANGED,
             actor=by,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pilotis.accounts.models import SchoolMembership
 from pilotis.core.confirm import Confirmation, confirmation_page
 from pilotis.core.guards import get_or_refuse, refuse
-from pilotis.plans import services
+from pilotis.plans import loop, services
 from pilotis.plans.forms import ActionForm, CarryOverForm, StatusForm
 from pilotis.plans.models import Action, Plan
 from pilotis.plans.perms import can_read_plan, can_update_status, can_write_plan
@@ -157,6 +157,8 @@ def _action_page(request, school, action, *, status_form=None, status=200):
         "events": events,
         "status_form": status_form if may_update else None,
         "write": can_write_plan(user, school),
+        # Once done, the indicators it serves, each a click away from « Réalisé » (never by itself).
+        "proposals": loop.proposals(action, user),
     }
     return render(request, "plans/action.html", context, status=status)
 

@@ -373,3 +373,23 @@ def test_a_source_costs_the_save_no_statement_more(world, campaign):
         "",
         "",
     ]
+
+
+def test_marking_the_action_done_on_its_page_shows_the_proposals_there(client_for, world, campaign, plan):
+    """The status form of the action's page leads back to the page, which now proposes the indicators."""
+    action = action_of(plan, world.rupn_a, "Adopter la charte", ["PIL.1.01"], status=ActionStatus.IN_PROGRESS)
+    client = client_for("rupn_a")
+    page_url = reverse("plans:action", args=[world.school_a.uai, action.pk])
+    assert reverse("plans:apply_indicator", args=[world.school_a.uai, action.pk, "PIL.1.01"]) not in (
+        client.get(page_url).content.decode()
+    )
+    action.refresh_from_db()
+    response = client.post(
+        reverse("plans:action_status", args=[world.school_a.uai, action.pk]),
+        {"status": ActionStatus.DONE, "note": "Charte votée", "seen_revision": action.revision},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == page_url
+    assert apply_url(world, action, "PIL.1.01") in page
+    assert Answer.objects.filter(indicator__code="PIL.1.01", status=AnswerStatus.DONE).count() == 0  # proposed only

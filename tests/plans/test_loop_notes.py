@@ -63,7 +63,10 @@ def test_the_domain_page_shows_the_notes_apart_from_the_answer(client_for, world
     action = action_of(plan, world.rupn_a, "Former l'équipe", ["PIL.1.01"], status=ActionStatus.IN_PROGRESS)
     for who in ("rupn_a", "member_a", "correspondant_40"):
         page = client_for(who).get(domain_url(world, campaign)).content.decode()
-        assert page.count("Ce que Pilotis sait par ailleurs") == 1, who
+        # PIL.1.01's block (the action), and the commission's under PIL.2.01 (the indicator that asks
+        # for a commission numérique): no other indicator of the domain has one.
+        assert page.count("Ce que Pilotis sait par ailleurs") == 2, who
+        assert page.count('id="notes-') == 2 and 'id="notes-PIL.2.01"' in page, who
         assert "Action « Former l&#x27;équipe » du plan d’actions — En cours" in page
         assert f'href="{loop.action_path(action)}"' in page
         # Under its indicator, after its inputs, outside the answer's fieldset.

@@ -125,14 +125,14 @@ def test_a_stale_edit_is_refused_and_changes_nothing(world, plan, action):
     assert changed.before["title"] == "Réunir la commission numérique" and changed.after["title"] == "Première version"
 
 
-def test_every_change_moves_the_plan_revision(world, plan, action):
+def test_every_change_of_content_moves_the_plan_revision_and_a_status_does_not(world, plan, action):
     plan.refresh_from_db()
     start = plan.revision
     services.update_action(action, by=world.rupn_a, seen_revision=0, title="Autre titre")
     services.change_status(action, by=world.member_a, status=ActionStatus.IN_PROGRESS, note="Commencé")
     services.save_objective(plan, by=world.rupn_a, title="Objectif")
     plan.refresh_from_db()
-    assert plan.revision == start + 3
+    assert plan.revision == start + 2
 
 
 def test_the_responsible_member_changes_the_status_with_a_note(world, plan, action):
@@ -267,3 +267,21 @@ def test_contributors_must_be_members(world, plan):
         services.create_action(plan, by=world.rupn_a, title="x", contributors=[outsider])
     action = services.create_action(plan, by=world.rupn_a, title="x", contributors=[world.member_a, world.chef_a])
     assert set(action.contributors.all()) == {world.member_a, world.chef_a}
+
+
+def test_following_an_action_does_not_change_the_adopted_plan_but_postponing_it_does(world, validated):
+    """A status is follow-up (the plan stays as adopted); a new due date is what the plan says."""
+    plan = services.create_plan(world.school_a, by=world.rupn_a, first_year=YEAR, duration=2, assessment=validated)
+    action = services.create_action(plan, by=world.rupn_a, title="Former l'équipe", due_on=datetime.date.today())
+    plan.refresh_from_db()
+    services.adopt_plan(
+        plan, by=world.chef_a, body="board", adopted_on=datetime.date.today(), seen_revision=plan.revision
+    )
+    services.change_status(action, by=world.rupn_a, status="in_progress", note="Commencée")
+    plan.refresh_from_db()
+    assert plan.is_adopted and not plan.changed_since_adoption
+    services.postpone_action(
+        action, by=world.rupn_a, due_on=datetime.date.today() + datetime.timedelta(days=30), note="Reportée"
+    )
+    plan.refresh_from_db()
+    assert plan.changed_since_adoption

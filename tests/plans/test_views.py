@@ -344,18 +344,23 @@ def test_the_school_page_shows_the_plan_panel(client_for, world, validated):
 
 
 def test_the_synthesis_offers_to_prepare_the_plan_to_its_writers(rf, world, validated):
+    """One « Préparer le plan d'actions » on the synthesis: the plan's block of the synthesis
+    (plans.notes.actions_done) carries it, for the plan's writers, while no plan covers the year."""
     from pilotis.core.panels import synthesis_panels_for
     from pilotis.plans.models import Plan as PlanModel
 
-    def panels(user):
+    prepare = reverse("plans:prepare", args=[world.school_a.uai])
+
+    def offers(user):
         request = rf.get("/")
         request.user = user
-        return [p.template for p in synthesis_panels_for(request, world.school_a, validated.campaign)]
+        found = [p.data.get("prepare_url") for p in synthesis_panels_for(request, world.school_a, validated.campaign)]
+        return [url for url in found if url]
 
-    assert "plans/synthesis_prepare.html" in panels(world.rupn_a)
-    assert "plans/synthesis_prepare.html" not in panels(world.member_a)
+    assert offers(world.rupn_a) == [prepare]
+    assert offers(world.member_a) == []
     services.create_plan(world.school_a, by=world.rupn_a, first_year=YEAR, duration=1, assessment=validated)
-    assert PlanModel.objects.exists() and "plans/synthesis_prepare.html" not in panels(world.rupn_a)
+    assert PlanModel.objects.exists() and offers(world.rupn_a) == []
 
 
 def test_prepare_and_versions_cost_the_same_with_more_rows(client_for, world, validated, mini_referential):
