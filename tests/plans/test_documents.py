@@ -18,7 +18,7 @@ from odfdo import Document
 from pypdf import PdfReader
 
 from pilotis.plans import services
-from pilotis.plans.documents.content import plan_content, serialise_plan
+from pilotis.plans.documents.content import plan_content, serialise_plan, snapshot_content
 from pilotis.plans.documents.odt import render_plan_odt
 from pilotis.plans.documents.timeline import timeline_svg
 from pilotis.plans.enums import ActionStatus, AdoptingBody, Payer
@@ -319,3 +319,32 @@ def test_the_queries_do_not_grow_with_the_actions(client_for, world, mini_refere
         year = f"{1990 + actions}-{1991 + actions}"
         Plan.objects.filter(pk=plan.pk).update(first_year=year, last_year=year)
     assert counts[0] == counts[1]
+
+
+def test_an_empty_plan_prints_its_empty_sections(world, mini_referential):
+    from pilotis.plans.documents.pdf import render_plan_pdf
+
+    plan = make_plan(world, mini_referential, actions=0)
+    plan.objectives.all().delete()
+    content = plan_content(plan, today=TODAY)
+    text = pdf_text(render_plan_pdf(content))
+    assert "Le plan n’a pas encore d’objectif." in text
+    assert "Le plan n’a pas encore d’action." in text
+    assert "Aucune action n’est datée" in text
+    assert "Aucun coût n’est estimé." in odt_text(render_plan_odt(content))
+
+
+def test_a_snapshot_missing_later_keys_still_renders(world, plan):
+    version = adopt(plan, world)
+    # A snapshot written before some fields existed: only a title per action.
+    version.snapshot = {
+        "title": "Plan ancien",
+        "first_year": "2026-2027",
+        "last_year": "2026-2027",
+        "actions": [{"title": "Seule action", "status": "done"}],
+    }
+    version.save()
+    content = snapshot_content(version)
+    assert [(a["title"], a["status_label"]) for a in content["actions"]] == [("Seule action", "Réalisée")]
+    assert content["adoption"]["adopted"] is True
+    assert "Seule action" in odt_text(render_plan_odt(content))

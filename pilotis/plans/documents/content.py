@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from pilotis.core.exporters import safe_filename
 from pilotis.core.formats import day, euros
+from pilotis.plans.documents.timeline import timeline
 from pilotis.plans.enums import ActionStatus, Payer
 
 DOCUMENT_KIND = gettext_lazy("Volet numérique du projet d’établissement")
@@ -155,7 +156,8 @@ def _action(number: int, values: dict, as_of: datetime.date) -> dict:
         "payer": values.get("payer", ""),
         "success_criteria": values.get("success_criteria", ""),
         "status": status,
-        "status_label": values.get("status_label") or status,
+        "status_label": values.get("status_label")
+        or (str(ActionStatus(status).label) if status in ActionStatus.values else status),
         "overdue": overdue,
     }
 
@@ -272,8 +274,6 @@ def document_content(school, snapshot: dict, *, adoption: dict, as_of: datetime.
     """The documents' content from a plan in the snapshot's shape. `adoption`: `adopted` (bool),
     `text` (the instance and the date, or « Projet — non adopté »), `version` (number or None);
     `as_of`: the day the overdue actions are counted at (today, or the day of the adoption)."""
-    from pilotis.plans.documents.timeline import timeline
-
     first_year = snapshot.get("first_year", "")
     last_year = snapshot.get("last_year", "") or first_year
     years = school_years(first_year, last_year) if first_year else []

@@ -21,16 +21,16 @@ class ActionsExport(Exporter):
         Column("indicators", gettext_lazy("Indicateurs servis"), "3.5cm"),
         Column("responsible", gettext_lazy("Responsable"), "4cm"),
         Column("contributors", gettext_lazy("Contributeurs"), "5cm"),
-        Column("starts_on", gettext_lazy("Début"), "2.5cm"),
-        Column("due_on", gettext_lazy("Échéance"), "2.5cm"),
+        Column("starts_on", gettext_lazy("Début"), "3.2cm"),
+        Column("due_on", gettext_lazy("Échéance"), "3.2cm"),
         Column("means", gettext_lazy("Moyens et ressources"), "6cm"),
         Column("cost", gettext_lazy("Coût estimé (€)"), "2.8cm"),
         Column("payer", gettext_lazy("Financement"), "3cm"),
         Column("success_criteria", gettext_lazy("Critères de réussite"), "6cm"),
         Column("status", gettext_lazy("État"), "2.8cm"),
         Column("overdue", gettext_lazy("En retard"), "2cm"),
-        Column("done_on", gettext_lazy("Réalisée le"), "2.5cm"),
-        Column("last_change_on", gettext_lazy("Dernier changement d’état le"), "3.2cm"),
+        Column("done_on", gettext_lazy("Réalisée le"), "3.2cm"),
+        Column("last_change_on", gettext_lazy("Dernier changement d’état le"), "4cm"),
         Column("last_change_by", gettext_lazy("Par"), "4cm"),
         Column("last_change", gettext_lazy("Changement"), "4.5cm"),
         Column("last_change_note", gettext_lazy("Note du changement"), "7cm"),
@@ -39,7 +39,8 @@ class ActionsExport(Exporter):
     def __init__(self, plan, *, today):
         self.plan = plan
         self.today = today
-        self.title = _("Actions du plan %(years)s") % {"years": plan_years_text(plan)}
+        # A sheet's name has at most 31 characters: « Actions 2026-2027–2027-2028 ».
+        self.title = _("Actions %(years)s") % {"years": plan_years_text(plan)}
 
     def rows(self):
         actions = list(
@@ -103,7 +104,7 @@ def _change(event) -> str:
 
 
 def plan_years_text(plan) -> str:
-    return plan.first_year if plan.first_year == plan.last_year else f"{plan.first_year} – {plan.last_year}"
+    return plan.first_year if plan.first_year == plan.last_year else f"{plan.first_year}–{plan.last_year}"
 
 
 def actions_filename(plan, extension: str) -> str:
