@@ -348,3 +348,20 @@ def test_a_snapshot_missing_later_keys_still_renders(world, plan):
     assert [(a["title"], a["status_label"]) for a in content["actions"]] == [("Seule action", "Réalisée")]
     assert content["adoption"]["adopted"] is True
     assert "Seule action" in odt_text(render_plan_odt(content))
+
+
+def test_free_text_is_escaped_in_the_svg_and_neutralised_in_the_exports(client_for, world, plan):
+    services.create_action(
+        plan,
+        by=world.chef_a,
+        title='=HYPERLINK("x") & <script>',
+        starts_on=datetime.date(2026, 9, 1),
+        due_on=datetime.date(2026, 10, 1),
+    )
+    plan.refresh_from_db()
+    tree = etree.fromstring(plan_content(plan, today=TODAY)["timeline"]["svg"].encode())
+    assert not list(tree.iter(f"{SVG}script"))
+    # The title is the text itself once parsed: escaped, not markup.
+    assert any('=HYPERLINK("x") & <script>' in (node.text or "") for node in tree.iter(f"{SVG}title"))
+    response = export_rows(client_for("chef_a"), world, plan, "csv")
+    assert "'=HYPERLINK" in response.content.decode("utf-8-sig").replace('""', '"')
