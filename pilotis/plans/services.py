@@ -18,6 +18,7 @@ from pilotis.core.school_years import is_school_year
 from pilotis.plans.enums import MAX_PLAN_YEARS, ActionStatus, AdoptingBody
 from pilotis.plans.models import Action, ActionEvent, Objective, ObjectiveTarget, Plan, PlanVersion
 from pilotis.plans.perms import can_adopt_plan, can_update_status, can_write_plan
+from pilotis.plans.snapshot import serialise_plan
 
 
 class StaleAction(ValidationError):
@@ -535,52 +536,4 @@ def adopt_plan(plan, *, by, body, adopted_on, seen_revision) -> PlanVersion:
 
 def plan_snapshot(plan) -> dict:
     """The plan's content in plain values (no ids to follow): what a council adopted stays as it was."""
-    objectives = list(plan.objectives.prefetch_related("targets__indicator").order_by("position", "pk"))
-    actions = list(
-        plan.actions.select_related("objective", "responsible")
-        .prefetch_related("indicators", "contributors")
-        .order_by("position", "pk")
-    )
-    return {
-        "title": plan.title,
-        "first_year": plan.first_year,
-        "last_year": plan.last_year,
-        "objectives": [
-            {
-                "key": objective.pk,
-                "title": objective.title,
-                "description": objective.description,
-                "targets": [
-                    {
-                        "indicator": target.indicator.code,
-                        "statement": target.indicator.statement,
-                        "status": target.status,
-                        "status_label": str(target.get_status_display()),
-                        "by_year": target.by_year,
-                    }
-                    for target in sorted(objective.targets.all(), key=lambda t: t.indicator.code)
-                ],
-            }
-            for objective in objectives
-        ],
-        "actions": [
-            {
-                "objective": action.objective_id,
-                "title": action.title,
-                "description": action.description,
-                "indicators": sorted(indicator.code for indicator in action.indicators.all()),
-                "responsible": action.responsible_label,
-                "contributors": sorted(str(person) for person in action.contributors.all()),
-                "contributors_text": action.contributors_text,
-                "starts_on": action.starts_on.isoformat() if action.starts_on else None,
-                "due_on": action.due_on.isoformat() if action.due_on else None,
-                "means": action.means,
-                "cost": None if action.cost is None else str(action.cost),
-                "payer": str(action.get_payer_display()) if action.payer else "",
-                "success_criteria": action.success_criteria,
-                "status": action.status,
-                "status_label": str(action.get_status_display()),
-            }
-            for action in actions
-        ],
-    }
+    return serialise_plan(plan)

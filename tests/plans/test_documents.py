@@ -18,11 +18,12 @@ from odfdo import Document
 from pypdf import PdfReader
 
 from pilotis.plans import services
-from pilotis.plans.documents.content import plan_content, serialise_plan, snapshot_content
+from pilotis.plans.documents.content import plan_content, snapshot_content
 from pilotis.plans.documents.odt import render_plan_odt
 from pilotis.plans.documents.timeline import timeline_svg
 from pilotis.plans.enums import ActionStatus, AdoptingBody, Payer
 from pilotis.plans.models import Objective, ObjectiveTarget, Plan, PlanVersion
+from pilotis.plans.snapshot import serialise_plan
 from pilotis.referential.models import Indicator
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -365,3 +366,16 @@ def test_free_text_is_escaped_in_the_svg_and_neutralised_in_the_exports(client_f
     assert any('=HYPERLINK("x") & <script>' in (node.text or "") for node in tree.iter(f"{SVG}title"))
     response = export_rows(client_for("chef_a"), world, plan, "csv")
     assert "'=HYPERLINK" in response.content.decode("utf-8-sig").replace('""', '"')
+
+
+def test_the_plan_and_its_versions_link_to_their_documents(client_for, world, plan):
+    """The plan's page and an adopted version's page offer their documents to every reader."""
+    version = services.adopt_plan(
+        plan, by=world.chef_a, body="board", adopted_on=datetime.date.today(), seen_revision=plan.revision
+    )
+    uai = world.school_a.uai
+    home = client_for("member_a").get(reverse("plans:home", args=[uai])).content.decode()
+    for name, args in (("plans:plan_pdf", []), ("plans:plan_odt", []), ("plans:actions_export", ["ods"])):
+        assert reverse(name, args=[uai, plan.pk, *args]) in home
+    page = client_for("correspondant_40").get(reverse("plans:version", args=[uai, plan.pk, version.number]))
+    assert reverse("plans:version_pdf", args=[uai, plan.pk, version.number]) in page.content.decode()

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pilotis.core.exporters import Column, Exporter, safe_filename
-from pilotis.plans.documents.content import action_values, document_order
+from pilotis.plans.documents.content import document_order
 from pilotis.plans.enums import ActionStatus
 from pilotis.plans.models import ActionEvent
+from pilotis.plans.snapshot import action_values
 
 
 class ActionsExport(Exporter):

@@ -7,9 +7,9 @@ import datetime
 def plan_of_a(w, matrix):
     """School A's plan with one action, adopted once (version 1)."""
     from pilotis.plans import services
-    from pilotis.plans.documents.content import serialise_plan
     from pilotis.plans.enums import AdoptingBody
     from pilotis.plans.models import Plan, PlanVersion
+    from pilotis.plans.snapshot import serialise_plan
 
     plan = Plan.objects.filter(school=w.school_a).first()
     if plan is not None:
