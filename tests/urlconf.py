@@ -20,6 +20,7 @@ SAMPLE_KWARGS = {
     "campaign": 1,
     "board": "progress",
     "fmt": "csv",
+    "decision_pk": 999999,
 }
 
 

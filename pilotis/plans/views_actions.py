@@ -16,22 +16,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pilotis.accounts.models import SchoolMembership
 from pilotis.core.confirm import Confirmation, confirmation_page
-from pilotis.core.guards import get_or_refuse, refuse
+from pilotis.core.guards import get_or_refuse
 from pilotis.plans import loop, services
 from pilotis.plans.forms import ActionForm, CarryOverForm, StatusForm
-from pilotis.plans.models import Action, Plan
-from pilotis.plans.perms import can_read_plan, can_update_status, can_write_plan
+from pilotis.plans.guards import action_in_school, action_move
+from pilotis.plans.models import Plan
+from pilotis.plans.perms import can_update_status, can_write_plan
 from pilotis.referential.models import Indicator
 from pilotis.territories.guards import school_action, school_view
 
 
 def _action(request, school, pk):
-    return get_or_refuse(
-        request,
-        Action.objects.filter(school=school).select_related("plan", "objective", "suggestion"),
-        what="action",
-        pk=pk,
-    )
+    return action_in_school(request, school, pk)
 
 
 def _action_found(request, school, pk, *args, **kwargs):
@@ -172,12 +168,8 @@ def action_detail(request, school, pk):
 
 
 @require_POST
-@school_action("action:update_status", can_read_plan, found=_action_found)
-def action_status(request, school, pk):
-    action = _action(request, school, pk)
-    action.school = school
-    if not can_update_status(request.user, action):
-        refuse(request, obj=action, what="action:update_status", status=403)
+@action_move("action:update_status", can_update_status)
+def action_status(request, school, action):
     form = StatusForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
