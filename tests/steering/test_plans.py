@@ -16,7 +16,7 @@ from pilotis.commission.enums import MeetingState
 from pilotis.commission.models import Meeting
 from pilotis.plans.enums import ActionStatus
 from pilotis.plans.models import Action, Objective, ObjectiveTarget, Plan
-from pilotis.referential.models import Indicator
+from pilotis.referential.models import Indicator, ReferentialVersion
 from pilotis.steering import plans
 from tests.factories import SchoolFactory
 
@@ -274,3 +274,18 @@ def test_query_count_does_not_grow_with_schools_plans_and_actions(client_for, wo
         )
         meeting(school)
     assert _queries(client, url) == before
+
+
+def test_indicators_are_counted_by_code_across_referential_versions(
+    client_for, world, campaign, landes, mini_referential
+):
+    """A plan rests on the referential of the diagnosis it was built from, maybe an older version
+    than the campaign's: its indicators count under their code, named as the campaign names them."""
+    older = ReferentialVersion.objects.get(version=mini_referential.version)
+    plan = Plan.objects.create(school=world.school_a, referential=older, first_year=YEAR, last_year=YEAR)
+    action = Action.objects.create(plan=plan, school=world.school_a, title="Ancienne version")
+    action.indicators.set([Indicator.objects.get(version=older, code="PIL.1.01")])
+    make_plan(campaign, landes[0], actions=[(ActionStatus.TODO, LATER, ["PIL.1.01"])])
+    aimed = get(client_for, "dane", "plans", campaign).context["aimed"]
+    current = Indicator.objects.get(version=campaign.referential, code="PIL.1.01")
+    assert [(a.code, a.schools, a.statement) for a in aimed] == [("PIL.1.01", 2, current.statement)]
