@@ -2,13 +2,13 @@
 the campaign's school year, the indicators the territory's plans aim at most, and per school its
 actions and the commission's meetings — figures only, never what the plans or minutes say.
 
-Plain aggregate queries over the plans' rows, each a fixed number per page (a test counts them):
-at 60,000 schools they cost what the other dashboards cost (benchmarks/README.md, « Plans
-d'actions »), so no counter has to be kept beside the plans' services.
+Plain aggregate queries over the plans' rows, a fixed number per page (a test counts them). The
+per-school list reads only its page's schools; the adoption and the indicators aimed at scan the
+territory's plans, so their cost grows with the territory (benchmarks/README.md, « Plans
+d'actions », has the figures and the counters that would keep it flat).
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -279,13 +279,3 @@ def school_lines(territory, schools_page, today=None) -> list[SchoolPlan]:
     ):
         lines[school_id].meetings = n
     return [lines[school.pk] for school in schools_page]
-
-
-def totals(lines) -> dict[str, int]:
-    """Sums of a list of lines (the tests compare pages and exports with them)."""
-    out = defaultdict(int)
-    for line in lines:
-        for key in ("done", "in_progress", "overdue", "meetings"):
-            out[key] += getattr(line, key)
-        out["adopted"] += line.adopted
-    return dict(out)
