@@ -17,7 +17,7 @@ DATABASES = ("sqlite", "postgres")
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 
 # Bump when the generated data changes shape: existing bench databases are then regenerated.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: action plans and commission meetings
 
 ACADEMY_CODE = "BE"
 ACADEMY_NAME = "Banc d'essai"
@@ -47,7 +47,8 @@ def sqlite_path(schools: int) -> Path:
 
 
 def pg_name(schools: int) -> str:
-    return f"pilotis_bench_{schools}"
+    # BENCH_PG_PREFIX lets several checkouts share one PostgreSQL server without sharing data.
+    return f"{os.environ.get('BENCH_PG_PREFIX', 'pilotis_bench')}_{schools}"
 
 
 def pg_dsn(dbname: str) -> str:

@@ -18,8 +18,10 @@ scans the tables with all cores). Each workload mirrors one dashboard:
 `Assessment.domain_levels`), so that the two sides of the ratio compute the same thing.
 """
 
+import datetime
 import statistics
 import time
+import zoneinfo
 from collections import Counter, defaultdict
 
 import duckdb
@@ -28,6 +30,7 @@ import duckdb_extensions
 from benchmarks import common
 
 PAGE_SIZE = 50
+TIME_ZONE = "Europe/Paris"  # the project's (settings.TIME_ZONE): a school year starts at local midnight
 
 
 def connect(schools: int, db: str) -> duckdb.DuckDBPyConnection:
@@ -51,7 +54,7 @@ def _ids(values) -> str:
 def _territory(academy_id: int) -> str:
     return f"""
     territory AS (
-        SELECT s.id, s.uai, s.name, s.is_open
+        SELECT s.id, s.uai, s.name, s.sort_name, s.department_id, s.is_open
         FROM p.territories_school s JOIN p.territories_department d ON d.id = s.department_id
         WHERE d.academy_id = {int(academy_id)}
     )"""
@@ -198,6 +201,141 @@ def indicators(con, academy_id: int, campaign_ids) -> dict[tuple[int, str], tupl
     return out
 
 
+# --- Pilotage's « Plans d'actions » (`steering.plans`) ---------------------------------------
+
+
+def _covering(alias: str, school_year: str) -> str:
+    year = school_year if common_year(school_year) else ""
+    return f"{alias}.first_year <= '{year}' AND {alias}.last_year >= '{year}'"
+
+
+def common_year(value: str) -> bool:
+    """A school year written as « 2026-2027 » (the only text put into these queries)."""
+    return len(value) == 9 and value[4] == "-" and value[:4].isdigit() and value[5:].isdigit()
+
+
+def plan_adoption(con, academy_id: int, school_year: str) -> dict[int, tuple[int, int, int]]:
+    """département → (open schools, with a plan covering the year, with an adopted one)."""
+    rows = con.execute(
+        f"""
+        WITH {_territory(academy_id)}
+        SELECT t.department_id, count(DISTINCT t.id),
+               count(DISTINCT pl.school_id),
+               count(DISTINCT pl.school_id) FILTER (WHERE pl.adopted_revision IS NOT NULL)
+        FROM territory t
+        LEFT JOIN p.plans_plan pl ON pl.school_id = t.id AND {_covering("pl", school_year)}
+        WHERE t.is_open
+        GROUP BY t.department_id
+        """
+    ).fetchall()
+    return {department: (schools, planned, adopted) for department, schools, planned, adopted in rows}
+
+
+def aimed_indicators(con, academy_id: int, school_year: str, limit: int = 15) -> list[tuple[str, int]]:
+    """(code, schools) of the indicators the most schools' plans aim at, by an action or an objective."""
+    return con.execute(
+        f"""
+        WITH {_territory(academy_id)},
+        pairs AS (
+            SELECT a.school_id, ai.indicator_id
+            FROM p.plans_action_indicators ai
+            JOIN p.plans_action a ON a.id = ai.action_id
+            JOIN p.plans_plan pl ON pl.id = a.plan_id AND {_covering("pl", school_year)}
+            UNION ALL
+            SELECT pl.school_id, ot.indicator_id
+            FROM p.plans_objectivetarget ot
+            JOIN p.plans_objective o ON o.id = ot.objective_id
+            JOIN p.plans_plan pl ON pl.id = o.plan_id AND {_covering("pl", school_year)}
+        )
+        SELECT i.code, count(DISTINCT pairs.school_id) AS n
+        FROM pairs
+        JOIN territory t ON t.id = pairs.school_id AND t.is_open
+        JOIN p.referential_indicator i ON i.id = pairs.indicator_id
+        GROUP BY i.code ORDER BY n DESC, i.code LIMIT {int(limit)}
+        """
+    ).fetchall()
+
+
+def plan_schools_page(con, academy_id: int, school_year: str, today) -> list[tuple]:
+    """The first 50 open schools by name: (uai, has a plan, adopted, done, in progress, overdue,
+    meetings held this year)."""
+    start = int(school_year[:4])
+    bounds = [
+        datetime.datetime(year, 9, 1, tzinfo=zoneinfo.ZoneInfo(TIME_ZONE)).timestamp() for year in (start, start + 1)
+    ]
+    rows = con.execute(
+        f"""
+        WITH {_territory(academy_id)},
+        page AS (SELECT id, uai, sort_name FROM territory WHERE is_open ORDER BY sort_name, uai LIMIT {PAGE_SIZE}),
+        plan AS (
+            SELECT pl.school_id, bool_or(pl.adopted_revision IS NOT NULL) AS adopted
+            FROM p.plans_plan pl JOIN page ON page.id = pl.school_id
+            WHERE {_covering("pl", school_year)} GROUP BY pl.school_id
+        ),
+        act AS (
+            SELECT a.school_id,
+                   count(*) FILTER (WHERE a.status = 'done') AS done,
+                   count(*) FILTER (WHERE a.status = 'in_progress') AS in_progress,
+                   count(*) FILTER (WHERE a.status IN ('todo', 'in_progress') AND a.due_on < DATE '{today.isoformat()}') AS overdue
+            FROM p.plans_action a
+            JOIN page ON page.id = a.school_id
+            JOIN p.plans_plan pl ON pl.id = a.plan_id AND {_covering("pl", school_year)}
+            GROUP BY a.school_id
+        ),
+        meet AS (
+            SELECT m.school_id, count(*) AS n
+            FROM p.commission_meeting m JOIN page ON page.id = m.school_id
+            WHERE m.state IN ('held', 'validated')
+              AND epoch(m.starts_at) >= {bounds[0]} AND epoch(m.starts_at) < {bounds[1]}
+            GROUP BY m.school_id
+        )
+        SELECT page.uai, plan.school_id IS NOT NULL, coalesce(plan.adopted, false),
+               coalesce(act.done, 0), coalesce(act.in_progress, 0), coalesce(act.overdue, 0), coalesce(meet.n, 0)
+        FROM page
+        LEFT JOIN plan ON plan.school_id = page.id
+        LEFT JOIN act ON act.school_id = page.id
+        LEFT JOIN meet ON meet.school_id = page.id
+        ORDER BY page.sort_name, page.uai
+        """
+    ).fetchall()
+    return [tuple(row) for row in rows]
+
+
+def verify_plans(con, academy_id: int, campaign_ids) -> list[str]:
+    """Differences between DuckDB's plan figures and `steering.plans`' (empty when they agree)."""
+    from django.utils import timezone
+
+    from pilotis.assessments.models import Campaign
+    from pilotis.steering import plans
+    from pilotis.steering.figures import Territory
+    from pilotis.territories.models import Department
+
+    problems = []
+    today = timezone.localdate()
+    departments = list(Department.objects.filter(academy_id=academy_id).order_by("code"))
+    for campaign in Campaign.objects.filter(pk__in=campaign_ids).select_related("referential"):
+        year = campaign.school_year
+        territory = Territory.of(campaign, departments)
+        adoption = plans.adoption(territory, departments)
+        ours = {
+            d.pk: (line.schools, line.with_plan, line.adopted)
+            for d, line in zip(departments, adoption.lines, strict=True)
+        }
+        duck = plan_adoption(con, academy_id, year)
+        if {k: v for k, v in ours.items() if v != (0, 0, 0)} != {k: v for k, v in duck.items() if v != (0, 0, 0)}:
+            problems.append(f"{year} plan adoption: DuckDB and Pilotis differ")
+        if [(a.code, a.schools) for a in plans.aimed_indicators(territory)] != aimed_indicators(con, academy_id, year):
+            problems.append(f"{year} aimed indicators: DuckDB and Pilotis differ")
+        page = list(plans.schools(territory)[:PAGE_SIZE])
+        lines = [
+            (x.school.uai, x.has_plan, x.adopted, x.done, x.in_progress, x.overdue, x.meetings)
+            for x in plans.school_lines(territory, page, today)
+        ]
+        if lines != plan_schools_page(con, academy_id, year, today):
+            problems.append(f"{year} plans per school: DuckDB and Pilotis differ")
+    return problems
+
+
 # --- The four workloads, timed ----------------------------------------------------------------
 
 
@@ -213,7 +351,17 @@ def workloads(con, academy_id: int, campaign_id: int, trend_ids):
         compute_levels(con, academy_id, trend_ids)
         return (*figures, distribution(con))
 
+    year = dict(
+        con.execute(f"SELECT id, school_year FROM p.assessments_campaign WHERE id = {int(campaign_id)}").fetchall()
+    )[campaign_id]
+    today = datetime.datetime.now(zoneinfo.ZoneInfo(TIME_ZONE)).date()  # Pilotis's « today »
+
+    def plans():
+        return plan_adoption(con, academy_id, year), aimed_indicators(con, academy_id, year)
+
     return {
+        "plans": plans,
+        "plans_schools": lambda: plan_schools_page(con, academy_id, year, today),
         "progress": lambda: progress(con, academy_id, [campaign_id]),
         "maturity": maturity,
         "indicators": lambda: indicators(con, academy_id, [campaign_id]),

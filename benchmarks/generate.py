@@ -59,6 +59,9 @@ OPEN_VALIDATED_SHARE = 0.10
 # Éducation prioritaire is empty in the national file: the bench gives it to public collèges in
 # the national proportions (about 14 % REP, 7 % REP+).
 REP_SHARE, REP_PLUS_SHARE = 0.14, 0.07
+# The day the bench data stands at (meetings before it were held, after it are planned): a fixed
+# day of the open campaign, so that the data is the same whatever day it is generated.
+BENCH_TODAY = datetime.date(2026, 12, 1)
 
 PATRONS = [
     "Jean Moulin",
@@ -480,6 +483,203 @@ def write_campaign(
     return next_id, total_answers
 
 
+# --- Action plans and commission meetings (Pilotage's « Plans d'actions ») --------------------
+# Every school that validated the latest past campaign has a plan built from it, covering that
+# year and the open one: three objectives of two indicators each, and eight actions serving one
+# or two indicators. Indicators are drawn with a skew (training and the upper levels most, as
+# plans aim at what is not done yet), so that the « most aimed at » list has a head and a tail.
+PLAN_OBJECTIVES, PLAN_TARGETS, PLAN_ACTIONS = 3, 2, 8
+PLAN_ADOPTED_SHARE = 0.7
+# (status, weight) of an action in the bench: done, under way, to do, postponed, abandoned.
+ACTION_STATUSES = (("done", 30), ("in_progress", 30), ("todo", 25), ("postponed", 10), ("abandoned", 5))
+DOMAIN_AIM = {"FOR": 3.0, "PED": 2.0, "PIL": 1.5, "RES": 1.2, "INF": 1.0}
+# Meetings of the commission per school and year: 0 to 3, held in the past, planned later.
+MEETINGS_PER_YEAR = (0, 1, 1, 2, 2, 3)
+
+
+def _rows_of(model, values: list[dict]) -> tuple[tuple[str, ...], list[tuple]]:
+    """Columns and rows of `model` in its fields' order, each dict giving every column."""
+    columns = tuple(f.column for f in model._meta.concrete_fields)
+    return columns, [tuple(row[c] for c in columns) for row in values]
+
+
+def write_plans(campaign, following_year: str, indicators, writer, rng: random.Random, started, today) -> dict:
+    """Plans, objectives, targets, actions (with their indicators) and meetings, written in bulk."""
+    from django.db import transaction
+
+    from pilotis.assessments.models import Assessment
+    from pilotis.commission.models import Meeting
+    from pilotis.plans.models import Action, Objective, ObjectiveTarget, Plan
+
+    through = Action.indicators.through
+    pool = [pk for pk, _code, _level, _domain in indicators]
+    weights = [DOMAIN_AIM.get(domain, 1.0) * level * rng.uniform(0.3, 1.7) for _pk, _code, level, domain in indicators]
+    statuses = [status for status, _w in ACTION_STATUSES]
+    status_weights = [w for _status, w in ACTION_STATUSES]
+    first_day = datetime.date(int(campaign.school_year[:4]), 9, 1)
+    last_day = datetime.date(int(following_year[5:]), 8, 31)
+    span = (last_day - first_day).days
+    stamp = writer.timestamp(datetime.datetime(first_day.year, 10, 15, 12, 0))
+    schools = list(
+        Assessment.objects.filter(campaign=campaign, state="validated")
+        .order_by("school_id")
+        .values_list("school_id", flat=True)
+    )
+
+    def draw(k):
+        chosen = set()
+        while len(chosen) < k:
+            chosen.add(rng.choices(pool, weights)[0])
+        return sorted(chosen)
+
+    counts = dict.fromkeys(("plans", "actions", "indicators", "targets", "meetings"), 0)
+    ids = dict.fromkeys(("plan", "objective", "target", "action", "link", "meeting"), 0)
+    plans, objectives, targets, actions, links, meetings = [], [], [], [], [], []
+
+    def flush():
+        for model, rows in (
+            (Plan, plans),
+            (Objective, objectives),
+            (ObjectiveTarget, targets),
+            (Action, actions),
+            (through, links),
+            (Meeting, meetings),
+        ):
+            columns, values = _rows_of(model, rows)
+            writer.write(model._meta.db_table, columns, values)
+            rows.clear()
+
+    with transaction.atomic():
+        for school_id in schools:
+            ids["plan"] += 1
+            plan_id = ids["plan"]
+            adopted = rng.random() < PLAN_ADOPTED_SHARE
+            plans.append(
+                {
+                    "id": plan_id,
+                    "school_id": school_id,
+                    "referential_id": campaign.referential_id,
+                    "campaign_id": campaign.pk,
+                    "title": "Plan d'actions numérique",
+                    "first_year": campaign.school_year,
+                    "last_year": following_year,
+                    "revision": 12,
+                    "adopted_revision": 12 if adopted else None,
+                    "created_by_id": None,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                }
+            )
+            objective_ids = []
+            for position in range(PLAN_OBJECTIVES):
+                ids["objective"] += 1
+                objective_ids.append(ids["objective"])
+                objectives.append(
+                    {
+                        "id": ids["objective"],
+                        "plan_id": plan_id,
+                        "title": f"Objectif {position + 1}",
+                        "description": "",
+                        "position": position,
+                    }
+                )
+                for indicator_id in draw(PLAN_TARGETS):
+                    ids["target"] += 1
+                    targets.append(
+                        {
+                            "id": ids["target"],
+                            "objective_id": ids["objective"],
+                            "indicator_id": indicator_id,
+                            "status": "realise",
+                            "by_year": following_year,
+                        }
+                    )
+            for position in range(PLAN_ACTIONS):
+                ids["action"] += 1
+                status = rng.choices(statuses, status_weights)[0]
+                starts_on = first_day + datetime.timedelta(days=rng.randrange(span // 2))
+                due_on = starts_on + datetime.timedelta(days=30 + rng.randrange(span // 2))
+                actions.append(
+                    {
+                        "id": ids["action"],
+                        "plan_id": plan_id,
+                        "school_id": school_id,
+                        "objective_id": objective_ids[position % PLAN_OBJECTIVES],
+                        "title": f"Action {position + 1}",
+                        "description": "",
+                        "responsible_id": None,
+                        "responsible_label": "RUPN",
+                        "contributors_text": "",
+                        "starts_on": starts_on.isoformat(),
+                        "due_on": due_on.isoformat(),
+                        "means": "",
+                        "cost": None,
+                        "payer": "",
+                        "success_criteria": "",
+                        "status": status,
+                        "done_on": min(due_on, today).isoformat() if status == "done" else None,
+                        "position": position,
+                        "revision": 1,
+                        "suggestion_id": None,
+                        "created_by_id": None,
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                    }
+                )
+                for indicator_id in draw(1 + (rng.random() < 0.5)):
+                    ids["link"] += 1
+                    links.append({"id": ids["link"], "action_id": ids["action"], "indicator_id": indicator_id})
+            for year in (campaign.school_year, following_year):
+                start = datetime.date(int(year[:4]), 9, 20)
+                for _n in range(rng.choice(MEETINGS_PER_YEAR)):
+                    day = start + datetime.timedelta(days=rng.randrange(260))
+                    moment = datetime.datetime(day.year, day.month, day.day, 17, 0)
+                    state = "planned" if day >= today else rng.choice(("held", "validated", "validated"))
+                    ids["meeting"] += 1
+                    meetings.append(
+                        {
+                            "id": ids["meeting"],
+                            "school_id": school_id,
+                            "starts_at": writer.timestamp(moment),
+                            "ends_at": None,
+                            "place": "CDI",
+                            "visio_url": "",
+                            "state": state,
+                            "minutes": "",
+                            "revision": 1,
+                            "convened_at": None,
+                            "convocation_sequence": 0,
+                            "validated_by_id": None,
+                            "validated_by_label": "Direction (banc d'essai)" if state == "validated" else "",
+                            "validated_at": writer.timestamp(moment) if state == "validated" else None,
+                            "created_by_id": None,
+                            "created_at": stamp,
+                        }
+                    )
+            if len(plans) >= CHUNK_SCHOOLS:
+                flush()
+        flush()
+    if writer.postgres:
+        # Explicit ids: move each identity past them.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            for model in (Plan, Objective, ObjectiveTarget, Action, through, Meeting):
+                table = model._meta.db_table
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"  # noqa: S608 — our tables
+                )
+    counts = {
+        "plans": ids["plan"],
+        "actions": ids["action"],
+        "action_indicators": ids["link"],
+        "targets": ids["target"],
+        "meetings": ids["meeting"],
+    }
+    log(f"plans: {counts}", started)
+    return counts
+
+
 def generate(schools: int, seed: int) -> None:
     from django.core.management import call_command
     from django.db import connection
@@ -547,6 +747,7 @@ def generate(schools: int, seed: int) -> None:
                 "SELECT setval(pg_get_serial_sequence('assessments_assessment', 'id'), "
                 "(SELECT max(id) FROM assessments_assessment))"
             )
+    write_plans(campaigns[-2], common.OPEN_YEAR, indicators, writer, rng, started, BENCH_TODAY)
     for campaign in campaigns:
         tallies.rebuild(campaign)
         if campaign.school_year != common.OPEN_YEAR:

@@ -37,6 +37,11 @@ VARIANTS = (
     ("maturity_by_level", "maturity", "?sort=-PIL", "maturity"),
     ("maturity_filtered", "maturity", "?kind=college&q=jean", "maturity"),
     ("reminders", "reminders", "?target=not_validated", "progress"),
+    # Pilotage's « Plans d'actions »: the adopted plans per département and the indicators aimed
+    # at most; the first page of schools with their actions and meetings. DuckDB computes the
+    # same from the plans', actions' and meetings' rows.
+    ("plans", "plans", "", "plans"),
+    ("plans_schools", "plans_schools", "", "plans_schools"),
 )
 # Exports of the open campaign timed with the workers' peak memory: (dashboard, format). They
 # stream their rows from the database and compress an ODS row by row; a worker's peak memory
@@ -207,7 +212,7 @@ def time_duckdb(schools: int, db: str, academy, past, current, *, runs: int) -> 
     con = duck.connect(schools, db)
     all_ids = [c.pk for c in [*past, current]]
     started = time.perf_counter()
-    problems = duck.verify(con, academy.pk, all_ids)
+    problems = duck.verify(con, academy.pk, all_ids) + duck.verify_plans(con, academy.pk, [past[-1].pk, current.pk])
     print(
         f"    DuckDB = Pilotis: {'yes' if not problems else 'NO: ' + '; '.join(problems)} "
         f"({time.perf_counter() - started:.1f} s)",

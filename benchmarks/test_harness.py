@@ -26,7 +26,15 @@ def test_generate_then_measure(tmp_path):
     result = json.loads(out.read_text(encoding="utf-8"))
 
     assert result["problems"] == []  # DuckDB's figures are Pilotis's
-    assert {d["dashboard"] for d in result["duckdb"]} == {"progress", "maturity", "indicators", "trends"}
+    assert {d["dashboard"] for d in result["duckdb"]} == {
+        "progress",
+        "maturity",
+        "indicators",
+        "trends",
+        "plans",
+        "plans_schools",
+    }
+    assert {"plans", "plans_schools"} <= {d["dashboard"] for d in result["dashboards"]}
     assert {"maturity", "maturity_by_level"} <= {d["dashboard"] for d in result["dashboards"]}
     for page in result["dashboards"]:
         assert not page.get("missing") and page["statuses"] == [200], page

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from pilotis.assessments.enums import AnswerStatus, AssessmentState
 from pilotis.core import rounding
 from pilotis.core.exporters import Column, Exporter
-from pilotis.steering import figures, services
+from pilotis.steering import figures, plans, services
 from pilotis.steering.schools import heat_map, referents_of, with_assessment
 
 CHUNK = 2000
@@ -359,3 +359,105 @@ class TrendsExport(Exporter):
         for index, value in enumerate(values):
             row[f"c{index}"] = value  # rounded where made (`core.rounding`)
         return row
+
+
+# --- Plans d'actions (`steering.plans`) ------------------------------------------------------
+
+
+class PlanAdoptionExport(Exporter):
+    """Per département, then the territory: schools, those with a plan covering the year, those
+    with an adopted one, and the shares (empty under the small-cell rule)."""
+
+    columns = [
+        Column("code", gettext_lazy("Département")),
+        Column("department", gettext_lazy("Nom"), "6cm"),
+        Column("schools", gettext_lazy("Établissements")),
+        Column("with_plan", gettext_lazy("Avec un plan couvrant l'année")),
+        Column("with_plan_pct", gettext_lazy("Avec un plan (%)")),
+        Column("adopted", gettext_lazy("Avec un plan adopté")),
+        Column("adopted_pct", gettext_lazy("Plan adopté (%)")),
+    ]
+
+    def __init__(self, board):
+        self.board = board
+        self.title = _("Plans adoptés %(year)s") % {"year": board.campaign.school_year}
+        self.filename = _stem(board, "plans-adoptes")
+
+    def rows(self):
+        adoption = plans.adoption(self.board.territory, self.board.departments)
+        for line in [*adoption.lines, adoption.total]:
+            yield {
+                "code": line.code,
+                "department": line.label,
+                "schools": line.schools,
+                "with_plan": line.with_plan,
+                "with_plan_pct": _percent(line.plan_share),
+                "adopted": line.adopted,
+                "adopted_pct": _percent(line.adopted_share),
+            }
+
+
+class PlanIndicatorsExport(Exporter):
+    columns = [
+        Column("rank", gettext_lazy("Rang")),
+        Column("code", gettext_lazy("Code")),
+        Column("domain", gettext_lazy("Domaine"), "5cm"),
+        Column("level", gettext_lazy("Niveau")),
+        Column("statement", gettext_lazy("Indicateur"), "12cm"),
+        Column("schools", gettext_lazy("Établissements dont le plan le vise")),
+        Column("schools_pct", gettext_lazy("Part des établissements (%)")),
+    ]
+
+    def __init__(self, board):
+        self.board = board
+        self.title = _("Indicateurs visés %(year)s") % {"year": board.campaign.school_year}
+        self.filename = _stem(board, "plans-indicateurs")
+
+    def rows(self):
+        for rank, aimed in enumerate(plans.aimed_indicators(self.board.territory), start=1):
+            yield {
+                "rank": rank,
+                "code": aimed.code,
+                "domain": aimed.domain,
+                "level": aimed.level,
+                "statement": aimed.statement,
+                "schools": aimed.schools,
+                "schools_pct": _percent(aimed.share),
+            }
+
+
+class PlanSchoolsExport(Exporter):
+    """Every school of the territory, by name, as the per-school page lists them."""
+
+    columns = [
+        Column("uai", gettext_lazy("UAI")),
+        Column("name", gettext_lazy("Établissement"), "8cm"),
+        Column("department", gettext_lazy("Département")),
+        Column("plan", gettext_lazy("Plan d'actions")),
+        Column("done", gettext_lazy("Actions réalisées")),
+        Column("in_progress", gettext_lazy("Actions en cours")),
+        Column("overdue", gettext_lazy("Actions en retard")),
+        Column("meetings", gettext_lazy("Réunions de la commission tenues")),
+    ]
+
+    def __init__(self, board):
+        self.board = board
+        self.title = _("Plans par établissement %(year)s") % {"year": board.campaign.school_year}
+        self.filename = _stem(board, "plans-etablissements")
+
+    def rows(self):
+        schools = plans.schools(self.board.territory).iterator(chunk_size=CHUNK)
+        today = timezone.localdate()  # one day for the whole file
+        for chunk in iter(lambda: list(islice(schools, CHUNK)), []):
+            # Three queries per chunk: memory stays flat at any scale.
+            for line in plans.school_lines(self.board.territory, chunk, today):
+                yield {
+                    "uai": line.school.uai,
+                    "name": line.school.name,
+                    "department": line.school.department.name,
+                    "plan": line.plan_label,
+                    "done": line.done,
+                    "in_progress": line.in_progress,
+                    "overdue": line.overdue,
+                    "meetings": line.meetings,
+                }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilotis.steering import views
+from pilotis.steering import views, views_plans
 
 app_name = "steering"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("<int:campaign>/indicateurs/", views.indicators, name="indicators"),
     path("<int:campaign>/evolution/", views.trends, name="trends"),
     path("<int:campaign>/export/<str:board>.<str:fmt>", views.export, name="export"),
+    path("<int:campaign>/plans/", views_plans.overview, name="plans"),
+    path("<int:campaign>/plans/etablissements/", views_plans.schools, name="plans_schools"),
+    path("<int:campaign>/plans/export/<str:table>.<str:fmt>", views_plans.export, name="plans_export"),
     path("<int:campaign>/relances/", views.reminders, name="reminders"),
     path("<int:campaign>/relances/envoyer/", views.remind, name="remind"),
 ]

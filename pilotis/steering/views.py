@@ -58,6 +58,7 @@ BOARDS = [
     ("maturity", _("Maturité")),
     ("indicators", _("Indicateurs")),
     ("trends", _("Évolution")),
+    ("plans", _("Plans d'actions")),
 ]
 
 
