@@ -21,6 +21,8 @@ SAMPLE_KWARGS = {
     "board": "progress",
     "fmt": "csv",
     "decision_pk": 999999,
+    "number": 1,
+    "which": "due",
 }
 
 

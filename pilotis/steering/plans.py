@@ -31,7 +31,7 @@ TOP_INDICATORS = 15
 
 def plan_url(uai: str) -> str:
     """The school's plan page, which the territory reads read-only. The one place that names it."""
-    return reverse("territories:school_detail", args=[uai]) + "plan/"
+    return reverse("plans:home", args=[uai])
 
 
 def year_bounds(school_year: str) -> tuple[datetime.datetime, datetime.datetime]:
