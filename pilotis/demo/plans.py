@@ -38,8 +38,13 @@ def _at(day: datetime.date, hour=17):
 
 
 def _title(code, suggestions, n):
-    found = suggestions.get(code)
-    return (found.title, found) if found else (FALLBACK_TITLES[n % len(FALLBACK_TITLES)], None)
+    """The indicator's next suggestion not used yet (two actions on one indicator are two different
+    actions), else a title of our own."""
+    offered = suggestions.get(code) or []
+    if offered:
+        found = offered.pop(0)
+        return found.title, found
+    return FALLBACK_TITLES[n % len(FALLBACK_TITLES)], None
 
 
 @transaction.atomic
@@ -62,7 +67,7 @@ def load_plans(users, college, stdout) -> None:
     ]
     suggestions = {}
     for suggestion in SuggestedAction.objects.for_academy(college.department.academy_id).filter(is_active=True):
-        suggestions.setdefault(suggestion.indicator_code, suggestion)
+        suggestions.setdefault(suggestion.indicator_code, []).append(suggestion)
 
     plan = services.create_plan(
         college,
