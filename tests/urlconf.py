@@ -23,6 +23,7 @@ SAMPLE_KWARGS = {
     "decision_pk": 999999,
     "number": 1,
     "which": "due",
+    "table": "adoption",
 }
 
 
