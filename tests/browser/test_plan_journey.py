@@ -83,9 +83,14 @@ def test_the_plan_is_built_from_the_synthesis_adopted_followed_by_the_commission
     site.submit(page.get_by_role("link", name="Préparer le plan d’actions"))
     assert site.path == f"/etablissements/{COLLEGE_UAI}/plan/preparer/"
     assert f"À partir de l’autodiagnostic {last_year}, validé." in main_text(site)
-    # Niveau 1 first within each domain: the page lists the indicators in the referential's order.
-    legends = page.locator("main fieldset legend strong").all_inner_texts()
-    assert legends.index("PIL.3.02") < legends.index("PED.2.01") and "PIL.1.01" not in legends
+    # The indicators not yet Réalisé, domain by domain, the lower levels first within each domain.
+    codes = page.locator("main fieldset legend strong").all_inner_texts()
+    assert "PIL.1.01" not in codes and {"PIL.3.02", "PED.2.01"} <= set(codes)
+    domains = list(dict.fromkeys(code.split(".")[0] for code in codes))
+    assert domains == ["PIL", "PED", "FOR", "RES", "INF"]
+    for domain in domains:
+        levels = [int(code.split(".")[1]) for code in codes if code.startswith(domain + ".")]
+        assert levels == sorted(levels), f"{domain}: {levels}"
     page.get_by_label(label("Intitulé du plan")).fill(PLAN_TITLE)
     page.get_by_label(label("Première année scolaire du plan")).select_option(year)
     page.get_by_label(label("Durée du plan")).select_option(label="2 années scolaires")
@@ -167,6 +172,7 @@ def test_the_plan_is_built_from_the_synthesis_adopted_followed_by_the_commission
     assert f"La décision est devenue l'action « {DECISION} » du plan." in success(site)
     assert "Action du plan" in decisions.text_content()
     assert decisions.get_by_role("button", name=re.compile("^En faire une action")).count() == 0
+    decision_link = decisions.get_by_role("link", name=DECISION, exact=True).get_attribute("href")
 
     # The RUPN completes it on the plan: the teacher is responsible, it serves the CARTOUN indicator.
     site.submit(main_menu(site, "Plan d’actions"))
@@ -174,6 +180,7 @@ def test_the_plan_is_built_from_the_synthesis_adopted_followed_by_the_commission
     assert "Modifié depuis l'adoption : version 2 en préparation." in main_text(site)
     site.submit(page.get_by_role("link", name=DECISION, exact=True))
     action_path = site.path
+    assert decision_link == action_path  # the meeting's record leads to the action too
     assert "Décidée en commission numérique le" in main_text(site)
     site.submit(page.get_by_role("link", name="Modifier l’action"))
     page.get_by_label(label("Responsable (membre de l'équipe)")).select_option(label=TEACHER)
