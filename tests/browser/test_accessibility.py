@@ -7,7 +7,14 @@ shows no error (CSP included), the page has one <h1> and a <title> naming Piloti
 from dataclasses import dataclass
 
 import pytest
+from django.urls import reverse
 
+from pilotis.accompaniment.models import AccompanimentEntry
+from pilotis.commission.enums import MeetingState
+from pilotis.commission.models import CommissionMember, Meeting
+from pilotis.core.school_years import current_school_year
+from pilotis.plans.enums import ActionStatus
+from pilotis.plans.models import Action, Objective, Plan, PlanVersion
 from pilotis.territories.models import School
 from tests.browser.conftest import COLLEGE_UAI, LYCEE_UAI
 from tests.browser.pages import MembersPage, SchoolListPage, SignInPage
@@ -143,3 +150,148 @@ def _browse_schools(site, role):
     if role.out_of_scope:
         schools.search(role.out_of_scope, kind="Tous")  # the UAI of a school of another département
         assert schools.count() == 0
+
+
+# --- The action plan, the commission numérique and the accompaniment log ---------------------------
+#
+# Their pages are listed rather than left to the crawl: a form, a confirmation page (adoption,
+# validation of minutes, convocation) or a record is reached by a person who means to, not by
+# following every link, and each must be checked for each role that sees it. Every page is seen at
+# desktop width, then again on a 375 px phone, where the page itself must not scroll sideways (wide
+# tables scroll in their wrapper).
+
+PHONE = {"width": 375, "height": 800}
+
+
+def _demo_records():
+    """The demo collège's plan of this school year, its records, and the campaigns' years."""
+    year = current_school_year()
+    start = int(year[:4])
+    college = School.objects.get(uai=COLLEGE_UAI)
+    plan = Plan.objects.filter(school=college).covering(year).get()
+    actions = Action.objects.filter(plan=plan).order_by("position", "pk")
+    meetings = Meeting.objects.filter(school=college)
+    return {
+        "uai": COLLEGE_UAI,
+        "year": year,
+        "last_year": f"{start - 1}-{start}",
+        "plan": plan.pk,
+        "objective": Objective.objects.filter(plan=plan).order_by("position", "pk").first().pk,
+        "action": actions.filter(indicators__isnull=False).exclude(status=ActionStatus.DONE).first().pk,
+        "done": actions.filter(status=ActionStatus.DONE, indicators__isnull=False).first().pk,
+        "teacher_action": actions.filter(responsible__username="enseignant").first().pk,
+        "version": PlanVersion.objects.filter(plan=plan).order_by("number").first().number,
+        "member": CommissionMember.objects.filter(school=college, user__isnull=True).order_by("pk").first().pk,
+        "planned": meetings.get(state=MeetingState.PLANNED).pk,
+        "validated": meetings.filter(state=MeetingState.VALIDATED).order_by("-starts_at").first().pk,
+        "entry": AccompanimentEntry.objects.filter(school=college).order_by("-happened_on", "-pk").first().pk,
+    }
+
+
+def _plan_pages(r, *, write=False, adopt=False) -> list[str]:
+    uai = r["uai"]
+    pages = [
+        reverse("plans:home", args=[uai]),
+        reverse("plans:action", args=[uai, r["action"]]),
+        reverse("plans:action", args=[uai, r["done"]]),  # with the loop's proposals
+        reverse("plans:indicator_updates", args=[uai, r["done"]]),
+        reverse("plans:versions", args=[uai, r["plan"]]),
+        reverse("plans:version", args=[uai, r["plan"], r["version"]]),
+        # The synthesis with the plan's block, and a domain page with « Ce que Pilotis sait par ailleurs ».
+        reverse("assessments:synthesis", args=[uai, r["last_year"]]),
+        reverse("assessments:domain", args=[uai, r["year"], "PIL"]),
+    ]
+    if write:
+        pages += [
+            reverse("plans:prepare", args=[uai]),
+            reverse("plans:edit", args=[uai, r["plan"]]),
+            reverse("plans:objective_add", args=[uai, r["plan"]]),
+            reverse("plans:objective_edit", args=[uai, r["objective"]]),
+            reverse("plans:objective_delete", args=[uai, r["objective"]]),
+            reverse("plans:action_add", args=[uai, r["plan"]]),
+            reverse("plans:action_edit", args=[uai, r["action"]]),
+            reverse("plans:action_delete", args=[uai, r["action"]]),
+        ]
+    if adopt:
+        pages.append(reverse("plans:adopt", args=[uai, r["plan"]]))
+    return pages
+
+
+def _commission_pages(r, *, run=False, validate=False) -> list[str]:
+    uai = r["uai"]
+    pages = [
+        reverse("commission:home", args=[uai]),
+        reverse("commission:meeting", args=[uai, r["planned"]]),
+        reverse("commission:meeting", args=[uai, r["validated"]]),
+    ]
+    if run:
+        pages += [
+            reverse("commission:member_add", args=[uai]),
+            reverse("commission:member_edit", args=[uai, r["member"]]),
+            reverse("commission:meeting_create", args=[uai]),
+            reverse("commission:meeting_edit", args=[uai, r["planned"]]),
+            reverse("commission:meeting_minutes", args=[uai, r["planned"]]),
+            reverse("commission:meeting_convene", args=[uai, r["planned"]]),
+            reverse("commission:meeting_delete", args=[uai, r["planned"]]),
+        ]
+    if validate:
+        pages += [
+            reverse("commission:meeting_validate", args=[uai, r["planned"]]),
+            reverse("commission:meeting_reopen", args=[uai, r["validated"]]),
+        ]
+    return pages
+
+
+def _log_pages(r) -> list[str]:
+    uai = r["uai"]
+    return [
+        reverse("accompaniment:log", args=[uai]),  # with its form to add an entry
+        reverse("accompaniment:edit", args=[uai, r["entry"]]),
+        reverse("accompaniment:delete", args=[uai, r["entry"]]),
+        reverse("accompaniments:list"),
+    ]
+
+
+NEW_PAGES = {
+    # The direction writes and adopts the plan, runs the commission, validates the minutes.
+    "direction": lambda r: [
+        *_plan_pages(r, write=True, adopt=True),
+        *_commission_pages(r, run=True, validate=True),
+        reverse("accompaniment:shared", args=[r["uai"]]),
+    ],
+    # The RUPN writes the plan and runs the commission; the loop's buttons are hers.
+    "rupn": lambda r: [
+        *_plan_pages(r, write=True),
+        *_commission_pages(r, run=True),
+        reverse("accompaniment:shared", args=[r["uai"]]),
+    ],
+    # A member of the team reads, and follows the status of the action she is responsible for.
+    "enseignant": lambda r: [
+        *_plan_pages(r),
+        reverse("plans:action", args=[r["uai"], r["teacher_action"]]),
+        *_commission_pages(r),
+    ],
+    # The territory reads the school's plan and commission, and keeps its own log.
+    "correspondant40": lambda r: [*_plan_pages(r), *_commission_pages(r), *_log_pages(r)],
+    "dane": lambda r: [reverse("plans:home", args=[r["uai"]]), *_log_pages(r)],
+}
+
+
+@pytest.mark.parametrize("username", NEW_PAGES, ids=list(NEW_PAGES))
+def test_every_page_of_the_plan_the_commission_and_the_log_is_accessible_on_a_desktop_and_a_phone(site, demo, username):
+    pages = NEW_PAGES[username](_demo_records())
+    assert len(pages) == len(set(pages))
+    site.sign_in(username)
+    for path in pages:
+        site.visit(path)
+        assert site.path == path, f"{username}: {path} led to {site.path}"
+
+    site.page.set_viewport_size(PHONE)
+    too_wide = {}
+    for path in pages:
+        site.visit(path)
+        width = site.page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide[path] = width
+    assert not too_wide, f"{username}: on a 375 px phone these pages scroll sideways: {too_wide}"
+    site.assert_clean()
