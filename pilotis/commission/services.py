@@ -255,7 +255,8 @@ def _check_times(starts_at, ends_at):
 def follow_up(school, starts_at, *, exclude_pk=None) -> ItemInput:
     """« Suivi du plan »: the school's unfinished actions due before the meeting's day + 30 days (the
     overdue ones first named so), and the indicators whose answer changed since the last meeting
-    before this one (or since the school year began)."""
+    before this one (or since the school year began) in that school year's self-assessment: last
+    year's answers, given after last year's last meeting, are not this year's news."""
     day = timezone.localtime(starts_at).date()
     actions = list(
         Action.objects.filter(
@@ -271,7 +272,11 @@ def follow_up(school, starts_at, *, exclude_pk=None) -> ItemInput:
     since = previous.starts_at if previous else year_bounds(school_year_of(day))[0]
     referential_id = agenda_referential_id(school)
     answers = list(
-        Answer.objects.filter(assessment__school=school, changes__changed_at__gte=since)
+        Answer.objects.filter(
+            assessment__school=school,
+            assessment__campaign__school_year=school_year_of(day),
+            changes__changed_at__gte=since,
+        )
         .select_related("indicator")
         .distinct()
         .order_by("indicator__code")

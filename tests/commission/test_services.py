@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from pilotis.assessments import services as assessment_services
-from pilotis.assessments.models import AnswerChange
+from pilotis.assessments.models import AnswerChange, Campaign
 from pilotis.commission import services
 from pilotis.commission.enums import MeetingState
 from pilotis.commission.models import AgendaItem, Attendance, CommissionMember, Decision, Meeting
@@ -96,6 +96,22 @@ def test_indicators_changed_before_the_last_meeting_are_not_listed_again(world, 
     later = meeting_at(world, 7)
     assert not later.items.get().indicators.exists()
     assert "Aucune réponse" in later.items.get().notes
+
+
+def test_answers_of_another_school_years_self_assessment_are_not_this_years_news(world, mini_campaign):
+    """Last year's answers, given after last year's last meeting, are not listed at this year's."""
+    last_year = Campaign.objects.create(
+        academy=mini_campaign.academy,
+        school_year="2025-2026",
+        referential=mini_campaign.referential,
+        opens_on=datetime.date(2025, 9, 1),
+        closes_on=datetime.date(2026, 6, 30),
+    )
+    indicator = Indicator.objects.get(version=mini_campaign.referential, code="PIL.1.01")
+    assessment_services.save_answer(last_year, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
+    meeting = meeting_at(world, 7)
+    assert not meeting.items.get().indicators.exists()
+    assert "Aucune réponse" in meeting.items.get().notes
 
 
 def _items(world, **kwargs):
