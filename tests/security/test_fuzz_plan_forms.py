@@ -9,8 +9,10 @@ the next one the same plan, meeting and entry."""
 
 import datetime
 from types import SimpleNamespace
+from urllib.parse import quote
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +24,7 @@ from pilotis.assessments import services as assessment_services
 from pilotis.assessments.models import Assessment
 from pilotis.commission import services as commission_services
 from pilotis.commission.models import AgendaItem, CommissionMember, Decision, Meeting
+from pilotis.core.forms import RevisionField
 from pilotis.plans import services as plan_services
 from pilotis.plans.enums import ActionStatus, AdoptingBody
 from pilotis.plans.models import Action, ActionEvent, Objective, Plan
@@ -59,6 +62,13 @@ def no_nul_stored():
         ]
         for row in model.objects.values_list(*fields):
             assert not any("\x00" in (value or "") for value in row), (model.__name__, row)
+
+
+def refused_if_nul(response, *values):
+    """A text holding a NUL is refused with the form's message (a 400), not stripped and saved."""
+    if any("\x00" in value for value in values):
+        assert response.status_code == 400, response.status_code
+    return response
 
 
 def indicator(mini_referential, code):
@@ -165,7 +175,7 @@ def test_prepare_form(client_for, world, validated, title, year, duration, prior
     with rolled_back():
         client = client_for("rupn_a")
         post_ok(client, url, {"title": title, "first_year": year, "duration": duration, "priorities": priority})
-        post_ok(client, url, {**valid, "title": title})
+        refused_if_nul(post_ok(client, url, {**valid, "title": title}), title)
         post_ok(client, url, {**valid, "priorities": [f"{pil_1_02.pk}-0", priority]})
         no_nul_stored()
 
@@ -177,7 +187,7 @@ def test_plan_edit_form(client_for, world, school_plan, title, year, duration):
     with rolled_back():
         client = client_for("rupn_a")
         post_ok(client, url, {"title": title, "first_year": year, "duration": duration})
-        post_ok(client, url, {"title": title, "first_year": YEAR, "duration": "2"})
+        refused_if_nul(post_ok(client, url, {"title": title, "first_year": YEAR, "duration": "2"}), title)
         no_nul_stored()
 
 
@@ -202,7 +212,8 @@ def test_objective_forms(client_for, world, school_plan, title, description, tar
             plan_url("objective_edit", world, school_plan.objective.pk),
         ):
             post_ok(client, url, nasty)
-            post_ok(client, url, {"title": title, "description": description, **valid_targets})
+            response = post_ok(client, url, {"title": title, "description": description, **valid_targets})
+            refused_if_nul(response, title, description)
         no_nul_stored()
 
 
@@ -227,7 +238,7 @@ def test_action_forms(client_for, world, school_plan, text, other, choice, revis
         client = client_for("rupn_a")
         add = plan_url("action_add", world, school_plan.plan.pk)
         post_ok(client, add, nasty)
-        post_ok(client, add, {**texts, "title": text or "Action"})
+        refused_if_nul(post_ok(client, add, {**texts, "title": text or "Action"}), text, other)
         edit = plan_url("action_edit", world, action.pk)
         post_ok(client, edit, nasty)
         post_ok(client, edit, {**texts, "seen_revision": revision})
@@ -286,6 +297,20 @@ def test_adopt_confirmation_form(client_for, world, school_plan, body, adopted_o
         no_nul_stored()
 
 
+@SETTINGS
+@given(code=NASTY, revision=NASTY, back=NASTY)
+@example(code="PIL.2.01", revision="0", back="action")
+def test_loop_apply_form(client_for, world, school_plan, code, revision, back):
+    """« Passer à Réalisé » from a done action: the indicator's code in the path, the answer's
+    revision and where to come back, all arbitrary."""
+    action = school_plan.action
+    path = plan_url("indicator_updates", world, action.pk) + quote(code.replace("/", "_") or "x", safe="") + "/realise/"
+    with rolled_back():
+        response = post_ok(client_for("rupn_a"), path, {"seen_revision": revision, "back": back})
+        assert response.status_code in (302, 404), response.status_code
+        no_nul_stored()
+
+
 # --- The commission numérique ---------------------------------------------------------------------
 
 
@@ -297,12 +322,11 @@ def test_member_forms(client_for, world, commission, membership, name, email, gr
         client = client_for("chef_a")
         nasty = {"membership": membership, "name": name, "email": email, "group": group, "from_date": day}
         post_ok(client, commission_url("member_add", world), {**nasty, "to_date": day})
-        post_ok(
-            client, commission_url("member_add", world), {"name": name, "group": "parents", "from_date": "2026-09-01"}
-        )
+        valid = {"name": name, "email": "", "group": "parents", "from_date": "2026-09-01"}
+        refused_if_nul(post_ok(client, commission_url("member_add", world), valid), name)
         edit = commission_url("member_edit", world, commission.member.pk)
         post_ok(client, edit, {**nasty, "to_date": day})
-        post_ok(client, edit, {"name": name, "email": "", "group": "parents", "from_date": "2026-09-01"})
+        refused_if_nul(post_ok(client, edit, valid), name)
         no_nul_stored()
 
 
@@ -314,7 +338,8 @@ def test_meeting_create_form(client_for, world, commission, starts, ends, place,
     with rolled_back():
         client = client_for("rupn_a")
         post_ok(client, url, {"starts_at": starts, "ends_time": ends, "place": place, "visio_url": visio})
-        post_ok(client, url, {"starts_at": later, "ends_time": "", "place": place, "visio_url": ""})
+        response = post_ok(client, url, {"starts_at": later, "ends_time": "", "place": place, "visio_url": ""})
+        refused_if_nul(response, place)
         no_nul_stored()
 
 
@@ -357,7 +382,10 @@ def test_meeting_agenda_form(client_for, world, commission, text, choice, count,
                 "items-0-DELETE": choice,
             },
         )
-        post_ok(client, url, {"seen_revision": meeting.revision, "starts_at": starts, "place": text, **agenda})
+        response = post_ok(
+            client, url, {"seen_revision": meeting.revision, "starts_at": starts, "place": text, **agenda}
+        )
+        refused_if_nul(response, text)
         post_ok(client, url, {"seen_revision": revision, "starts_at": starts, "place": "CDI", **agenda})
         no_nul_stored()
 
@@ -389,7 +417,7 @@ def test_minutes_form(client_for, world, commission, text, choice, count, revisi
                 "decisions-0-DELETE": choice,
             },
         )
-        post_ok(
+        response = post_ok(
             client,
             url,
             {
@@ -403,6 +431,7 @@ def test_minutes_form(client_for, world, commission, text, choice, count, revisi
                 "decisions-1-text": text,
             },
         )
+        refused_if_nul(response, text)
         no_nul_stored()
 
 
@@ -479,7 +508,7 @@ def test_entry_forms(client_for, world, entry, text, other, choice, revision):
         client = client_for("correspondant_40")
         add = reverse("accompaniment:add", args=[world.school_a.uai])
         post_ok(client, add, nasty)
-        post_ok(client, add, entry_data(**texts))
+        refused_if_nul(post_ok(client, add, entry_data(**texts)), text, other)
         edit = reverse("accompaniment:edit", args=[world.school_a.uai, entry.pk])
         post_ok(client, edit, nasty)
         post_ok(client, edit, entry_data(**texts, seen_revision=revision))
@@ -489,13 +518,19 @@ def test_entry_forms(client_for, world, entry, text, other, choice, revision):
 
 @SETTINGS
 @given(revision=NASTY)
+@example(revision="0.0")
 def test_entry_delete_confirmation(client_for, world, entry, revision):
     url = reverse("accompaniment:delete", args=[world.school_a.uai, entry.pk])
     with rolled_back():
         client = client_for("correspondant_40")
         assert client.get(url, {"seen_revision": revision}).status_code == 200
         post_ok(client, url, {"seen_revision": revision})
-        assert AccompanimentEntry.objects.filter(pk=entry.pk).exists() == (str(revision).strip() != str(entry.revision))
+        # Deleted only when the revision posted, as the form reads it, is the entry's.
+        try:
+            seen = RevisionField().clean(revision)
+        except ValidationError:
+            seen = None
+        assert AccompanimentEntry.objects.filter(pk=entry.pk).exists() == (seen != entry.revision)
 
 
 @SETTINGS
