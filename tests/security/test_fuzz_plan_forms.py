@@ -72,6 +72,12 @@ def refused_if_nul(response, *values):
     return response
 
 
+def typed(value, *, multiline=False):
+    """What a text field stores of a posted value: stripped, a textarea's CR LF made LF."""
+    value = value.strip()
+    return value.replace("\r\n", "\n") if multiline else value
+
+
 def indicator(mini_referential, code):
     return Indicator.objects.get(version=mini_referential, code=code)
 
@@ -225,6 +231,7 @@ ACTION_CHOICES = ("objective", "responsible", "contributors", "indicators", "pay
 @SETTINGS
 @given(text=NASTY, other=NASTY, choice=NASTY, revision=NASTY)
 @example(text="Former\x00", other="", choice="", revision="1")
+@example(text="  Former l'équipe  ", other=" Parents délégués ", choice="", revision="1")
 def test_action_forms(client_for, world, school_plan, text, other, choice, revision):
     """Adding an action and editing one: every text and every choice arbitrary, then only the texts."""
     action = school_plan.action
@@ -239,7 +246,11 @@ def test_action_forms(client_for, world, school_plan, text, other, choice, revis
         client = client_for("rupn_a")
         add = plan_url("action_add", world, school_plan.plan.pk)
         post_ok(client, add, nasty)
-        refused_if_nul(post_ok(client, add, {**texts, "title": text or "Action"}), text, other)
+        response = refused_if_nul(post_ok(client, add, {**texts, "title": text or "Action"}), text, other)
+        if response.status_code == 302:  # stored as typed
+            added = Action.objects.filter(plan=school_plan.plan).latest("pk")
+            assert (added.title, added.means) == (typed(text or "Action"), typed(text, multiline=True))
+            assert added.description == typed(other, multiline=True)
         edit = plan_url("action_edit", world, action.pk)
         post_ok(client, edit, nasty)
         post_ok(client, edit, {**texts, "seen_revision": revision})
@@ -491,6 +502,7 @@ def entry_data(**values):
 @SETTINGS
 @given(text=NASTY, other=NASTY, choice=NASTY, revision=NASTY)
 @example(text="Visite\x00", other="", choice="", revision="1")
+@example(text=" M. Dupuy (principal) ", other="Visite\r\nSuite ", choice="", revision="1")
 def test_entry_forms(client_for, world, entry, text, other, choice, revision):
     """Adding an entry and changing one: every field arbitrary, then the texts only."""
     nasty = {
@@ -509,7 +521,10 @@ def test_entry_forms(client_for, world, entry, text, other, choice, revision):
         client = client_for("correspondant_40")
         add = reverse("accompaniment:add", args=[world.school_a.uai])
         post_ok(client, add, nasty)
-        refused_if_nul(post_ok(client, add, entry_data(**texts)), text, other)
+        response = refused_if_nul(post_ok(client, add, entry_data(**texts)), text, other)
+        if response.status_code == 302:  # stored as typed
+            added = AccompanimentEntry.objects.latest("pk")
+            assert (added.participants, added.notes) == (typed(text), typed(other, multiline=True))
         edit = reverse("accompaniment:edit", args=[world.school_a.uai, entry.pk])
         post_ok(client, edit, nasty)
         post_ok(client, edit, entry_data(**texts, seen_revision=revision))
