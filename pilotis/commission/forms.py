@@ -132,7 +132,9 @@ class ItemForm(PilotisForm):
         self.fields["actions"].choices = action_choices
 
 
-ItemFormSet = formset_factory(ItemForm, extra=1, can_delete=True, max_num=40, validate_max=True)
+# absolute_max: a posted form count beyond the most an agenda holds builds no more forms than that
+# (Django's default builds a thousand more, a page of megabytes for one forged request).
+ItemFormSet = formset_factory(ItemForm, extra=1, can_delete=True, max_num=40, absolute_max=40, validate_max=True)
 
 
 class DecisionForm(PilotisForm):
@@ -140,7 +142,9 @@ class DecisionForm(PilotisForm):
     text = CleanCharField(label=_("Décision"), max_length=3000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-DecisionFormSet = formset_factory(DecisionForm, extra=1, can_delete=True, max_num=60, validate_max=True)
+DecisionFormSet = formset_factory(
+    DecisionForm, extra=1, can_delete=True, max_num=60, absolute_max=60, validate_max=True
+)
 
 
 class MinutesForm(PilotisForm):

@@ -5,14 +5,13 @@ message."""
 import datetime
 import html
 from collections import Counter
-from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.forms import Form
 from django.urls import reverse
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from pilotis.accounts.enums import SchoolRole
@@ -22,44 +21,7 @@ from pilotis.core.school_years import current_school_year
 from pilotis.steering.models import Reminder
 from pilotis.territories.models import School
 from tests.factories import PASSWORD
-
-
-class Long(str):
-    """A 10,000-character value that prints short in Hypothesis reports."""
-
-    def __repr__(self):
-        return f"<{len(self)} characters>"
-
-
-# Ids and numbers no column holds, or not numbers at all: an invalid choice or value, never a 500.
-OUT_OF_RANGE_VALUES = [
-    "99999999999999999999999",
-    str(2**63),
-    str(2**64),
-    str(2**63 - 1),
-    str(-(2**63) - 1),
-    "-1",
-    "-99999999999999999999999",
-    "1.5",
-    "1e309",
-    "NaN",
-    "abc",
-    " 7 ",
-]
-OUT_OF_RANGE = st.one_of(
-    st.sampled_from(OUT_OF_RANGE_VALUES),
-    st.integers(min_value=2**31, max_value=2**80).map(str),
-    st.integers(max_value=-1).map(str),
-    st.floats(allow_nan=True, allow_infinity=True).map(str),
-)
-NASTY = st.one_of(
-    OUT_OF_RANGE,
-    st.text(max_size=50),
-    st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=30).map(lambda s: s + "\x00" + s),
-    st.just("x" * 10_000).map(Long),
-    st.sampled_from(["=1+1", "<script>alert(1)</script>", "' OR 1=1 --", "\u202e\u0000", "é" * 300, "0400003L"]),
-)
-SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+from tests.security.fuzz import NASTY, OUT_OF_RANGE_VALUES, SETTINGS, post_ok, rolled_back
 
 
 @pytest.fixture
@@ -77,12 +39,6 @@ def no_nul_stored():
         # Checked in Python: SQLite's LIKE stops at a NUL, so a `__contains` lookup would match everything.
         for row in model.objects.values_list(*fields):
             assert not any("\x00" in (value or "") for value in row), (model, row)
-
-
-def post_ok(client, url, data, **extra):
-    response = client.post(url, data, **extra)
-    assert response.status_code < 500, (url, data, response.status_code)
-    return response
 
 
 @SETTINGS
@@ -356,13 +312,6 @@ def test_trends_and_network_filters(client_for, world, campaign, share, year, st
 # or refused with the form's message and nothing stored. Each property also counts its outcomes
 # and fails unless some examples were done and some refused: it must reach the path it names.
 # Every example runs in a savepoint rolled back after it, so that examples do not see each other.
-
-
-@contextmanager
-def rolled_back():
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)
 
 
 def form_errors(response) -> dict:
