@@ -689,6 +689,7 @@ def generate(schools: int, seed: int) -> None:
     from pilotis.assessments.campaigns import close_campaign, open_campaign
     from pilotis.assessments.models import Assessment, Campaign
     from pilotis.referential.models import Indicator, ReferentialVersion
+    from pilotis.steering import plan_tallies
     from pilotis.territories.models import School
 
     started = time.monotonic()
@@ -748,6 +749,8 @@ def generate(schools: int, seed: int) -> None:
                 "(SELECT max(id) FROM assessments_assessment))"
             )
     write_plans(campaigns[-2], common.OPEN_YEAR, indicators, writer, rng, started, BENCH_TODAY)
+    plan_tallies.rebuild()
+    log("plan counters rebuilt from the plans", started)
     for campaign in campaigns:
         tallies.rebuild(campaign)
         if campaign.school_year != common.OPEN_YEAR:

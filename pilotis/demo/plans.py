@@ -19,6 +19,7 @@ from pilotis.plans import services
 from pilotis.plans.enums import ActionStatus, AdoptingBody, Payer
 from pilotis.plans.models import Action, ActionEvent, Objective, ObjectiveTarget, Plan, PlanVersion, SuggestedAction
 from pilotis.referential.models import Indicator
+from pilotis.steering import plan_tallies
 
 # Titles used when the catalogue of suggestions has nothing for an indicator.
 FALLBACK_TITLES = [
@@ -177,6 +178,7 @@ def load_plans(users, college, stdout) -> None:
     Plan.objects.filter(pk=plan.pk).update(created_at=_at(first_day - datetime.timedelta(days=10)), updated_at=moment)
     stdout.write(_("  Plan d'actions du collège : %(year)s, adopté, 8 actions") % {"year": last_year})
     count = seed_plans(previous, exclude=[college.pk], by_year=year)
+    plan_tallies.rebuild()  # the seeded plans are bulk-written: no service moved the counters
     stdout.write(_("  Plans d'actions : %(count)d autres établissements") % {"count": count})
 
 

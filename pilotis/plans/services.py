@@ -18,6 +18,7 @@ from pilotis.core.school_years import is_school_year
 from pilotis.plans.enums import MAX_PLAN_YEARS, ActionStatus, AdoptingBody
 from pilotis.plans.models import Action, ActionEvent, Objective, ObjectiveTarget, Plan, PlanVersion
 from pilotis.plans.perms import can_adopt_plan, can_update_status, can_write_plan
+from pilotis.plans.signals import send_plan_changed
 from pilotis.plans.snapshot import serialise_plan
 
 
@@ -69,6 +70,7 @@ def create_action(
             action.contributors.set(contributors)
         ActionEvent.objects.create(action=action, by=by, by_label=str(by)[:200], status_after=status, note=note)
         touch_plan(plan.pk)
+        send_plan_changed(plan.school_id)
         audit.record(AuditAction.ACTION_CREATED, actor=by, obj=action, after={"title": title, "status": status})
     return action
 
@@ -204,6 +206,7 @@ def create_plan(school, *, by, first_year, duration, title="", assessment=None) 
                 plan.save()
         except IntegrityError:
             raise ValidationError(_("Un plan commence déjà cette année-là.")) from None
+        send_plan_changed(school.pk)
         audit.record(
             AuditAction.PLAN_CREATED,
             actor=by,
@@ -235,6 +238,7 @@ def change_plan(plan, *, by, title, first_year, duration) -> Plan:
     with transaction.atomic():
         Plan.objects.filter(pk=plan.pk).update(title=title, first_year=first_year, last_year=last_year)
         touch_plan(plan.pk)
+        send_plan_changed(plan.school_id)
         plan.refresh_from_db()
         audit.record(
             AuditAction.PLAN_CHANGED,
@@ -324,6 +328,7 @@ def save_objective(plan, *, by, title, description="", targets=(), objective=Non
             for indicator, status, by_year in targets
         )
         touch_plan(plan.pk)
+        send_plan_changed(plan.school_id)
         audit.record(
             AuditAction.PLAN_CHANGED,
             actor=by,
@@ -352,6 +357,7 @@ def delete_objective(objective, *, by) -> None:
         before = _objective_values(objective)
         objective.delete()
         touch_plan(plan.pk)
+        send_plan_changed(plan.school_id)
         audit.record(AuditAction.PLAN_CHANGED, actor=by, obj=plan, before={"objective": before}, after={})
 
 
@@ -421,6 +427,7 @@ def update_action(action, *, by, seen_revision, indicators=(), contributors=(), 
         locked.indicators.set(indicators)
         locked.contributors.set(contributors)
         touch_plan(plan.pk)
+        send_plan_changed(plan.school_id)
         after = _action_values(locked, indicators, contributors)
         changed = [name for name in after if after[name] != before[name]]
         audit.record(
@@ -442,6 +449,7 @@ def delete_action(action, *, by) -> None:
         audit.record(AuditAction.ACTION_DELETED, actor=by, obj=action, before=before, after={})
         action.delete()
         touch_plan(plan_id)
+        send_plan_changed(action.school_id)
 
 
 def postpone_action(action, *, by, due_on, note, seen_revision=None) -> Action:
@@ -525,6 +533,7 @@ def adopt_plan(plan, *, by, body, adopted_on, seen_revision) -> PlanVersion:
             snapshot=plan_snapshot(locked),
         )
         Plan.objects.filter(pk=locked.pk).update(adopted_revision=locked.revision)
+        send_plan_changed(locked.school_id)
         audit.record(
             AuditAction.PLAN_ADOPTED,
             actor=by,

@@ -52,3 +52,58 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.school_id} — {self.sent_at or '…'}"
+
+
+class PlanSchoolState(models.Model):
+    """What one open school counts for in the territory's plan figures of one school year: a row
+    exists while a plan of the school covers that year. Kept so that a recount of the school moves
+    the département's counters (`PlanTally`, `AimedTally`) by the difference (steering.plan_tallies);
+    `department` is the one counted in, so a school that moves is taken out of the right one."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    school_year = models.CharField(max_length=9)
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    adopted = models.BooleanField(default=False)
+    # The indicator codes its plans covering the year aim at (by an action or an objective), sorted.
+    codes = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("état du plan d'un établissement")
+        constraints = [models.UniqueConstraint(fields=["school", "school_year"], name="plan_school_state_unique")]
+
+    def __str__(self):
+        return f"{self.school_id} {self.school_year}"
+
+
+class PlanTally(models.Model):
+    """Per school year and département, the open schools with a plan covering the year, and those
+    with an adopted one."""
+
+    school_year = models.CharField(max_length=9)
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    schools_with_plan = models.IntegerField(default=0)
+    schools_adopted = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("décompte des plans")
+        constraints = [models.UniqueConstraint(fields=["school_year", "department"], name="plan_tally_unique")]
+
+    def __str__(self):
+        return f"{self.school_year} {self.department_id}"
+
+
+class AimedTally(models.Model):
+    """Per school year, département and indicator code, the open schools whose plans covering the
+    year aim at that indicator."""
+
+    school_year = models.CharField(max_length=9)
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=20)
+    schools = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("décompte des indicateurs visés")
+        constraints = [models.UniqueConstraint(fields=["school_year", "department", "code"], name="aimed_tally_unique")]
+
+    def __str__(self):
+        return f"{self.school_year} {self.department_id} {self.code}"

@@ -2,10 +2,11 @@
 the campaign's school year, the indicators the territory's plans aim at most, and per school its
 actions and the commission's meetings — figures only, never what the plans or minutes say.
 
-Plain aggregate queries over the plans' rows, a fixed number per page (a test counts them). The
-per-school list reads only its page's schools; the adoption and the indicators aimed at scan the
-territory's plans, so their cost grows with the territory (benchmarks/README.md, « Plans
-d'actions », has the figures and the counters that would keep it flat).
+A fixed number of queries per page (a test counts them). The adoption and the indicators aimed
+at read counters kept as the plans change (`steering.plan_tallies`), so their cost does not grow
+with the territory's plans; `compute_adoption` and `compute_aimed_indicators` give the same
+figures from the raw rows, for the tests to compare. The per-school list reads only its page's
+schools, live (an action's status is not counted).
 """
 
 import datetime
@@ -23,6 +24,7 @@ from pilotis.plans.enums import ActionStatus
 from pilotis.plans.models import Action, ObjectiveTarget, Plan
 from pilotis.referential.cache import indicators_of
 from pilotis.referential.models import Indicator
+from pilotis.steering import plan_tallies
 from pilotis.steering.figures import share
 from pilotis.territories.models import School
 
@@ -73,41 +75,25 @@ def _covering(school_year: str):
     return Q(first_year__lte=school_year, last_year__gte=school_year)
 
 
-def adoption(territory, departments) -> Adoption:
-    """Per département followed, the open schools with an adopted plan covering the campaign's
-    year (`Plan.adopted_revision` set), and with any plan covering it; two grouped queries."""
-    year = territory.campaign.school_year
-    ids = territory.department_ids
-    schools = dict(
-        School.objects.filter(department_id__in=ids, is_open=True)
+def _school_counts(territory) -> dict[int, int]:
+    return dict(
+        School.objects.filter(department_id__in=territory.department_ids, is_open=True)
         .order_by()
         .values("department_id")
         .annotate(n=Count("pk"))
         .values_list("department_id", "n")
     )
-    plans = {
-        row["school__department_id"]: row
-        for row in Plan.objects.filter(_covering(year), school__department_id__in=ids, school__is_open=True)
-        .order_by()
-        .values("school__department_id")
-        .annotate(
-            with_plan=Count("school_id", distinct=True),
-            adopted=Count("school_id", distinct=True, filter=Q(adopted_revision__isnull=False)),
-        )
-    }
+
+
+def _adoption(territory, departments, sums: dict[int, tuple[int, int]]) -> Adoption:
+    schools = _school_counts(territory)
     lines = []
     for department in departments:
-        if department.pk not in ids:
+        if department.pk not in territory.department_ids:
             continue
-        row = plans.get(department.pk, {})
+        with_plan, adopted = sums.get(department.pk, (0, 0))
         lines.append(
-            AdoptionLine(
-                department.name,
-                department.short_code,
-                schools.get(department.pk, 0),
-                row.get("with_plan", 0),
-                row.get("adopted", 0),
-            )
+            AdoptionLine(department.name, department.short_code, schools.get(department.pk, 0), with_plan, adopted)
         )
     total = AdoptionLine(
         _("Total du territoire"),
@@ -117,6 +103,32 @@ def adoption(territory, departments) -> Adoption:
         sum(line.adopted for line in lines),
     )
     return Adoption(lines, total)
+
+
+def adoption(territory, departments) -> Adoption:
+    """Per département followed, the open schools with an adopted plan covering the campaign's
+    year (`Plan.adopted_revision` set), and with any plan covering it; read from the counters."""
+    return _adoption(
+        territory, departments, plan_tallies.plan_sums(territory.campaign.school_year, territory.department_ids)
+    )
+
+
+def compute_adoption(territory, departments) -> Adoption:
+    """`adoption` from the raw rows: one grouped query over the territory's plans."""
+    year = territory.campaign.school_year
+    sums = {
+        row["school__department_id"]: (row["with_plan"], row["adopted"])
+        for row in Plan.objects.filter(
+            _covering(year), school__department_id__in=territory.department_ids, school__is_open=True
+        )
+        .order_by()
+        .values("school__department_id")
+        .annotate(
+            with_plan=Count("school_id", distinct=True),
+            adopted=Count("school_id", distinct=True, filter=Q(adopted_revision__isnull=False)),
+        )
+    }
+    return _adoption(territory, departments, sums)
 
 
 @dataclass
@@ -165,7 +177,13 @@ def _pairs_sql(territory):
 def aimed_indicators(territory, limit: int = TOP_INDICATORS) -> list[AimedIndicator]:
     """The indicators the most schools' plans aim at (by an action serving it or an objective
     targeting it), by code — a plan may rest on an older referential than the campaign's —, most
-    schools first, then by code. Named from the campaign's referential where it has the code."""
+    schools first, then by code; read from the counters."""
+    counts = plan_tallies.top_codes(territory.campaign.school_year, territory.department_ids, limit)
+    return _named(territory, counts)
+
+
+def compute_aimed_indicators(territory, limit: int = TOP_INDICATORS) -> list[AimedIndicator]:
+    """`aimed_indicators` from the raw rows: a UNION over the territory's plans' links."""
     inner, params = _pairs_sql(territory)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -174,6 +192,11 @@ def aimed_indicators(territory, limit: int = TOP_INDICATORS) -> list[AimedIndica
             [*params, limit],
         )
         counts = cursor.fetchall()
+    return _named(territory, counts)
+
+
+def _named(territory, counts) -> list[AimedIndicator]:
+    """Named from the campaign's referential where it has the code."""
     known = {indicator.code: indicator for indicator in indicators_of(territory.campaign.referential).values()}
     missing = [code for code, _n in counts if code not in known]
     if missing:

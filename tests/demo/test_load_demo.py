@@ -10,6 +10,7 @@ from django.core.management import call_command
 from pilotis.core.enums import AuditAction
 from pilotis.core.models import AuditEvent
 from pilotis.demo.management.commands.load_demo import PEOPLE
+from pilotis.steering import plan_tallies
 
 # Transactional: the demo sends its e-mails on commit, as production does.
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -32,6 +33,9 @@ def test_load_demo_twice_duplicates_nothing(settings, capsys):
     output = load_demo()
     before = row_counts()
     assert before["territories.School"] == 589
+    # The seeded plans are bulk-written: the territory's plan counters were rebuilt after them.
+    assert plan_tallies.stored().plans
+    assert plan_tallies.stored() == plan_tallies.compute()
 
     # The demo's own e-mails (its lettre de mission proposed, then answered) stayed in memory…
     assert mail.outbox
