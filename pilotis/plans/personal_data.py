@@ -29,7 +29,9 @@ def actions(user) -> list[dict]:
     ]
 
 
-@section("plan_journal", lambda: _("Plans d'actions : les changements d'état que vous avez notés au journal des actions"), 61)
+@section(
+    "plan_journal", lambda: _("Plans d'actions : les changements d'état que vous avez notés au journal des actions"), 61
+)
 def journal(user) -> list[dict]:
     return [
         {

@@ -35,7 +35,9 @@ def test_the_download_lists_actions_journal_and_adoptions(world, plan, action):
             "échéance": "2027-03-01",
         }
     ]
-    assert [r["note"] for r in member["Plans d'actions : les changements d'état que vous avez notés au journal des actions"]] == ["Lancée"]
+    assert [
+        r["note"] for r in member["Plans d'actions : les changements d'état que vous avez notés au journal des actions"]
+    ] == ["Lancée"]
     chef = _sections(world.chef_a)
     assert [r["version"] for r in chef["Plans d'actions que vous avez validés"]] == [1]
     assert chef["Actions des plans d'actions (responsable ou contributeur)"] == []
