@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "pilotis.plans",
     "pilotis.commission",
     "pilotis.accompaniment",
+    "pilotis.fiches",
+    "pilotis.workshops",
+    "pilotis.evidence",
     "pilotis.demo",
 ]
 

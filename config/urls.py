@@ -20,6 +20,9 @@ school_pages = [
     path("plan/", include("pilotis.plans.school_urls")),
     path("commission/", include("pilotis.commission.school_urls")),
     path("accompagnement/", include("pilotis.accompaniment.school_urls")),
+    path("fiches/", include("pilotis.fiches.school_urls")),
+    path("ateliers/", include("pilotis.workshops.school_urls")),
+    path("pieces/", include("pilotis.evidence.school_urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +35,8 @@ urlpatterns = [
     path("missions/catalogue/", include("pilotis.missions.catalogue_urls")),
     path("reseau/", include("pilotis.missions.network_urls")),
     path("referentiel/", include("pilotis.referential.urls")),
+    path("fiches/", include("pilotis.fiches.urls")),
+    path("pieces/", include("pilotis.evidence.urls")),
     path("pilotage/accompagnement/", include("pilotis.accompaniment.urls")),
     path("pilotage/", include("pilotis.steering.urls")),
     path("admin/", admin.site.urls),

@@ -98,3 +98,71 @@ def synthesis_panel(key: str, order: int):
 def synthesis_panels_for(request, school, campaign) -> list[Panel]:
     providers = sorted(_SYNTHESIS_PANELS.values(), key=lambda provider: provider.order)
     return [panel for provider in providers if (panel := provider.build(request, school, campaign)) is not None]
+
+
+# What is attached to a thing a school wrote: the evidence (« Pièces justificatives ») of an
+# indicator's answer, an action, a meeting's minutes, a fiche, a workshop. The pages of those things
+# live in apps beneath the one that keeps the files; it registers here, and each page asks.
+
+
+_ATTACHED_PANELS: dict[str, _Provider] = {}
+
+
+def attached_panel(key: str, order: int):
+    """Registers `build(request, target, obj) -> Panel | None`: a block of the page of `obj`, whose
+    kind `target` names (« answer », « action », « meeting », « fiche », « workshop »). The page has
+    checked that the user reads `obj`."""
+
+    def register(build):
+        _ATTACHED_PANELS[key] = _Provider(order, build)
+        return build
+
+    return register
+
+
+def attached_panels_for(request, target: str, obj) -> list[Panel]:
+    providers = sorted(_ATTACHED_PANELS.values(), key=lambda provider: provider.order)
+    return [panel for provider in providers if (panel := provider.build(request, target, obj)) is not None]
+
+
+_INDICATOR_PIECES: dict[str, _Provider] = {}
+
+
+def indicator_pieces(key: str, order: int):
+    """Registers `build(assessment) -> dict[code, list[str]]`: the names (never the contents) of
+    what is attached to each answer of an assessment, for the synthesis and the PDF report. Called
+    once per document for all its indicators."""
+
+    def register(build):
+        _INDICATOR_PIECES[key] = _Provider(order, build)
+        return build
+
+    return register
+
+
+def pieces_for(assessment) -> dict[str, list[str]]:
+    pieces: dict[str, list[str]] = {}
+    for provider in sorted(_INDICATOR_PIECES.values(), key=lambda provider: provider.order):
+        for code, names in (provider.build(assessment) or {}).items():
+            pieces.setdefault(code, []).extend(names)
+    return pieces
+
+
+_REVIEW_PANELS: dict[str, _Provider] = {}
+
+
+def review_panel(key: str, order: int):
+    """Registers `build(request, letter, first, last) -> Panel | None`: a block of the end-of-year
+    review of a lettre de mission (`missions`), over the review's period (the workshops the RUPN
+    ran)."""
+
+    def register(build):
+        _REVIEW_PANELS[key] = _Provider(order, build)
+        return build
+
+    return register
+
+
+def review_panels_for(request, letter, first, last) -> list[Panel]:
+    providers = sorted(_REVIEW_PANELS.values(), key=lambda provider: provider.order)
+    return [panel for provider in providers if (panel := provider.build(request, letter, first, last)) is not None]

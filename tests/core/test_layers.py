@@ -14,11 +14,15 @@ ALLOWED = {
     "territories": BASE,
     "accounts": BASE | {"territories"},
     "assessments": BASE | {"territories", "accounts", "referential"},
-    "steering": BASE | {"territories", "accounts", "referential", "assessments", "plans", "commission"},
+    "steering": BASE | {"territories", "accounts", "referential", "assessments", "plans", "commission", "workshops"},
     "missions": BASE | {"territories", "accounts", "referential", "assessments"},
     "plans": BASE | {"territories", "accounts", "referential", "assessments"},
     "commission": BASE | {"territories", "accounts", "referential", "assessments", "plans"},
     "accompaniment": BASE | {"territories", "accounts", "referential", "assessments", "plans"},
+    "fiches": BASE | {"territories", "accounts", "referential", "assessments", "plans"},
+    "workshops": BASE | {"territories", "accounts", "referential", "assessments"},
+    "evidence": BASE
+    | {"territories", "accounts", "referential", "assessments", "plans", "commission", "fiches", "workshops"},
     "demo": BASE
     | {
         "territories",
@@ -30,6 +34,9 @@ ALLOWED = {
         "plans",
         "commission",
         "accompaniment",
+        "fiches",
+        "workshops",
+        "evidence",
     },
 }
 

@@ -1,6 +1,26 @@
 """The permission matrix's rows of the apps of the top layer, one module per app or part (see
 `tests/security/test_permission_matrix.py`)."""
 
-from tests.security.matrix import accompaniment, commission, plans, plans_documents, plans_loop, steering_plans
+from tests.security.matrix import (
+    accompaniment,
+    commission,
+    evidence,
+    fiches,
+    plans,
+    plans_documents,
+    plans_loop,
+    steering_plans,
+    workshops,
+)
 
-MATRIX_EXTENSIONS = [plans, plans_documents, plans_loop, commission, accompaniment, steering_plans]
+MATRIX_EXTENSIONS = [
+    plans,
+    plans_documents,
+    plans_loop,
+    commission,
+    accompaniment,
+    steering_plans,
+    fiches,
+    workshops,
+    evidence,
+]

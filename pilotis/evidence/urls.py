@@ -1,0 +1,4 @@
+"""Pages mounted at `pieces/` (config/urls.py)."""
+
+app_name = "pieces"
+urlpatterns = []

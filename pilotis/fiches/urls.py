@@ -1,0 +1,4 @@
+"""Pages mounted at `fiches/` (config/urls.py)."""
+
+app_name = "fiche_catalogue"
+urlpatterns = []

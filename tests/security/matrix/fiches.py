@@ -1,0 +1,5 @@
+"""The permission matrix's rows of `fiches` (filled as its views arrive)."""
+
+
+def extend(matrix):
+    pass

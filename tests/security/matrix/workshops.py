@@ -1,0 +1,5 @@
+"""The permission matrix's rows of `workshops` (filled as its views arrive)."""
+
+
+def extend(matrix):
+    pass
