@@ -76,6 +76,9 @@ class FicheAuthor(models.Model):
         ordering = ["position", "pk"]
         constraints = [models.UniqueConstraint(fields=["fiche", "user"], name="fiche_author_unique")]
 
+    def __str__(self):
+        return str(self.user)
+
 
 class FicheTerm(models.Model):
     """One descriptor of a fiche (a level, a discipline, a CRCN competence, a tool, an indicator),
@@ -88,3 +91,6 @@ class FicheTerm(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["fiche", "kind", "code"], name="fiche_term_unique")]
         indexes = [models.Index(fields=["kind", "code", "fiche"], name="fiche_term_idx")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.code}"

@@ -54,3 +54,6 @@ class Participant(models.Model):
     class Meta:
         verbose_name = _("participant")
         constraints = [models.UniqueConstraint(fields=["workshop", "user"], name="workshop_participant_unique")]
+
+    def __str__(self):
+        return str(self.user)
