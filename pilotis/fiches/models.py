@@ -4,12 +4,32 @@ every user of its académie (the catalogue)."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pilotis.core.scope import scope_of
 from pilotis.fiches.enums import FicheState, Licence, Organisation, TermKind, Visibility
 from pilotis.plans.models import Action
 from pilotis.territories.models import Academy, School
+
+
+class FicheQuerySet(models.QuerySet):
+    def in_catalogue(self):
+        """The fiches of the académie's catalogue: published, shared with the académie by their
+        authors, not taken down by the DANE."""
+        return self.filter(state=FicheState.PUBLISHED, visibility=Visibility.ACADEMY, taken_down_at__isnull=True)
+
+    def for_user(self, user):
+        """The fiches a user reads: every fiche of the schools they are a member of (drafts
+        included: a draft never leaves its school), and the catalogue of the académies they belong
+        to (`Academy.objects.belonged_to`) — a deliberate opening of the scope, for those fiches
+        only. The territory reads a school's fiches through the catalogue, not its drafts."""
+        scope = scope_of(user)
+        if scope.everything:
+            return self
+        shared = Q(pk__in=self.in_catalogue().filter(academy__in=Academy.objects.belonged_to(user)).values("pk"))
+        return self.filter(Q(school_id__in=scope.school_ids) | shared)
 
 
 class Fiche(models.Model):
@@ -46,6 +66,8 @@ class Fiche(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = FicheQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("fiche d'usage")

@@ -47,6 +47,19 @@ class AcademyQuerySet(models.QuerySet):
             return self
         return self.filter(Q(pk__in=scope.academy_ids) | Q(departments__in=scope.department_ids)).distinct()
 
+    def belonged_to(self, user):
+        """The académies a user belongs to: the académie of each of their schools, and those of
+        their territory (`for_user`). What an académie opens to all its users (the catalogue of
+        usage fiches) is read by these."""
+        scope = scope_of(user)
+        if scope.everything:
+            return self
+        return self.filter(
+            Q(pk__in=scope.academy_ids)
+            | Q(departments__in=scope.department_ids)
+            | Q(departments__schools__in=scope.school_ids)
+        ).distinct()
+
     def led_by(self, user):
         """The académies the user leads as their DANE (all of them for the administrator): those
         whose campaigns, territory roles and catalogue they manage. Narrower than `for_user`, which
