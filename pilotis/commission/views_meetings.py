@@ -26,7 +26,7 @@ from pilotis.commission.forms import (
 from pilotis.commission.models import AgendaItem, Attendance, CommissionMember, Decision, Meeting
 from pilotis.commission.perms import can_run_commission, can_validate_minutes, commission_abilities
 from pilotis.core import formats
-from pilotis.core.confirm import Confirmation, Link, confirmation_page
+from pilotis.core.confirm import Confirmation, Link, carry_out, confirmation_page
 from pilotis.core.guards import get_or_refuse
 from pilotis.territories.guards import school_action, school_view
 
@@ -369,13 +369,14 @@ def meeting_validate(request, school, pk):
         if not form.is_valid():
             messages.error(request, _("La demande est incomplète : rechargez la page et recommencez."))
             return redirect("commission:meeting", school.uai, meeting.pk)
-        try:
-            services.validate_minutes(meeting, by=request.user, seen_revision=form.cleaned_data.get("seen_revision"))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Le compte rendu est validé : il ne peut plus être modifié."))
-        return redirect("commission:meeting", school.uai, meeting.pk)
+        return carry_out(
+            request,
+            lambda: services.validate_minutes(
+                meeting, by=request.user, seen_revision=form.cleaned_data.get("seen_revision")
+            ),
+            success=_("Le compte rendu est validé : il ne peut plus être modifié."),
+            then=_meeting_url(school, meeting),
+        )
     refusal = ""
     if meeting.is_locked:
         refusal = _("Le compte rendu de cette réunion est déjà validé.")
@@ -420,13 +421,12 @@ def meeting_validate(request, school, pk):
 def meeting_reopen(request, school, pk):
     meeting = _meeting(request, school, pk)
     if request.method == "POST":
-        try:
-            services.reopen_minutes(meeting, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Le compte rendu est rouvert : il peut de nouveau être modifié."))
-        return redirect("commission:meeting", school.uai, meeting.pk)
+        return carry_out(
+            request,
+            lambda: services.reopen_minutes(meeting, by=request.user),
+            success=_("Le compte rendu est rouvert : il peut de nouveau être modifié."),
+            then=_meeting_url(school, meeting),
+        )
     return confirmation_page(
         request,
         Confirmation(
@@ -450,13 +450,13 @@ def meeting_reopen(request, school, pk):
 def meeting_delete(request, school, pk):
     meeting = _meeting(request, school, pk)
     if request.method == "POST":
-        try:
-            services.delete_meeting(meeting, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("commission:meeting", school.uai, meeting.pk)
-        messages.success(request, _("La réunion est supprimée."))
-        return redirect("commission:home", school.uai)
+        return carry_out(
+            request,
+            lambda: services.delete_meeting(meeting, by=request.user),
+            success=_("La réunion est supprimée."),
+            then=reverse("commission:home", args=[school.uai]),
+            failed_then=_meeting_url(school, meeting),
+        )
     consequences = [_("La réunion et son ordre du jour seront effacés ; cela ne peut pas être annulé.")]
     if meeting.convocation_sequence:
         consequences.append(_("Une convocation a été envoyée : prévenez les membres que la réunion n'aura pas lieu."))

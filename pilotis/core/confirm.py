@@ -13,9 +13,12 @@ A view that needs more than lists (an e-mail's preview) renders its own template
 `core/confirm.html` and fills its `details` block.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 
 
 @dataclass(frozen=True)
@@ -46,3 +49,16 @@ class Confirmation:
 
 def confirmation_page(request, confirmation: Confirmation, *, template="core/confirm.html", context=None, status=200):
     return render(request, template, {"confirm": confirmation, **(context or {})}, status=status)
+
+
+def carry_out(request, action: Callable, *, success: str, then: str, failed_then: str = ""):
+    """The POST of a confirmation page: runs `action()`, a service that refuses with a French
+    `ValidationError` before writing anything. Says the refusal or `success`, and goes to `then`
+    (to `failed_then`, if given, after a refusal: the page deleted is gone)."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(failed_then or then)
+    messages.success(request, success)
+    return redirect(then)
