@@ -40,7 +40,7 @@ from pilotis.accompaniment.territory import (
 from pilotis.core.confirm import Confirmation, confirmation_page
 from pilotis.core.exporters import attachment_response
 from pilotis.core.formats import day
-from pilotis.core.forms import INVALID_FILTERS
+from pilotis.core.forms import INVALID_FILTERS, typed_again
 from pilotis.core.guards import get_or_refuse, guarded, refuse
 from pilotis.plans.models import Action
 from pilotis.territories.guards import school_action
@@ -146,14 +146,9 @@ def edit(request, school, pk):
                 **form.entry_fields(),
             )
         except services.StaleEntry as exc:
-            # The person's input stays in the form; the page shows the version saved meanwhile, and
-            # the form now carries its revision, so that saving again is a choice made knowingly.
+            # The page shows the version saved meanwhile beside what the person typed.
             current = entries_of(school).get(pk=entry.pk)
-            data = request.POST.copy()
-            data["seen_revision"] = current.revision
-            form = EntryForm(data, school=school)
-            form.is_valid()
-            form.add_error(None, exc)
+            form = typed_again(lambda typed: EntryForm(typed, school=school), request.POST, current.revision, exc)
         except PermissionDenied:
             refuse(request, obj=entry, what="accompaniment:write", status=403)
         except ValidationError as exc:

@@ -112,6 +112,18 @@ class RevisionField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
+def typed_again(make_form, data, revision: int, error):
+    """The form to show back when a save found a newer revision than the page's: what the person
+    typed, now carrying the current `revision` (saving it again, after comparing, is a knowing
+    choice), with the refusal as its message. `make_form(data)` builds the view's form."""
+    typed = data.copy()
+    typed["seen_revision"] = str(revision)
+    form = make_form(typed)
+    form.is_valid()
+    form.add_error(None, error)
+    return form
+
+
 class FlatSelect(forms.Select):
     """Django's Select for long flat lists (a territory's hundred départements): its options are
     written by `format_html_join`, which escapes every value and label, rather than by one

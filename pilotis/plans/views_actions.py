@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pilotis.accounts.models import SchoolMembership
 from pilotis.core.confirm import Confirmation, confirmation_page
+from pilotis.core.forms import typed_again
 from pilotis.core.guards import get_or_refuse
 from pilotis.plans import loop, services
 from pilotis.plans.forms import ActionForm, CarryOverForm, StatusForm
@@ -118,15 +119,8 @@ def action_edit(request, school, pk):
                 **form.content(),
             )
         except services.StaleAction as exc:
-            # What the person typed stays in the form; the message says what happened.
-            # What the person typed stays in the form, now carrying the action's current revision:
-            # saving it again, once compared with the action's page, is their choice.
             action.refresh_from_db()
-            typed = request.POST.copy()
-            typed["seen_revision"] = str(action.revision)
-            form = _form(request, plan, data=typed)
-            form.is_valid()
-            form.add_error(None, exc)
+            form = typed_again(lambda typed: _form(request, plan, data=typed), request.POST, action.revision, exc)
             return _edit_page(request, school, plan, form, action, stale=True, status=409)
         except ValidationError as exc:
             form.add_error(None, exc)
