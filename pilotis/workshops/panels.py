@@ -4,7 +4,6 @@ the sessions held within the review's period, their figures and their list."""
 from pilotis.core.panels import Panel, review_panel
 from pilotis.workshops import summary
 from pilotis.workshops.models import Workshop
-from pilotis.workshops.perms import can_read_workshops
 
 
 def review_data(school, first, last) -> dict:
@@ -21,7 +20,6 @@ def review_data(school, first, last) -> dict:
 
 @review_panel("workshops", order=10)
 def workshops_review(request, letter, first, last) -> Panel | None:
-    # The PDF of the letter is drawn without a request: its readers were checked by its view.
-    if request is not None and not can_read_workshops(request.user, letter.school):
-        return None
+    # Whoever reads the letter reads its school (`missions.perms.can_read_letter`), hence its
+    # workshops (`perms.can_read_workshops`): no check of its own.
     return Panel("workshops/review_panel.html", review_data(letter.school, first, last))

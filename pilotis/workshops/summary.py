@@ -60,7 +60,8 @@ class Figures:
         return ", ".join(
             [
                 ngettext("%(n)s séance", "%(n)s séances", self.sessions) % {"n": self.sessions},
-                ngettext("%(n)s heure", "%(n)s heures", 1 if self.minutes <= 60 else 2)
+                # French: « 1,5 heure », « 2 heures ».
+                ngettext("%(n)s heure", "%(n)s heures", 1 if self.minutes < 120 else 2)
                 % {"n": hours_text(self.minutes)},
                 ngettext("%(n)s participant", "%(n)s participants", self.participants) % {"n": self.participants},
             ]
