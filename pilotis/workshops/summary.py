@@ -29,6 +29,10 @@ class ThemeCount:
     minutes: int = 0
 
     @property
+    def hours(self) -> Decimal:
+        return hours(self.minutes)
+
+    @property
     def hours_text(self) -> str:
         return hours_text(self.minutes)
 

@@ -54,9 +54,7 @@ def attendance_data(w):
 
 def snapshot():
     return (
-        sorted(
-            Workshop.objects.values_list("pk", "title", "revision", "participant_count", "attendance_marked_at")
-        ),
+        sorted(Workshop.objects.values_list("pk", "title", "revision", "participant_count", "attendance_marked_at")),
         sorted(Participant.objects.values_list("pk", "user_id", "present")),
     )
 
