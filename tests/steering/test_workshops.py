@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pilotis.territories.models import School
 from pilotis.accounts.enums import SchoolRole
+from pilotis.territories.models import School
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory, open_campaign
 from tests.workshops.conftest import YEAR, held, record
 
