@@ -17,13 +17,14 @@ from pilotis.core import formats
 from pilotis.core.confirm import Confirmation, Link, confirmation_page
 from pilotis.core.exporters import attachment_response
 from pilotis.core.guards import refuse
+from pilotis.core.panels import review_panels_for
 from pilotis.missions import services
 from pilotis.missions.enums import MissionPriority
 from pilotis.missions.forms import LetterForm, PresentationsForm, RevisionForm, SendBackForm
 from pilotis.missions.guards import letter_action, letter_in_scope
 from pilotis.missions.models import CatalogueEntry
 from pilotis.missions.perms import answers_letter, can_manage_mission, can_see_imp, letter_abilities
-from pilotis.missions.review import review_rows
+from pilotis.missions.review import review_period, review_rows
 from pilotis.referential.models import Indicator
 from pilotis.territories.guards import school_action, school_view
 
@@ -50,6 +51,8 @@ def _letter_page(request, school, letter, *, send_back_form=None, presentations_
             }
         ),
         "review": review_rows(letter),
+        # What the apps above add to the review (the workshops the RUPN ran in the period).
+        "review_panels": review_panels_for(request, letter, *review_period(letter)),
     }
     return render(request, "missions/letter.html", context, status=status)
 
@@ -333,7 +336,9 @@ def letter_pdf(request, school, pk):
 
     letter = letter_in_scope(request, school, pk)
     show_imp = can_see_imp(request.user, letter.designation)
-    return attachment_response(render_letter_pdf(letter, show_imp=show_imp), letter_filename(letter, "pdf"))
+    return attachment_response(
+        render_letter_pdf(letter, show_imp=show_imp, request=request), letter_filename(letter, "pdf")
+    )
 
 
 @require_GET

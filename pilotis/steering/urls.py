@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilotis.steering import views, views_plans
+from pilotis.steering import views, views_plans, views_workshops
 
 app_name = "steering"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:campaign>/plans/", views_plans.overview, name="plans"),
     path("<int:campaign>/plans/etablissements/", views_plans.schools, name="plans_schools"),
     path("<int:campaign>/plans/export/<str:table>.<str:fmt>", views_plans.export, name="plans_export"),
+    path("<int:campaign>/ateliers/", views_workshops.overview, name="workshops"),
+    path("<int:campaign>/ateliers/export/<str:table>.<str:fmt>", views_workshops.export, name="workshops_export"),
     path("<int:campaign>/relances/", views.reminders, name="reminders"),
     path("<int:campaign>/relances/envoyer/", views.remind, name="remind"),
 ]

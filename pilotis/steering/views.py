@@ -59,6 +59,7 @@ BOARDS = [
     ("indicators", _("Indicateurs")),
     ("trends", _("Évolution")),
     ("plans", _("Plans d'actions")),
+    ("workshops", _("Ateliers et formations")),
 ]
 
 

@@ -19,14 +19,22 @@ class Workshop(models.Model):
     held_on = models.DateField(_("date"))
     starts_at = models.TimeField(_("heure de début"), null=True, blank=True)
     title = models.CharField(_("intitulé"), max_length=200)
+    # A code of `themes.yaml`; `theme_other` holds the words typed for « autre ».
     theme = models.CharField(_("thème"), max_length=60)
+    theme_other = models.CharField(_("autre thème"), max_length=120, blank=True)
+    place = models.CharField(_("lieu"), max_length=200, blank=True)
     tools = models.CharField(_("outils et services"), max_length=500, blank=True)
     duration_minutes = models.PositiveIntegerField(_("durée (minutes)"))
     # A list of `Audience` codes, checked by the form and the services.
     audiences = models.JSONField(_("public"), default=list)
+    # Those who are not members of the school (pupils, parents…), counted rather than named.
     participant_count = models.PositiveIntegerField(_("nombre de participants"), null=True, blank=True)
     materials = models.TextField(_("supports"), max_length=3000, blank=True)
+    # Set by the theme that presents the catalogue, or ticked for a session of another theme
+    # that also presents it: PIL.1.06's note reads this column alone.
     presents_catalogue = models.BooleanField(_("présente le catalogue des fiches d'usage"), default=False)
+    # When the attendance was last marked (after the session); empty: not marked yet.
+    attendance_marked_at = models.DateTimeField(_("présences relevées le"), null=True, blank=True)
     revision = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -34,7 +42,7 @@ class Workshop(models.Model):
     class Meta:
         verbose_name = _("atelier ou formation")
         verbose_name_plural = _("ateliers et formations")
-        ordering = ["-held_on", "-pk"]
+        ordering = ["-held_on", "-starts_at", "-pk"]
         indexes = [models.Index(fields=["school", "school_year", "held_on"], name="workshop_school_year_idx")]
 
     def __str__(self):

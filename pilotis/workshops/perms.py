@@ -11,3 +11,8 @@ def can_read_workshops(user, school) -> bool:
 def can_write_workshops(user, school) -> bool:
     """The RUPN and the direction record the school's workshops and print their attendance sheets."""
     return can_write_school(user, school)
+
+
+def workshop_abilities(user, school) -> dict[str, bool]:
+    """What the workshops' pages offer this user, in one dict for views and templates."""
+    return {"write": can_write_workshops(user, school)}

@@ -10,6 +10,7 @@ from tests.security.matrix import (
     plans_documents,
     plans_loop,
     steering_plans,
+    steering_workshops,
     workshops,
 )
 
@@ -20,6 +21,7 @@ MATRIX_EXTENSIONS = [
     commission,
     accompaniment,
     steering_plans,
+    steering_workshops,
     fiches,
     workshops,
     evidence,

@@ -27,6 +27,7 @@ from pilotis.demo.commission import load_commission
 from pilotis.demo.missions import load_missions, spread_network
 from pilotis.demo.plans import load_plans
 from pilotis.demo.spread import fill_campaign
+from pilotis.demo.workshops import load_workshops
 from pilotis.missions.models import Designation
 from pilotis.referential.models import ReferentialVersion
 from pilotis.territories.enums import SchoolKind
@@ -240,6 +241,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("  Réseau des RUPN : %(count)d autres établissements ont un RUPN désigné") % {"count": count}
             )
+        load_workshops(users, college, list(others.order_by("uai")), self.stdout)
         self.stdout.write(_("  Collège des Landes : %(name)s (%(uai)s)") % {"name": college.name, "uai": college.uai})
         self.stdout.write(
             _("  Lycée des Pyrénées-Atlantiques : %(name)s (%(uai)s)") % {"name": lycee.name, "uai": lycee.uai}
