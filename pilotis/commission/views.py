@@ -30,6 +30,7 @@ from pilotis.core import formats
 from pilotis.core.confirm import Confirmation, Link, confirmation_page
 from pilotis.core.exporters import attachment_response, safe_filename
 from pilotis.core.guards import get_or_refuse, refuse
+from pilotis.core.panels import attached_panels_for
 from pilotis.core.school_years import current_school_year
 from pilotis.territories.guards import school_action, school_view
 
@@ -274,6 +275,8 @@ def meeting_detail(request, school, pk):
             "can_convene": abilities["run"] and meeting.state == MeetingState.PLANNED,
             "can_delete": abilities["run"] and not services.deletion_refusal(meeting),
             "is_past": meeting.starts_at <= timezone.now(),
+            # What is attached to the minutes (the evidence): blocks of the apps above.
+            "attached": attached_panels_for(request, "meeting", meeting),
         },
     )
 
