@@ -106,6 +106,7 @@ def clean_name(raw: str) -> str:
     kept). Empty when nothing is left."""
     name = re.split(r"[/\\]", str(raw or ""))[-1]
     name = unicodedata.normalize("NFC", name)
+    name = re.sub(r"[\t\r\n\v\f]", " ", name)
     name = "".join(c for c in name if unicodedata.category(c) not in FORBIDDEN_CATEGORIES)
     name = " ".join(name.split()).lstrip(". ").strip()
     if len(name) > NAME_MAX_LENGTH:

@@ -6,10 +6,10 @@ Who may do what is in `perms`; every write goes through `services`, which checks
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
@@ -30,6 +30,9 @@ from pilotis.fiches.models import Fiche
 from pilotis.plans.models import Action
 from pilotis.territories.guards import school_action
 from pilotis.workshops.models import Workshop
+
+# Past this size a download is streamed from the storage; below, read at once.
+STREAM_FROM_BYTES = 2 * 1024 * 1024
 
 # Where each kind of target is looked up: always within the school of the URL.
 LOOKUPS = {
@@ -230,11 +233,22 @@ def remove(request, school, pk):
 def download(request, piece):
     """The file, as an attachment: never shown by the browser, never sniffed, never cached by a
     shared cache, sandboxed should a browser open it anyway."""
+    storage = services.storage()
     try:
-        handle = services.storage().open(piece.stored_name, "rb")
-    except (FileNotFoundError, OSError) as exc:
+        if piece.size <= STREAM_FROM_BYTES:
+            # A small file (most evidence) is read at once and its handle closed at once.
+            with storage.open(piece.stored_name, "rb") as handle:
+                response = HttpResponse(handle.read(), content_type=piece.content_type)
+            response["Content-Disposition"] = content_disposition_header(True, piece.name)
+        else:
+            response = FileResponse(
+                storage.open(piece.stored_name, "rb"),
+                as_attachment=True,
+                filename=piece.name,
+                content_type=piece.content_type,
+            )
+    except OSError as exc:  # FileNotFoundError included: the row outlived its file
         raise Http404 from exc
-    response = FileResponse(handle, as_attachment=True, filename=piece.name, content_type=piece.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, no-store"
