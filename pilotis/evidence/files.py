@@ -86,27 +86,27 @@ class Checked:
 
 
 def megabytes(size: int) -> str:
-    """« 10 Mo », « 2,5 Mo », « 0,3 Mo »: sizes as the person reads them."""
+    """« 10 Mo », « 2,5 Mo », « 300 Ko »: sizes as the person reads them."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} Ko"
     value = size / (1024 * 1024)
     text = f"{value:.1f}".rstrip("0").rstrip(".") if value < 100 else f"{value:.0f}"
     return f"{text.replace('.', ',')} Mo"
 
 
 def human_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} o"
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} Ko"
-    return megabytes(size)
+    return f"{size} o" if size < 1024 else megabytes(size)
 
 
 def clean_name(raw: str) -> str:
     """The name shown and given back on download: the last part of any path (`../../x.pdf` gives
-    `x.pdf`), without control or format characters, without leading dots, capped (the extension
-    kept). Empty when nothing is left."""
+    `x.pdf`), without control or format characters nor `<>:"|?*`, without leading dots, capped
+    (the extension kept). Empty when nothing is left."""
     name = re.split(r"[/\\]", str(raw or ""))[-1]
     name = unicodedata.normalize("NFC", name)
     name = re.sub(r"[\t\r\n\v\f]", " ", name)
+    # Characters no file system takes in a name, and which quote or mark up elsewhere.
+    name = re.sub(r'[<>:"|?*]', "", name)
     name = "".join(c for c in name if unicodedata.category(c) not in FORBIDDEN_CATEGORIES)
     name = " ".join(name.split()).lstrip(". ").strip()
     if len(name) > NAME_MAX_LENGTH:

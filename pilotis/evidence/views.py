@@ -127,7 +127,9 @@ def _add(request, school, limit):
     if request.method == "POST":
         status = 400
         if refusal:
-            file_form.add_error("file", refusal)
+            file_form = FileForm(request.POST, request.FILES, max_label=max_label())
+            file_form.is_valid()
+            file_form.errors["file"] = file_form.error_class([refusal])
         elif kind == PieceKind.FILE:
             file_form = FileForm(request.POST, request.FILES, max_label=max_label())
             if file_form.is_valid():
