@@ -31,6 +31,7 @@ class FileForm(TargetForm):
             "types": accepted_labels(),
             "max": max_label,
         }
+        self._bound_fields_cache.pop("file", None)  # bound before the hint was known
 
 
 class LinkForm(TargetForm):
