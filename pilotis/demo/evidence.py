@@ -42,9 +42,11 @@ def _png() -> bytes:
 
 
 def load_evidence(users, college, campaign_year, stdout) -> None:
-    campaign = Campaign.objects.filter(
-        academy_id=college.department.academy_id, school_year=campaign_year
-    ).select_related("referential").first()
+    campaign = (
+        Campaign.objects.filter(academy_id=college.department.academy_id, school_year=campaign_year)
+        .select_related("referential")
+        .first()
+    )
     if campaign is None or Piece.objects.filter(school=college).exists():
         return
     rupn = users["rupn"]
@@ -52,9 +54,7 @@ def load_evidence(users, college, campaign_year, stdout) -> None:
         indicator = Indicator.objects.get(version=campaign.referential, code=code)
         assessments.save_answer(campaign, college, indicator, status=status, comment=comment, by=rupn)
     assessment = Assessment.objects.get(campaign=campaign, school=college)
-    answers = {
-        a.indicator.code: a for a in Answer.objects.filter(assessment=assessment).select_related("indicator")
-    }
+    answers = {a.indicator.code: a for a in Answer.objects.filter(assessment=assessment).select_related("indicator")}
     for answer in answers.values():
         answer.assessment = assessment
     services.add_file(

@@ -43,9 +43,7 @@ TYPES = {
         FileType("odt", "ODT", "application/vnd.oasis.opendocument.text", ("odt",)),
         FileType("ods", "ODS", "application/vnd.oasis.opendocument.spreadsheet", ("ods",)),
         FileType("odp", "ODP", "application/vnd.oasis.opendocument.presentation", ("odp",)),
-        FileType(
-            "docx", "DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ("docx",)
-        ),
+        FileType("docx", "DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ("docx",)),
         FileType("xlsx", "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ("xlsx",)),
         FileType(
             "pptx", "PPTX", "application/vnd.openxmlformats-officedocument.presentationml.presentation", ("pptx",)
@@ -136,7 +134,8 @@ def check_upload(uploaded, *, max_bytes: int | None = None) -> Checked:
         raise Refused(_("Le fichier est vide."), reason="empty")
     if size > max_bytes:
         raise Refused(
-            _("Le fichier dépasse %(max)s (il fait %(size)s).") % {"max": megabytes(max_bytes), "size": megabytes(size)},
+            _("Le fichier dépasse %(max)s (il fait %(size)s).")
+            % {"max": megabytes(max_bytes), "size": megabytes(size)},
             reason="too_big",
         )
     name = clean_name(uploaded.name)

@@ -42,7 +42,9 @@ def evidence_block(request, target, obj):
     if writer and not frozen:
         initial = {"target": target, "target_id": obj.pk, "next": here}
         data["file_form"] = FileForm(
-            initial={**initial, "kind": PieceKind.FILE}, max_label=files.megabytes(settings.EVIDENCE_MAX_BYTES), auto_id="pf-%s"
+            initial={**initial, "kind": PieceKind.FILE},
+            max_label=files.megabytes(settings.EVIDENCE_MAX_BYTES),
+            auto_id="pf-%s",
         )
         data["link_form"] = LinkForm(initial={**initial, "kind": PieceKind.LINK}, auto_id="pl-%s")
         data["add_url"] = reverse("evidence:add", args=[school.uai])
@@ -74,9 +76,7 @@ def pieces_per_indicator(assessment) -> dict[str, list[str]]:
 def pieces_count(request, school, campaign, indicators) -> dict:
     """« 2 pièces justificatives », with the link to the indicator's page where they are."""
     counts = (
-        Piece.objects.filter(
-            school=school, answer__assessment__campaign=campaign, answer__assessment__school=school
-        )
+        Piece.objects.filter(school=school, answer__assessment__campaign=campaign, answer__assessment__school=school)
         .values("answer__indicator__code")
         .annotate(n=Count("pk", filter=Q(removed_at__isnull=True)))
         .filter(n__gt=0)
@@ -88,4 +88,3 @@ def pieces_count(request, school, campaign, indicators) -> dict:
         text = ngettext("%(n)d pièce justificative jointe", "%(n)d pièces justificatives jointes", n) % {"n": n}
         notes[code] = [IndicatorNote(text, ((_("Voir les pièces"), url),))]
     return notes
-

@@ -122,7 +122,9 @@ def add_file(target: str, obj, uploaded, *, by, request=None) -> Piece:
     except BaseException as error:
         storage().delete(stored)
         if isinstance(error, files.Refused):
-            raise _refused(error, school=school, target=target, obj=obj, by=by, request=request, name=checked.name)
+            raise _refused(
+                error, school=school, target=target, obj=obj, by=by, request=request, name=checked.name
+            ) from None
         raise
     return piece
 

@@ -16,16 +16,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from pilotis.assessments.models import Answer
 from pilotis.commission.models import Meeting
-from pilotis.core.formats import day
 from pilotis.core.confirm import Confirmation, confirmation_page
+from pilotis.core.formats import day
 from pilotis.core.guards import get_or_refuse, refuse
 from pilotis.evidence import files, services
 from pilotis.evidence.enums import PieceKind, Target
 from pilotis.evidence.forms import FileForm, LinkForm, TargetForm
 from pilotis.evidence.guards import piece_view
-from pilotis.evidence.uploads import SizeLimit
 from pilotis.evidence.models import Piece
 from pilotis.evidence.perms import can_attach, frozen_reason, may_attach_in
+from pilotis.evidence.uploads import SizeLimit
 from pilotis.fiches.models import Fiche
 from pilotis.plans.models import Action
 from pilotis.territories.guards import school_action
@@ -143,7 +143,8 @@ def _add(request, school, limit):
                 else:
                     sent = files.clean_name(uploaded.name)
                     messages.success(
-                        request, _("« %(name)s » est jointe à %(what)s.") % {"name": piece.name, "what": describe(target, obj)}
+                        request,
+                        _("« %(name)s » est jointe à %(what)s.") % {"name": piece.name, "what": describe(target, obj)},
                     )
                     if sent != uploaded.name.strip():
                         messages.info(
@@ -169,7 +170,9 @@ def _add(request, school, limit):
                     link_form.add_error("url" if exc.code in ("scheme", "invalid", "required") else None, exc)
                 else:
                     messages.success(
-                        request, _("Le lien « %(name)s » est joint à %(what)s.") % {"name": piece.name, "what": describe(target, obj)}
+                        request,
+                        _("Le lien « %(name)s » est joint à %(what)s.")
+                        % {"name": piece.name, "what": describe(target, obj)},
                     )
                     return redirect(next_url)
     return render(

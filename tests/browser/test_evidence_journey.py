@@ -63,7 +63,10 @@ def test_the_direction_attaches_a_pdf_finds_it_in_the_report_and_an_executable_i
     with open(download.value.path(), "rb") as handle:
         text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
     text = " ".join(text.split())
-    assert f"Pièces justificatives : Ordre du jour conseil pédagogique.pdf, Catalogue CARTOUN (présentation) (lien), {NAME}" in text
+    assert (
+        f"Pièces justificatives : Ordre du jour conseil pédagogique.pdf, Catalogue CARTOUN (présentation) (lien), {NAME}"
+        in text
+    )
 
     # Removing the demo's link asks first, then keeps its trace.
     site.visit(history)
@@ -78,7 +81,11 @@ def test_the_direction_attaches_a_pdf_finds_it_in_the_report_and_an_executable_i
     add = f"/etablissements/{COLLEGE_UAI}/pieces/ajouter/?kind=file&target=answer&target_id={Piece.objects.get(name=NAME).answer_id}"
     site.page.set_viewport_size(PHONE)
     too_wide = {}
-    for path in (history, add, confirm.replace(str(Piece.objects.get(name__startswith="Catalogue").pk), str(Piece.objects.get(name=NAME).pk))):
+    for path in (
+        history,
+        add,
+        confirm.replace(str(Piece.objects.get(name__startswith="Catalogue").pk), str(Piece.objects.get(name=NAME).pk)),
+    ):
         site.visit(path)
         width = site.page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:

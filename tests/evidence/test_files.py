@@ -39,7 +39,9 @@ def refusal(name, content, **kwargs):
 
 def test_an_executable_renamed_pdf_is_refused_as_a_program():
     error = refusal("programme.pdf", b"MZ\x90\x00" + b"\x00" * 200)
-    assert error.messages == ["Ce type de fichier n'est pas accepté : « programme.pdf » est un programme Windows, pas un document."]
+    assert error.messages == [
+        "Ce type de fichier n'est pas accepté : « programme.pdf » est un programme Windows, pas un document."
+    ]
     assert error.dangerous and error.reason == "program"
 
 

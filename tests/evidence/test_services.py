@@ -115,7 +115,13 @@ def test_deleting_the_target_deletes_the_files(world, action, stored, django_cap
 def test_links_http_and_https_only(world, answer):
     piece = services.add_link("answer", answer, url="https://ent.example.org/page", title="", by=world.rupn_a)
     assert piece.kind == "link" and piece.name == "https://ent.example.org/page"
-    for bad in ("javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<script>", "file:///etc/passwd", "ftp://x"):
+    for bad in (
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "data:text/html,<script>",
+        "file:///etc/passwd",
+        "ftp://x",
+    ):
         with pytest.raises(ValidationError) as caught:
             services.add_link("answer", answer, url=bad, title="t", by=world.rupn_a)
         assert "Seuls les liens web" in caught.value.messages[0]

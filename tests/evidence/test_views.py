@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -70,7 +71,13 @@ def test_an_oversized_upload_is_dropped_while_it_is_read(client_for, world, answ
 
 
 def test_a_javascript_link_is_refused_and_what_was_typed_is_kept(client_for, world, answer):
-    data = {"kind": "link", "target": "answer", "target_id": answer.pk, "url": "javascript:alert(1)", "title": "Mon lien"}
+    data = {
+        "kind": "link",
+        "target": "answer",
+        "target_id": answer.pk,
+        "url": "javascript:alert(1)",
+        "title": "Mon lien",
+    }
     response = client_for("rupn_a").post(add_url(world), data)
     assert response.status_code == 400
     html = response.content.decode()
@@ -79,7 +86,13 @@ def test_a_javascript_link_is_refused_and_what_was_typed_is_kept(client_for, wor
 
 
 def test_a_link_is_added_and_shown_without_referrer(client_for, world, answer):
-    data = {"kind": "link", "target": "answer", "target_id": answer.pk, "url": "https://ent.example.org/x", "title": "ENT"}
+    data = {
+        "kind": "link",
+        "target": "answer",
+        "target_id": answer.pk,
+        "url": "https://ent.example.org/x",
+        "title": "ENT",
+    }
     assert client_for("rupn_a").post(add_url(world), data).status_code == 302
     html = client_for("member_a").get(history(world)).content.decode()
     assert 'href="https://ent.example.org/x" rel="noopener noreferrer nofollow"' in html
@@ -96,7 +109,10 @@ def test_another_schools_target_is_a_404(client_for, world, answer):
 def test_csrf_is_checked_on_the_upload(world, answer):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.rupn_a, backend="pilotis.accounts.backends.UsernameOrEmailBackend")
-    response = client.post(add_url(world), {"kind": "file", "target": "answer", "target_id": answer.pk, "file": SimpleUploadedFile("a.pdf", PDF)})
+    response = client.post(
+        add_url(world),
+        {"kind": "file", "target": "answer", "target_id": answer.pk, "file": SimpleUploadedFile("a.pdf", PDF)},
+    )
     assert response.status_code == 403
     assert not Piece.objects.exists()
 
@@ -208,7 +224,9 @@ def test_the_action_and_meeting_pages_show_their_block(client_for, world, action
     assert "plan.pdf" in html and "Pièces justificatives" in html and "Joindre un fichier" not in html
     html = client.get(reverse("commission:meeting", args=[world.school_a.uai, meeting.pk])).content.decode()
     assert "cr.pdf" in html
-    html = client_for("rupn_a").get(reverse("commission:meeting", args=[world.school_a.uai, meeting.pk])).content.decode()
+    html = (
+        client_for("rupn_a").get(reverse("commission:meeting", args=[world.school_a.uai, meeting.pk])).content.decode()
+    )
     assert "Joindre un fichier" in html
 
 
@@ -232,7 +250,18 @@ def download_status(client_for, persona, piece):
 def test_a_fiches_pieces_follow_the_fiche(client, client_for, world, state, visibility, readers):
     fiche = make_fiche(world, state=state, visibility=visibility)
     piece = services.add_file("fiche", fiche, upload("support.pdf", PDF), by=world.rupn_a)
-    for persona in ("chef_a", "member_a", "rupn_b", "chef_c", "correspondant_40", "correspondant_64", "dane", "dane_rennes", "admin", "nobody"):
+    for persona in (
+        "chef_a",
+        "member_a",
+        "rupn_b",
+        "chef_c",
+        "correspondant_40",
+        "correspondant_64",
+        "dane",
+        "dane_rennes",
+        "admin",
+        "nobody",
+    ):
         client.logout()
         expected = 200 if persona in readers else 404
         assert download_status(client_for, persona, piece) == expected, persona
@@ -243,7 +272,7 @@ def test_a_fiches_author_attaches_and_is_not_named_outside_the_school(client_for
     piece = services.add_file("fiche", fiche, upload("support.pdf", PDF), by=world.member_a)
     assert piece.added_by == world.member_a
     other = make_fiche(world)
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.add_file("fiche", other, upload("support.pdf", PDF), by=world.member_a)
     from django.test import RequestFactory
 

@@ -35,7 +35,13 @@ def extend(matrix):
 
     def add_data(w):
         answer = Answer.objects.get(assessment__school=w.school_a, indicator__code="PIL.1.01")
-        return {"kind": "link", "target": "answer", "target_id": answer.pk, "url": "https://ent.example.org/", "title": "ENT"}
+        return {
+            "kind": "link",
+            "target": "answer",
+            "target_id": answer.pk,
+            "url": "https://ent.example.org/",
+            "title": "ENT",
+        }
 
     matrix.MATRIX.update(
         {
