@@ -85,6 +85,8 @@ class Checked:
 
 def megabytes(size: int) -> str:
     """« 10 Mo », « 2,5 Mo », « 300 Ko »: sizes as the person reads them."""
+    if size == 0:
+        return "0 Mo"
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} Ko"
     value = size / (1024 * 1024)

@@ -40,6 +40,9 @@ def evidence_block(request, target, obj):
         "here": here,
     }
     if writer and not frozen:
+        # What the school's pieces already weigh, against its quota (one aggregate).
+        data["used"] = files.megabytes(Piece.objects.bytes_used(school))
+        data["quota"] = files.megabytes(settings.EVIDENCE_SCHOOL_QUOTA_BYTES)
         initial = {"target": target, "target_id": obj.pk, "next": here}
         data["file_form"] = FileForm(
             initial={**initial, "kind": PieceKind.FILE},

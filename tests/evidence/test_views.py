@@ -291,3 +291,19 @@ def test_a_workshops_pieces_are_read_by_the_schools_readers(client_for, world, w
     piece = services.add_file("workshop", workshop, upload("emargement.pdf", PDF), by=world.rupn_a)
     assert download_status(client_for, "correspondant_40", piece) == 200
     assert download_status(client_for, "rupn_b", piece) == 404
+
+
+def test_the_way_back_stays_on_pilotis(client_for, world, answer):
+    data = {"kind": "link", "target": "answer", "target_id": answer.pk, "url": "https://x.example.org/", "title": ""}
+    for evil in ("//evil.example.org/", "https://evil.example.org/", "javascript:alert(1)"):
+        response = client_for("rupn_a").post(add_url(world), {**data, "next": evil})
+        assert response.status_code == 302 and response["Location"] == history(world), evil
+
+
+def test_writers_see_the_space_used(client_for, world, answer):
+    services.add_file("answer", answer, upload("a.pdf", PDF), by=world.rupn_a)
+    assert (
+        "Espace utilisé par les pièces de l’établissement : 1 Ko sur 500 Mo."
+        in client_for("rupn_a").get(history(world)).content.decode()
+    )
+    assert "Espace utilisé" not in client_for("member_a").get(history(world)).content.decode()
