@@ -60,6 +60,12 @@ def _quota_refusal(school, size: int) -> files.Refused | None:
     return None
 
 
+def record_refusal(refusal, *, target, obj, by, request=None, name=""):
+    """Journals a refusal made before the services saw the file (the upload handler's size limit)."""
+    _check_author(target, obj, by)
+    return _refused(refusal, school=school_of(target, obj), target=target, obj=obj, by=by, request=request, name=name)
+
+
 def _refused(refusal, *, school, target, obj, by, request, name):
     audit.record(
         AuditAction.EVIDENCE_REFUSED,

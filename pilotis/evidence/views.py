@@ -127,6 +127,12 @@ def _add(request, school, limit):
     if request.method == "POST":
         status = 400
         if refusal:
+            try:
+                services.record_refusal(
+                    files.Refused(refusal, reason="too_big"), target=target, obj=obj, by=request.user, request=request
+                )
+            except ValidationError as exc:  # frozen meanwhile: say that instead
+                refusal = " ".join(exc.messages)
             file_form = FileForm(request.POST, request.FILES, max_label=max_label())
             file_form.is_valid()
             file_form.errors["file"] = file_form.error_class([refusal])

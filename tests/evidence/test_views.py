@@ -13,6 +13,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from pilotis.commission import services as commission_services
+from pilotis.core.enums import AuditAction
+from pilotis.core.models import AuditEvent
 from pilotis.evidence import services
 from pilotis.evidence.models import Piece
 from pilotis.fiches.enums import FicheState, Visibility
@@ -67,6 +69,7 @@ def test_an_oversized_upload_is_dropped_while_it_is_read(client_for, world, answ
     response = post_file(client_for("rupn_a"), world, answer, "gros.pdf", PDF + b"0" * 10_000)
     assert response.status_code == 400
     assert "Le fichier dépasse 2 Ko." in response.content.decode()
+    assert AuditEvent.objects.get(action=AuditAction.EVIDENCE_REFUSED).after["reason"] == "too_big"
     assert not Piece.objects.exists() and stored() == before
 
 
