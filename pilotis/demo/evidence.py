@@ -1,6 +1,7 @@
-"""The demo's evidence: a few answers of the Landes collège's current self-assessment, each with a
-piece — a small real PDF (WeasyPrint), a PNG (Pillow) and a link —, added through the evidence's
-services as the RUPN would, so that the files are checked and stored like any upload."""
+"""The demo's evidence: a few answers of the Landes collège's current self-assessment (a comment,
+no status chosen yet), each with a piece — a small real PDF (WeasyPrint), a PNG (Pillow) and a
+link —, added through the evidence's services as the RUPN would, so that the files are checked and
+stored like any upload."""
 
 import io
 
@@ -13,11 +14,13 @@ from pilotis.evidence import services
 from pilotis.evidence.models import Piece
 from pilotis.referential.models import Indicator
 
-# indicator code, status, comment
+# indicator code, comment. The RUPN has gathered evidence and noted where things stand, without
+# choosing an answer yet: the collège has not started its self-assessment as the dashboards count
+# it (`Assessment.answered_count`), which the demo's story of this year (and its reminders) keeps.
 ANSWERS = [
-    ("PIL.1.06", "en_cours", "Présentation de CARTOUN prévue au conseil pédagogique."),
-    ("FOR.1.01", "realise", "Deux ateliers ENT et tableau numérique à la rentrée."),
-    ("PED.1.01", "realise", ""),
+    ("PIL.1.06", "Présentation de CARTOUN prévue au conseil pédagogique."),
+    ("FOR.1.01", "Deux ateliers ENT et tableau numérique à la rentrée."),
+    ("PED.1.01", "Vidéoprojecteurs dans toutes les salles depuis la rentrée."),
 ]
 
 
@@ -50,9 +53,9 @@ def load_evidence(users, college, campaign_year, stdout) -> None:
     if campaign is None or Piece.objects.filter(school=college).exists():
         return
     rupn = users["rupn"]
-    for code, status, comment in ANSWERS:
+    for code, comment in ANSWERS:
         indicator = Indicator.objects.get(version=campaign.referential, code=code)
-        assessments.save_answer(campaign, college, indicator, status=status, comment=comment, by=rupn)
+        assessments.save_answer(campaign, college, indicator, status="", comment=comment, by=rupn)
     assessment = Assessment.objects.get(campaign=campaign, school=college)
     answers = {a.indicator.code: a for a in Answer.objects.filter(assessment=assessment).select_related("indicator")}
     for answer in answers.values():
