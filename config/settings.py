@@ -240,6 +240,44 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env_bool("STATIC_FROM_APPS", ON_A_LAPTOP)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 
+# --- Evidence (« Pièces justificatives ») --------------------------------------------------
+# The files a school attaches to its answers, actions, minutes, fiches and workshops. Stored under
+# generated names in a private storage that no URL serves: only `pieces:download` reads them,
+# after checking the reader's rights. By default a folder outside static and media; in production
+# any django-storages backend, e.g. EVIDENCE_STORAGE_BACKEND=storages.backends.s3.S3Storage with
+# the EVIDENCE_S3_* variables (S3-compatible object storage: a private bucket).
+EVIDENCE_STORAGE_BACKEND = env_str("EVIDENCE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+if EVIDENCE_STORAGE_BACKEND.endswith("FileSystemStorage"):
+    _EVIDENCE_OPTIONS = {
+        "location": env_str("EVIDENCE_ROOT", str(BASE_DIR / "var" / "pieces")),
+        "base_url": None,
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    }
+else:
+    _EVIDENCE_OPTIONS = {
+        "bucket_name": env_str("EVIDENCE_S3_BUCKET", "pilotis-pieces"),
+        "endpoint_url": env_str("EVIDENCE_S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("EVIDENCE_S3_REGION", "") or None,
+        "access_key": env_str("EVIDENCE_S3_ACCESS_KEY_ID", "") or None,
+        "secret_key": env_str("EVIDENCE_S3_SECRET_ACCESS_KEY", "") or None,
+        "location": env_str("EVIDENCE_S3_PREFIX", ""),
+        # Private objects, never a public or signed URL: the download view streams them.
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+STORAGES["evidence"] = {"BACKEND": EVIDENCE_STORAGE_BACKEND, "OPTIONS": _EVIDENCE_OPTIONS}
+# One file at most (bytes), and the sum of a school's live pieces (bytes).
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+EVIDENCE_SCHOOL_QUOTA_BYTES = env_int("EVIDENCE_SCHOOL_QUOTA_BYTES", 500 * 1024 * 1024)
+# An office document is a zip: past this uncompressed size, this many entries or this ratio of
+# uncompressed to compressed size, it is a zip bomb, not a document.
+EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES = env_int("EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
+EVIDENCE_ZIP_MAX_ENTRIES = env_int("EVIDENCE_ZIP_MAX_ENTRIES", 2000)
+EVIDENCE_ZIP_MAX_RATIO = env_int("EVIDENCE_ZIP_MAX_RATIO", 100)
+
+
 # --- E-mail -------------------------------------------------------------------------------
 # Development prints e-mails on the console; production sends them through SMTP.
 _EMAIL_BACKEND = env_str(

@@ -37,6 +37,23 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def evidence_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("pieces")
+
+
+@pytest.fixture(autouse=True)
+def _evidence_storage(settings, evidence_root):
+    """The evidence's files go to a folder of the test session, never to var/pieces."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(evidence_root), "base_url": None},
+        },
+    }
+
+
 @pytest.fixture(autouse=True)
 def _strict_templates(settings):
     """An undefined template variable is a bug: make it fail loudly in tests."""

@@ -10,6 +10,7 @@ from pilotis.assessments.models import Answer
 from pilotis.assessments.synthesis import synthesis_data
 from pilotis.core import pdf
 from pilotis.core.exporters import Column, Exporter, safe_filename
+from pilotis.core.panels import pieces_for
 from pilotis.referential.models import Indicator
 
 NOT_ANSWERED = gettext_lazy("Non renseigné")
@@ -101,6 +102,8 @@ class AssessmentExporter(Exporter):
 
 def report_context(campaign, school, assessment) -> dict:
     levels = {level.number: level for level in campaign.referential.levels.all()}
+    # The names of what is attached to each answer (the evidence, from the apps above), never its content.
+    pieces = pieces_for(assessment) if assessment is not None else {}
     domains = {}
     for indicator, answer in indicator_rows(campaign, assessment):
         domain = domains.setdefault(indicator.domain_id, {"domain": indicator.domain, "levels": {}})
@@ -110,6 +113,7 @@ def report_context(campaign, school, assessment) -> dict:
                 "status": answer.status if answer else "",
                 "label": answer_label(answer),
                 "comment": answer.comment if answer else "",
+                "pieces": pieces.get(indicator.code, []),
             }
         )
     synthesis = synthesis_data(campaign, school, assessment)

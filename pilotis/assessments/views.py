@@ -25,7 +25,7 @@ from pilotis.assessments.perms import (
 from pilotis.assessments.synthesis import answers_of, summarise, synthesis_data
 from pilotis.core.confirm import Confirmation, Link, confirmation_page
 from pilotis.core.guards import get_or_refuse, refuse
-from pilotis.core.panels import notes_for, synthesis_panels_for
+from pilotis.core.panels import attached_panels_for, notes_for, pieces_for, synthesis_panels_for
 from pilotis.referential.cache import indicators_of
 from pilotis.referential.models import Indicator
 from pilotis.territories.guards import school_action, school_view
@@ -297,9 +297,21 @@ def synthesis(request, school, year):
         ctx.as_dict(
             tab="synthese",
             panels=synthesis_panels_for(request, school, ctx.campaign),
+            pieces=_pieces_by_indicator(ctx),
             **synthesis_data(ctx.campaign, school, ctx.assessment),
         ),
     )
+
+
+def _pieces_by_indicator(ctx) -> list:
+    """(indicator, names) for each indicator with evidence, in the referential's order."""
+    if ctx.assessment is None:
+        return []
+    names = pieces_for(ctx.assessment)
+    if not names:
+        return []
+    indicators = indicators_of(ctx.campaign.referential)
+    return [(indicators[code], names[code]) for code in indicators if code in names]
 
 
 @require_GET
@@ -310,14 +322,26 @@ def history(request, school, year, code):
         request, Indicator.objects.filter(version=ctx.campaign.referential), what="indicator", code=code
     )
     changes = AnswerChange.objects.none()
+    answer = None
     if ctx.assessment is not None:
         changes = AnswerChange.objects.filter(
             answer__assessment=ctx.assessment, answer__indicator=indicator
         ).select_related("answer")
+        answer = Answer.objects.filter(assessment=ctx.assessment, indicator=indicator).first()
+    if answer is not None:
+        answer.assessment, answer.indicator = ctx.assessment, indicator
+        ctx.assessment.campaign, ctx.assessment.school = ctx.campaign, school
     return render(
         request,
         "assessments/history.html",
-        ctx.as_dict(tab=indicator.domain.code, indicator=indicator, changes=changes),
+        ctx.as_dict(
+            tab=indicator.domain.code,
+            indicator=indicator,
+            changes=changes,
+            answer=answer,
+            # What is attached to the answer (the evidence): blocks of the apps above.
+            attached=attached_panels_for(request, "answer", answer) if answer is not None else [],
+        ),
     )
 
 

@@ -28,6 +28,7 @@ from pilotis.commission.perms import can_run_commission, can_validate_minutes, c
 from pilotis.core import formats
 from pilotis.core.confirm import Confirmation, Link, carry_out, confirmation_page
 from pilotis.core.guards import get_or_refuse
+from pilotis.core.panels import attached_panels_for
 from pilotis.territories.guards import school_action, school_view
 
 # --- Meetings ---------------------------------------------------------------------------------------
@@ -104,6 +105,8 @@ def meeting_detail(request, school, pk):
             "can_convene": abilities["run"] and meeting.state == MeetingState.PLANNED,
             "can_delete": abilities["run"] and not services.deletion_refusal(meeting),
             "is_past": meeting.starts_at <= timezone.now(),
+            # What is attached to the minutes (the evidence): blocks of the apps above.
+            "attached": attached_panels_for(request, "meeting", meeting),
         },
     )
 

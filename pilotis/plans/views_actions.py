@@ -18,6 +18,7 @@ from pilotis.accounts.models import SchoolMembership
 from pilotis.core.confirm import Confirmation, confirmation_page
 from pilotis.core.forms import typed_again
 from pilotis.core.guards import get_or_refuse
+from pilotis.core.panels import attached_panels_for
 from pilotis.plans import loop, services
 from pilotis.plans.forms import ActionForm, CarryOverForm, StatusForm
 from pilotis.plans.guards import action_in_school, action_move
@@ -149,6 +150,8 @@ def _action_page(request, school, action, *, status_form=None, status=200):
         "write": can_write_plan(user, school),
         # Once done, the indicators it serves, each a click away from « Réalisé » (never by itself).
         "proposals": loop.proposals(action, user),
+        # What is attached to it (the evidence): blocks of the apps above.
+        "attached": attached_panels_for(request, "action", action),
     }
     return render(request, "plans/action.html", context, status=status)
 

@@ -252,12 +252,29 @@ def _log_pages(r) -> list[str]:
     ]
 
 
+def _evidence_pages(r, *, write=False) -> list[str]:
+    """An answer with the demo's pieces (its block, with the forms for who fills in), the form
+    alone and a removal's confirmation page."""
+    from pilotis.evidence.models import Piece
+
+    uai = r["uai"]
+    piece = Piece.objects.filter(school__uai=uai, answer__indicator__code="PIL.1.06").order_by("pk").first()
+    pages = [reverse("assessments:history", args=[uai, r["year"], "PIL.1.06"])]
+    if write:
+        pages += [
+            reverse("evidence:add", args=[uai]) + f"?kind=file&target=answer&target_id={piece.answer_id}",
+            reverse("evidence:remove", args=[uai, piece.pk]),
+        ]
+    return pages
+
+
 NEW_PAGES = {
     # The direction writes and adopts the plan, runs the commission, validates the minutes.
     "direction": lambda r: [
         *_plan_pages(r, write=True, adopt=True),
         *_commission_pages(r, run=True, validate=True),
         reverse("accompaniment:shared", args=[r["uai"]]),
+        *_evidence_pages(r, write=True),
     ],
     # The RUPN writes the plan and runs the commission; the loop's buttons are hers.
     "rupn": lambda r: [
@@ -272,7 +289,7 @@ NEW_PAGES = {
         *_commission_pages(r),
     ],
     # The territory reads the school's plan and commission, and keeps its own log.
-    "correspondant40": lambda r: [*_plan_pages(r), *_commission_pages(r), *_log_pages(r)],
+    "correspondant40": lambda r: [*_plan_pages(r), *_commission_pages(r), *_log_pages(r), *_evidence_pages(r)],
     "dane": lambda r: [reverse("plans:home", args=[r["uai"]]), *_log_pages(r)],
 }
 

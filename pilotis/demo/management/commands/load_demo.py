@@ -24,6 +24,7 @@ from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaig
 from pilotis.core.school_years import current_school_year
 from pilotis.demo.accompaniment import load_accompaniment
 from pilotis.demo.commission import load_commission
+from pilotis.demo.evidence import load_evidence
 from pilotis.demo.missions import load_missions, spread_network
 from pilotis.demo.plans import load_plans
 from pilotis.demo.spread import fill_campaign
@@ -233,6 +234,7 @@ class Command(BaseCommand):
         load_plans(users, college, self.stdout)
         load_commission(users, college, self.stdout)
         load_accompaniment(users, college, lycee, self.stdout)
+        load_evidence(users, college, current_school_year(), self.stdout)
         others = School.objects.filter(department__academy=bordeaux, is_open=True).exclude(
             pk__in=[college.pk, lycee.pk]
         )
