@@ -148,6 +148,7 @@ class FicheForm(PilotisForm):
         self.fields["authors"] = InstanceMultipleChoiceField(
             label=_("Auteurs"),
             instances=members,
+            label_of=lambda membership: f"{membership.user} ({membership.get_role_display()})",
             required=True,
             error_messages={"required": _("Cochez au moins un auteur : un membre de l'établissement.")},
             help_text=_(
@@ -194,11 +195,14 @@ class FicheForm(PilotisForm):
         chosen = set(self["indicators"].value() or ())
         groups: dict = {}
         for indicator in self.indicator_list:
-            legend = f"{indicator.domain.code} — {indicator.domain.name}"
+            legend = f"{indicator.domain.code} — {indicator.domain.title}"
             groups.setdefault(legend, []).append(
                 (indicator.code, f"{indicator.code} — {indicator.statement}", indicator.code in chosen)
             )
         return list(groups.items())
+
+    def has_indicators(self) -> bool:
+        return bool(self["indicators"].value())
 
     def instance_boxes(self, name):
         chosen = {str(value) for value in (self[name].value() or ())}
