@@ -164,7 +164,7 @@ def _check(data: FicheInput, school, *, indicator_codes=None) -> None:
         unknown = vocab.unknown(kind, codes)
         if unknown:
             problems.append(
-                _("Ces %(what)s ne sont pas connues : %(codes)s.") % {"what": what, "codes": ", ".join(unknown[:5])}
+                _("Codes inconnus pour les %(what)s : %(codes)s.") % {"what": what, "codes": ", ".join(unknown[:5])}
             )
     try:
         check_tools(data.tools)
