@@ -167,6 +167,8 @@ class FicheForm(PilotisForm):
                 "Pour changer qui lit une fiche publiée, la direction ou le RUPN la publie à nouveau."
             )
             self.fields["visibility"].disabled = True
+            # The DSFR form has bound its fields already: the hint is read from the bound field.
+            self._bound_fields_cache.pop("visibility", None)
 
     def clean_tools(self):
         try:
@@ -220,7 +222,9 @@ class FicheForm(PilotisForm):
             title=data["title"],
             summary=data.get("summary") or "",
             school_year=data["school_year"],
-            visibility=data.get("visibility") or (self.fiche.visibility if self.fiche else Visibility.SCHOOL),
+            visibility=self.fiche.visibility
+            if self.fiche is not None and self.fields["visibility"].disabled
+            else data.get("visibility") or Visibility.SCHOOL,
             organisation=data.get("organisation") or "",
             duration_minutes=data.get("duration_minutes"),
             sessions=data.get("sessions"),

@@ -286,6 +286,9 @@ def update_fiche(fiche, *, by, data: FicheInput, seen_revision=None) -> Fiche:
                     "un autre onglet) avant d'enregistrer à nouveau."
                 )
             )
+        if locked.state == FicheState.PUBLISHED:
+            # Who reads a published fiche changes only by publishing it again (its RUPN or direction).
+            data.visibility = locked.visibility
         _apply(locked, data)
         locked.revision += 1
         locked.updated_at = timezone.now()

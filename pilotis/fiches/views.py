@@ -42,15 +42,6 @@ def _fiche(request, school, pk):
     return get_or_refuse(request, with_page_relations(_fiches(request, school)), what="fiche", pk=pk)
 
 
-def listed(request, school):
-    """The list's fiches: the direction and the RUPN see every draft, a teacher theirs and the
-    published ones, the territory the catalogue's (by `_fiches`)."""
-    fiches = _fiches(request, school)
-    if not can_write_school(request.user, school):
-        fiches = fiches.filter(Q(state=FicheState.PUBLISHED) | Q(authors__user=request.user)).distinct()
-    return fiches
-
-
 # --- The list -----------------------------------------------------------------------------------------
 
 
@@ -60,11 +51,11 @@ def home(request, school):
     state = request.GET.get("etat", "")
     if state not in STATES:
         state = ""
-    fiches = listed(request, school)
+    fiches = Fiche.objects.listed_for(request.user, school)
     counts = fiches.aggregate(
-        all=Count("pk", distinct=True),
-        draft=Count("pk", filter=Q(state=FicheState.DRAFT), distinct=True),
-        published=Count("pk", filter=Q(state=FicheState.PUBLISHED), distinct=True),
+        all=Count("pk"),
+        draft=Count("pk", filter=Q(state=FicheState.DRAFT)),
+        published=Count("pk", filter=Q(state=FicheState.PUBLISHED)),
     )
     if state:
         fiches = fiches.filter(state=state)

@@ -199,3 +199,10 @@ def test_only_a_draft_is_deleted_and_the_journal_keeps_it(world):
     assert not FicheTerm.objects.filter(fiche_id=doomed.pk).exists()
     event = AuditEvent.objects.get(action=AuditAction.FICHE_DELETED)
     assert event.before["title"] == "À effacer" and event.actor == world.member_a
+
+
+def test_editing_a_published_fiche_never_changes_who_reads_it(world):
+    fiche = published(world, Visibility.ACADEMY)
+    services.update_fiche(fiche, by=world.member_a, data=fiche_input(visibility=Visibility.SCHOOL), seen_revision=None)
+    fiche.refresh_from_db()
+    assert fiche.visibility == Visibility.ACADEMY and fiche.state == FicheState.PUBLISHED

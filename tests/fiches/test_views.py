@@ -239,3 +239,17 @@ def test_the_pages_queries_do_not_grow_with_the_fiches(world, client_for, django
     )
     after = {path: _count(client, path, django_assert_max_num_queries, 40) for path in before}
     assert after == before
+
+
+def test_editing_a_published_fiche_leaves_who_reads_it_to_publishing(world, client_for):
+    fiche = published(world, Visibility.ACADEMY)
+    client = client_for("member_a")
+    assert "la direction ou le RUPN la publie à nouveau" in page(client.get(url("edit", world, fiche.pk)))
+    response = client.post(
+        url("edit", world, fiche.pk),
+        form_data(world, title="Corrigée", visibility="school", seen_revision=str(fiche.revision)),
+    )
+    assert response.status_code == 302
+    fiche.refresh_from_db()
+    assert fiche.title == "Corrigée" and fiche.visibility == Visibility.ACADEMY
+    assert fiche.state == FicheState.PUBLISHED
