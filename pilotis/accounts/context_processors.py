@@ -28,6 +28,7 @@ def _navigation_items(request):
         items.append((_("Mission du RUPN"), reverse("missions:school", args=[school.uai])))
         items.append((_("Plan d’actions"), reverse("plans:home", args=[school.uai])))
         items.append((_("Commission numérique"), reverse("commission:home", args=[school.uai])))
+        items.append((_("Fiches d’usage"), reverse("fiches:home", args=[school.uai])))
         items.append((_("Ateliers et formations"), reverse("workshops:home", args=[school.uai])))
     if follows_territory(user):
         items.append((_("Établissements du territoire"), reverse("schools:list")))

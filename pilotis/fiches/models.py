@@ -12,6 +12,7 @@ from pilotis.core.scope import scope_of
 from pilotis.fiches.enums import FicheState, Licence, Organisation, TermKind, Visibility
 from pilotis.plans.models import Action
 from pilotis.territories.models import Academy, School
+from pilotis.territories.perms import can_write_school
 
 
 class FicheQuerySet(models.QuerySet):
@@ -30,6 +31,16 @@ class FicheQuerySet(models.QuerySet):
             return self
         shared = Q(pk__in=self.in_catalogue().filter(academy__in=Academy.objects.belonged_to(user)).values("pk"))
         return self.filter(Q(school_id__in=scope.school_ids) | shared)
+
+    def listed_for(self, user, school):
+        """The school's list of fiches for this user: what `for_user` reads of the school; a member
+        who is not its RUPN or direction lists their own drafts and the published fiches (the
+        others' drafts are still theirs to open from a link: the school reads its drafts)."""
+        fiches = self.for_user(user).filter(school=school)
+        if can_write_school(user, school) or scope_of(user).everything:
+            return fiches
+        mine = FicheAuthor.objects.filter(user=user).values("fiche_id")
+        return fiches.filter(Q(state=FicheState.PUBLISHED) | Q(pk__in=mine))
 
 
 class Fiche(models.Model):
@@ -83,8 +94,9 @@ class Fiche(models.Model):
 
 
 class FicheAuthor(models.Model):
-    """A member of the school who wrote the fiche. `named`: they agreed to be named; otherwise the
-    fiche says « un membre de l'équipe » to everyone but its school's writers."""
+    """A member of the school who wrote the fiche. `named`: they agreed to be named (their own act,
+    `services.set_named`); otherwise the fiche says « Un membre de l'équipe » to everyone outside
+    its school (`perms.authors_shown`)."""
 
     fiche = models.ForeignKey(Fiche, on_delete=models.CASCADE, related_name="authors")
     user = models.ForeignKey(

@@ -14,6 +14,7 @@ from pilotis.assessments.services import save_answer
 from pilotis.core.audit import record
 from pilotis.core.enums import AuditAction
 from pilotis.core.school_years import current_school_year
+from pilotis.fiches import services as fiche_services
 from pilotis.missions import services as mission_services
 from pilotis.plans import services as plan_services
 from pilotis.plans.models import Objective, ObjectiveTarget, Plan, PlanVersion
@@ -42,6 +43,7 @@ READ_ONLY = {
     "plans.Objective",
     "plans.Action",
     "plans.ActionEvent",
+    "fiches.Fiche",  # written by its school through fiches.services (revision, publication, consent)
 }
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +91,9 @@ def every_model_has_a_row(world):
         snapshot={"objectives": [{"title": objective.title}]},
     )
     load_suggestions()
+    fiche_services.create_fiche(
+        world.school_a, by=world.member_a, data=fiche_services.FicheInput(title="Le TNI en géométrie", levels=["5E"])
+    )
 
 
 def registered():
