@@ -16,11 +16,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pilotis.core.confirm import Confirmation, confirmation_page
 from pilotis.core.exporters import CONTENT_TYPES
 from pilotis.core.guards import get_or_refuse, guarded, name_guard, refuse
+from pilotis.fiches import catalogue as catalogue_module
 from pilotis.fiches import curation
 from pilotis.fiches.catalogue import Catalogue, describe, reads_catalogue
 from pilotis.fiches.enums import TermKind
@@ -68,8 +70,8 @@ def catalogue(request):
         "page_obj": page,
         "query": query.urlencode(),
         "notices": shown.notices,
-        "curates": any(can_curate_catalogue(request.user, pk) for pk in (shown.academy_ids or []))
-        or (shown.academy_ids is None),
+        # « 1 000 », with the French narrow no-break space between thousands.
+        "count_cap": f"{catalogue_module.COUNT_CAP:,}".replace(",", "\u202f"),
     }
     return render(request, "fiches/catalogue.html", context)
 
@@ -152,7 +154,12 @@ def _take_down_confirmation(fiche, recipients, refusal="") -> Confirmation:
     ]
     if recipients:
         consequences.append(
-            _("Un courriel donnant le motif sera envoyé à ses auteurs (%(n)d adresse(s)).") % {"n": len(recipients)}
+            ngettext(
+                "Un courriel donnant le motif sera envoyé à ses auteurs (%(n)d adresse).",
+                "Un courriel donnant le motif sera envoyé à ses auteurs (%(n)d adresses).",
+                len(recipients),
+            )
+            % {"n": len(recipients)}
         )
     else:
         consequences.append(_("Aucun auteur de la fiche n'a d'adresse électronique : personne ne sera prévenu."))

@@ -5,6 +5,7 @@ from tests.security.matrix import (
     accompaniment,
     commission,
     evidence,
+    fiche_catalogue,
     fiches,
     plans,
     plans_documents,
@@ -21,6 +22,7 @@ MATRIX_EXTENSIONS = [
     accompaniment,
     steering_plans,
     fiches,
+    fiche_catalogue,
     workshops,
     evidence,
 ]
