@@ -24,6 +24,7 @@ from pilotis.assessments.models import Answer, AnswerChange, Assessment, Campaig
 from pilotis.core.school_years import current_school_year
 from pilotis.demo.accompaniment import load_accompaniment
 from pilotis.demo.commission import load_commission
+from pilotis.demo.fiches_catalogue import load_fiches_catalogue
 from pilotis.demo.missions import load_missions, spread_network
 from pilotis.demo.plans import load_plans
 from pilotis.demo.spread import fill_campaign
@@ -232,6 +233,7 @@ class Command(BaseCommand):
         load_plans(users, college, self.stdout)
         load_commission(users, college, self.stdout)
         load_accompaniment(users, college, lycee, self.stdout)
+        load_fiches_catalogue(self.stdout)  # after every part that writes fiches
         others = School.objects.filter(department__academy=bordeaux, is_open=True).exclude(
             pk__in=[college.pk, lycee.pk]
         )
