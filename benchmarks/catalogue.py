@@ -103,21 +103,131 @@ TOOLS = [
     *(f"outil-{n}" for n in range(30)),
 ]
 # Real words of fiches first (the most frequent), then a long tail of rarer ones.
-BASE_WORDS = """
-eleves classe seance activite numerique travail groupe professeur outil projet competences
-tablettes apprentissage production ecrit oral lecture evaluation autonomie collaboration
-ressources documents recherche information medias publication presentation video audio
-podcast images photographie carte mentale quiz exercices remediation differenciation
-tableau interactif programmation robot algorithme donnees tableur graphique calcul geometrie
-figure construction experience observation microscope cellule langue vocabulaire grammaire
-dialogue enregistrement ecoute histoire source frise chronologie territoire paysage
-citoyennete debat argumentation sciences physique chimie mesure capteur energie climat
-sport performance analyse musique creation arts dessin theatre lettres poesie conte roman
-parents familles communication cahier textes messagerie espace partage cloud identite
-securite mots passe charte usages responsables harcelement reseaux sociaux infox
-verification fiabilite moteur requete mots cles citation droit auteur licence
-numeriques numeriser numerisation numeriquement astronomie
-""".split()
+BASE_WORDS = [
+    "eleves",
+    "classe",
+    "seance",
+    "activite",
+    "numerique",
+    "travail",
+    "groupe",
+    "professeur",
+    "outil",
+    "projet",
+    "competences",
+    "tablettes",
+    "apprentissage",
+    "production",
+    "ecrit",
+    "oral",
+    "lecture",
+    "evaluation",
+    "autonomie",
+    "collaboration",
+    "ressources",
+    "documents",
+    "recherche",
+    "information",
+    "medias",
+    "publication",
+    "presentation",
+    "video",
+    "audio",
+    "podcast",
+    "images",
+    "photographie",
+    "carte",
+    "mentale",
+    "quiz",
+    "exercices",
+    "remediation",
+    "differenciation",
+    "tableau",
+    "interactif",
+    "programmation",
+    "robot",
+    "algorithme",
+    "donnees",
+    "tableur",
+    "graphique",
+    "calcul",
+    "geometrie",
+    "figure",
+    "construction",
+    "experience",
+    "observation",
+    "microscope",
+    "cellule",
+    "langue",
+    "vocabulaire",
+    "grammaire",
+    "dialogue",
+    "enregistrement",
+    "ecoute",
+    "histoire",
+    "source",
+    "frise",
+    "chronologie",
+    "territoire",
+    "paysage",
+    "citoyennete",
+    "debat",
+    "argumentation",
+    "sciences",
+    "physique",
+    "chimie",
+    "mesure",
+    "capteur",
+    "energie",
+    "climat",
+    "sport",
+    "performance",
+    "analyse",
+    "musique",
+    "creation",
+    "arts",
+    "dessin",
+    "theatre",
+    "lettres",
+    "poesie",
+    "conte",
+    "roman",
+    "parents",
+    "familles",
+    "communication",
+    "cahier",
+    "textes",
+    "messagerie",
+    "espace",
+    "partage",
+    "cloud",
+    "identite",
+    "securite",
+    "mots",
+    "passe",
+    "charte",
+    "usages",
+    "responsables",
+    "harcelement",
+    "reseaux",
+    "sociaux",
+    "infox",
+    "verification",
+    "fiabilite",
+    "moteur",
+    "requete",
+    "mots",
+    "cles",
+    "citation",
+    "droit",
+    "auteur",
+    "licence",
+    "numeriques",
+    "numeriser",
+    "numerisation",
+    "numeriquement",
+    "astronomie",
+]
 
 
 def vocabulary(size=6000, seed=7):
@@ -280,13 +390,20 @@ def generate(size, log):
             )
             levels = COLLEGE_LEVELS if school.kind == SchoolKind.COLLEGE else LYCEE_LEVELS
             terms = {(TermKind.LEVEL, code) for code in rng.sample(levels, rng.choice([1, 1, 2]))}
-            terms |= {(TermKind.DISCIPLINE, d) for d in rng.choices(DISCIPLINES, discipline_weights, k=rng.choice([1, 1, 1, 2]))}
+            terms |= {
+                (TermKind.DISCIPLINE, d)
+                for d in rng.choices(DISCIPLINES, discipline_weights, k=rng.choice([1, 1, 1, 2]))
+            }
             terms |= {(TermKind.COMPETENCE, c) for c in rng.sample(COMPETENCES, rng.randint(1, 3))}
             terms |= {(TermKind.TOOL, t) for t in rng.choices(TOOLS, tool_weights, k=rng.randint(1, 3))}
             descriptors.append(terms)
         created = Fiche.objects.bulk_create(fiches)
         FicheTerm.objects.bulk_create(
-            [FicheTerm(fiche=f, kind=k, code=c) for f, terms in zip(created, descriptors, strict=True) for k, c in terms]
+            [
+                FicheTerm(fiche=f, kind=k, code=c)
+                for f, terms in zip(created, descriptors, strict=True)
+                for k, c in terms
+            ]
         )
         log(f"{min(total, start + batch):,}/{total:,} fiches ({time.monotonic() - started:.0f} s)")
     listed = rebuild_index(batch=2000)
@@ -434,8 +551,10 @@ def report(results):
                 + f"{'yes' if met else '**no**'} |"
             )
             if not met:
-                missed.append(f"catalogue {db} {label}: {'no figure' if factor is None else f'×{factor:.1f}'}, "
-                              f"queries {[c['queries'] for c in ok_cells]}")
+                missed.append(
+                    f"catalogue {db} {label}: {'no figure' if factor is None else f'×{factor:.1f}'}, "
+                    f"queries {[c['queries'] for c in ok_cells]}"
+                )
     loads = ", ".join(f"{r['db']} {r['size']:,}: {r['load'][0]:.1f}" for r in results)
     lines += ["", f"Load average (1 min) at the end of each measurement: {loads}.", ""]
     return "\n".join(lines), missed

@@ -19,6 +19,7 @@ or state calls it in its transaction (the school's side and `fiches.curation`).
 `rebuild_index()` (command `rebuild_catalogue_index`) rebuilds them all.
 """
 
+import re
 import unicodedata
 
 from django.db import models, transaction
@@ -26,6 +27,7 @@ from django.db import models, transaction
 from pilotis.fiches.enums import TermKind
 
 WORD_MAX = 40
+WORD_RE = re.compile(r"[a-z0-9]+")
 # Short French words that say nothing of a fiche; one-letter words are dropped too.
 STOP_WORDS = frozenset(
     [
@@ -105,19 +107,10 @@ def _plain(text: str) -> str:
 
 def normalise_words(text: str) -> list[str]:
     """The searchable words of a text, in order, repeated ones included: « L'Éducation aux
-    médias » → ['education', 'medias']."""
-    words = []
-    current = []
-    for char in _plain(text) + " ":
-        if "a" <= char <= "z" or "0" <= char <= "9":
-            current.append(char)
-            continue
-        if current:
-            word = "".join(current)[:WORD_MAX]
-            if len(word) > 1 and word not in STOP_WORDS:
-                words.append(word)
-            current = []
-    return words
+    médias » → ['education', 'medias']. Letters and digits of ASCII only: anything else separates
+    words."""
+    words = (word[:WORD_MAX] for word in WORD_RE.findall(_plain(text)))
+    return [word for word in words if len(word) > 1 and word not in STOP_WORDS]
 
 
 def prefix_bounds(word: str) -> tuple[str, str]:

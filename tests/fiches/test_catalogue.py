@@ -261,3 +261,10 @@ def test_rebuilding_gives_the_index_kept_at_each_write(world, fiches):
     assert rebuild_index() == 3
     assert sorted(FicheWord.objects.values_list("fiche_id", "word")) == kept
     assert sorted(FicheListing.objects.values_list("fiche_id", "academy_id", "department_id", "featured")) == listed
+
+
+@pytest.mark.parametrize(("persona", "shown"), [("member_a", True), ("correspondant_64", True), ("nobody", False)])
+def test_the_menu_leads_every_user_of_an_academie_to_the_catalogue(client_for, persona, shown):
+    response = client_for(persona).get(reverse("accounts:profile"))
+    menu = {item["label"]: item["url"] for item in response.context["nav_items"]()}
+    assert (menu.get("Catalogue des fiches") == LIST) is shown
