@@ -406,6 +406,11 @@ def generate(size, log):
             ]
         )
         log(f"{min(total, start + batch):,}/{total:,} fiches ({time.monotonic() - started:.0f} s)")
+    if connection.vendor == "sqlite":
+        # The words' unique index takes millions of inserts in no useful order: with SQLite's
+        # default 2 MB page cache each one reads its page from the file again.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size=-524288")
     listed = rebuild_index(batch=2000)
     log(f"index built: {listed:,} fiches listed ({time.monotonic() - started:.0f} s)")
     with connection.cursor() as cursor:

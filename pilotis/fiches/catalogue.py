@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from pilotis.core.forms import INVALID_FILTERS, CleanCharField, InstanceChoiceField, PilotisForm
@@ -31,6 +32,8 @@ from pilotis.territories.models import Academy, Department
 
 PAGE_SIZE = 20
 COUNT_CAP = 1000
+# A condition matching fewer fiches than this is where a search starts (`listings`).
+DRIVE_LIMIT = 20_000
 MAX_WORDS = 6
 SORTS = [("date", _("Les plus récentes")), ("title", _("Titre (A → Z)"))]
 # The descriptors a reader filters on, in the form's order.
@@ -157,21 +160,62 @@ def criteria_of(form: CatalogueFilterForm) -> Criteria:
 # --- The query -----------------------------------------------------------------------------------
 
 
+def conditions(criteria: Criteria) -> list:
+    """Each descriptor and each word of the criteria as the fiches it matches (a queryset of
+    `FicheTerm` or `FicheWord` rows)."""
+    found = [FicheTerm.objects.filter(kind=kind, code=code) for kind, code in criteria.terms]
+    for word in criteria.words:
+        low, high = prefix_bounds(word)
+        found.append(FicheWord.objects.filter(word__gte=low, word__lt=high))
+    return found
+
+
+def sizes(found) -> list[int]:
+    """How many fiches each condition matches, counted up to `DRIVE_LIMIT` only: one statement,
+    each count reading at most that many entries of its index."""
+    parts, params = [], []
+    for index, ids in enumerate(found):
+        sql, values = ids.values("fiche_id")[:DRIVE_LIMIT].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) c{index})")  # noqa: S608 — the ORM's SQL, parameters apart
+        params.extend(values)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return list(cursor.fetchone())
+
+
 def listings(academy_ids, criteria: Criteria):
     """The listings matching the criteria, in the catalogue's order (« mises en avant » first).
-    `academy_ids` None: every académie (the administrator)."""
+    `academy_ids` None: every académie (the administrator).
+
+    Two ways to find a page, chosen from the conditions' sizes (`sizes`, one statement, made
+    whenever there is a condition, so that a page's statements do not depend on the data):
+    - a condition matches few fiches (under `DRIVE_LIMIT`): the database starts from its ids and
+      sorts those (a few thousand at most), checking the other conditions on each;
+    - every condition matches many: the database walks the order's index from the top, checks
+      each condition on each listing (one seek in the index of (fiche, kind, code) or (fiche,
+      word)), and stops once the page, or the capped count, is full.
+    Left to itself, SQLite starts from the ids of a common word and sorts tens of thousands of
+    them (benchmarks/README.md, « Catalogue of usage fiches »)."""
     rows = FicheListing.objects.all()
     if academy_ids is not None:
-        rows = rows.filter(academy_id__in=academy_ids)
+        # One académie, as almost always: an equality, so that the order's index serves it.
+        rows = (
+            rows.filter(academy_id=academy_ids[0]) if len(academy_ids) == 1 else rows.filter(academy_id__in=academy_ids)
+        )
     if criteria.department_id:
         rows = rows.filter(department_id=criteria.department_id)
     if criteria.school_kind:
         rows = rows.filter(school_kind=criteria.school_kind)
-    for kind, code in criteria.terms:
-        rows = rows.filter(fiche_id__in=FicheTerm.objects.filter(kind=kind, code=code).values("fiche_id"))
-    for word in criteria.words:
-        low, high = prefix_bounds(word)
-        rows = rows.filter(fiche_id__in=FicheWord.objects.filter(word__gte=low, word__lt=high).values("fiche_id"))
+    found = conditions(criteria)
+    if found:
+        counts = sizes(found)
+        smallest = min(range(len(found)), key=counts.__getitem__)
+        drive = smallest if counts[smallest] < DRIVE_LIMIT else None
+        for index, matching in enumerate(found):
+            if index == drive:
+                rows = rows.filter(fiche_id__in=matching.values("fiche_id"))
+            else:
+                rows = rows.filter(Exists(matching.filter(fiche_id=OuterRef("fiche_id"))))
     if criteria.sort == "title":
         return rows.order_by("-featured", "title_key", "fiche_id")
     return rows.order_by("-featured", "-published_at", "-fiche_id")
@@ -208,7 +252,8 @@ class CappedIds:
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self.rows[: COUNT_CAP + 1].count()
+            # Without the order: the database stops at the cap's match, sorting nothing.
+            self._count = self.rows.order_by()[: COUNT_CAP + 1].count()
         return min(self._count, COUNT_CAP)
 
     @property
@@ -238,13 +283,16 @@ class Catalogue:
         self.departments = list(departments)
         self.form = CatalogueFilterForm(params or None, departments=self.departments)
         self.criteria = criteria_of(self.form)
+        self._rows = None
 
     @property
     def notices(self) -> list:
         return [INVALID_FILTERS] if self.form.is_bound and not self.form.is_valid() else []
 
     def rows(self):
-        return listings(self.academy_ids, self.criteria)
+        if self._rows is None:
+            self._rows = listings(self.academy_ids, self.criteria)
+        return self._rows.all()
 
     def page(self, number):
         ids = CappedIds(self.rows())
@@ -257,9 +305,11 @@ class Catalogue:
 
     def latest(self, limit):
         """The newest fiches matching the filters (the feed), by date of publication whatever the
-        sort asked, « mises en avant » mixed in."""
-        ids = list(self.rows().order_by("-published_at", "-fiche_id").values_list("fiche_id", flat=True)[:limit])
-        return fiches_in_order(ids, self.academy_ids)
+        sort asked, « mises en avant » mixed in: the newest of each kind, each read from the top
+        of the date index, then merged."""
+        rows = self.rows().order_by("-published_at", "-fiche_id").values_list("published_at", "fiche_id")
+        newest = sorted([*rows.filter(featured=True)[:limit], *rows.filter(featured=False)[:limit]], reverse=True)
+        return fiches_in_order([pk for _published, pk in newest[:limit]], self.academy_ids)
 
     def chunks(self, size=1000):
         """Every matching fiche, in the page's order, a chunk at a time (the exports)."""

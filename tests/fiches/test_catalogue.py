@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from pilotis.fiches import catalogue as catalogue_module
 from pilotis.fiches.enums import FicheState, Visibility
+from pilotis.fiches.exports import FIELDS
 from pilotis.fiches.search import FicheListing, FicheWord, index_fiche, normalise_words, prefix_bounds, rebuild_index
 from tests.factories import SchoolFactory
 from tests.fiches.test_catalogue_support import make_fiche
@@ -268,3 +269,29 @@ def test_the_menu_leads_every_user_of_an_academie_to_the_catalogue(client_for, p
     response = client_for(persona).get(reverse("accounts:profile"))
     menu = {item["label"]: item["url"] for item in response.context["nav_items"]()}
     assert (menu.get("Catalogue des fiches") == LIST) is shown
+
+
+def test_the_exports_keep_their_field_names_and_neutralise_formulas(client_for, world):
+    make_fiche(world.school_a, "=HYPERLINK(\"http://exemple.org\")", disciplines=["svt"], tools=["ent"])
+    client = client_for("dane")
+    csv = b"".join(client.get(reverse("fiche_catalogue:export", args=["csv"])).streaming_content)
+    assert csv.startswith(b"\xef\xbb\xbf") and b'"\'=HYPERLINK' in csv and b'"=HYPERLINK' not in csv
+    response = client.get(reverse("fiche_catalogue:export", args=["json"]), {"discipline": "svt"})
+    assert response["Content-Disposition"].startswith("attachment") and response["X-Content-Type-Options"] == "nosniff"
+    data = json.loads(b"".join(response.streaming_content))
+    assert data["format"] == "pilotis-fiches" and data["version"] == 1
+    (record,) = data["fiches"]
+    assert set(record) == set(FIELDS)
+    assert record["disciplines"] == ["svt"] and record["tools"] == ["ent"] and record["school_uai"] == world.school_a.uai
+
+
+@pytest.mark.parametrize("drive_limit", [1, 10_000], ids=["walking-the-order", "starting-from-the-rarest"])
+def test_both_ways_of_finding_a_page_find_the_same(client_for, world, fiches, monkeypatch, drive_limit):
+    monkeypatch.setattr(catalogue_module, "DRIVE_LIMIT", drive_limit)
+    make_fiche(world.school_b, "Tablettes en anglais", disciplines=["anglais"], levels=["2de"], tools=["tablettes"])
+    client = client_for("dane")
+    assert titles(client, q="tablet") == ["Tablettes en anglais", "Tablettes en SVT"]
+    assert titles(client, q="tablet", level="2de") == ["Tablettes en anglais"]
+    assert titles(client, tool="tablettes", discipline="svt", sort="title") == ["Tablettes en SVT"]
+    assert titles(client, q="numériques médias", competence="1.1") == ["Éducation aux médias numériques"]
+    assert titles(client, q="tablettes médias") == []
