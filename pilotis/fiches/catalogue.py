@@ -33,7 +33,7 @@ from pilotis.territories.models import Academy, Department
 PAGE_SIZE = 20
 COUNT_CAP = 1000
 # A condition matching fewer fiches than this is where a search starts (`listings`).
-DRIVE_LIMIT = 20_000
+DRIVE_LIMIT = 30_000
 MAX_WORDS = 6
 SORTS = [("date", _("Les plus récentes")), ("title", _("Titre (A → Z)"))]
 # The descriptors a reader filters on, in the form's order.
@@ -189,8 +189,9 @@ def listings(academy_ids, criteria: Criteria):
 
     Two ways to find a page, chosen from the conditions' sizes (`sizes`, one statement, made
     whenever there is a condition, so that a page's statements do not depend on the data):
-    - a condition matches few fiches (under `DRIVE_LIMIT`): the database starts from its ids and
-      sorts those (a few thousand at most), checking the other conditions on each;
+    - some conditions match few fiches (under `DRIVE_LIMIT`): the database starts from the ids
+      they have in common (their indexes read in order and intersected) and sorts those, checking
+      the other conditions on each;
     - every condition matches many: the database walks the order's index from the top, checks
       each condition on each listing (one seek in the index of (fiche, kind, code) or (fiche,
       word)), and stops once the page, or the capped count, is full.
@@ -209,12 +210,13 @@ def listings(academy_ids, criteria: Criteria):
     found = conditions(criteria)
     if found:
         counts = sizes(found)
-        smallest = min(range(len(found)), key=counts.__getitem__)
-        drive = smallest if counts[smallest] < DRIVE_LIMIT else None
-        for index, matching in enumerate(found):
-            if index == drive:
-                rows = rows.filter(fiche_id__in=matching.values("fiche_id"))
-            else:
+        # The conditions under the limit, read whole and intersected (each in the order of its
+        # index); the others checked on each listing.
+        few = [matching.values("fiche_id") for matching, n in zip(found, counts, strict=True) if n < DRIVE_LIMIT]
+        if few:
+            rows = rows.filter(fiche_id__in=few[0].intersection(*few[1:]) if len(few) > 1 else few[0])
+        for matching, n in zip(found, counts, strict=True):
+            if n >= DRIVE_LIMIT:
                 rows = rows.filter(Exists(matching.filter(fiche_id=OuterRef("fiche_id"))))
     if criteria.sort == "title":
         return rows.order_by("-featured", "title_key", "fiche_id")
