@@ -18,7 +18,7 @@ import subprocess  # noqa: S404 — runs our own scripts with fixed argument lis
 import sys
 import time
 
-from benchmarks import common, generate
+from benchmarks import catalogue, common, generate
 from benchmarks.measure import EXPORT_RUNS, EXPORT_WARMUP
 
 TARGET_RATIO = 1.0  # dashboard time / DuckDB time
@@ -352,22 +352,30 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 10000, 60000])
     parser.add_argument("--db", nargs="+", choices=common.DATABASES, default=list(common.DATABASES))
+    # The catalogue of usage fiches is measured by its own sizes (fiches, not schools).
+    parser.add_argument("--catalogue-sizes", nargs="*", type=int, default=[1000, 100000])
     args, extra = parser.parse_known_args(argv)  # the rest goes to benchmarks.measure
     started = time.monotonic()
     os.chdir(common.BASE_DIR)
     info, generated, results = run(args.sizes, args.db, extra)
     text = report(info, generated, results, started)
+    fiches, fiches_missed = catalogue.run(args.catalogue_sizes, args.db) if args.catalogue_sizes else ([], [])
+    if fiches:
+        section, more_missed = catalogue.report(fiches)
+        text, fiches_missed = text + section, fiches_missed + more_missed
     common.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     # Date and time: a second run the same day must not overwrite the run a README quotes.
     name = f"{datetime.datetime.now():%Y-%m-%d-%H%M}-{info['host']}"
     (common.RESULTS_DIR / f"{name}.md").write_text(text, encoding="utf-8")
-    raw = {"machine": info, "generated": generated, "results": results}
+    raw = {"machine": info, "generated": generated, "results": results, "catalogue": fiches}
     (common.RESULTS_DIR / f"{name}.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
     print()
     print(text)
     print(f"Written to {common.RESULTS_DIR.relative_to(common.BASE_DIR) / (name + '.md')}")
     # `make bench` fails when a target is missed: such a run must not read as a pass.
-    missed = missed_targets(info, results)
+    missed = missed_targets(info, results) + fiches_missed
+    for line in fiches_missed:
+        print(line, file=sys.stderr)
     if not results:
         print("No measurement succeeded.", file=sys.stderr)
         return 1

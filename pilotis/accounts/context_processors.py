@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pilotis.core.scope import scope_of
 from pilotis.territories.perms import follows_territory, is_dane
 
 
@@ -30,6 +31,8 @@ def _navigation_items(request):
         items.append((_("Commission numérique"), reverse("commission:home", args=[school.uai])))
         items.append((_("Fiches d’usage"), reverse("fiches:home", args=[school.uai])))
         items.append((_("Ateliers et formations"), reverse("workshops:home", args=[school.uai])))
+    if scope_of(user).belongs_to_academy:
+        items.append((_("Catalogue des fiches"), reverse("fiche_catalogue:list")))
     if follows_territory(user):
         items.append((_("Établissements du territoire"), reverse("schools:list")))
         items.append((_("Pilotage"), reverse("steering:index")))

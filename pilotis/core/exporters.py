@@ -72,12 +72,25 @@ class Exporter:
     # --- CSV: for French spreadsheet software, `;` separated, UTF-8 with a BOM, CRLF ----------
 
     def as_csv(self) -> bytes:
+        return b"".join(self.iter_csv())
+
+    def iter_csv(self, rows_per_chunk: int = 500):
+        """The same CSV as `as_csv`, in pieces of bytes (the BOM first): for a streamed response,
+        whose memory does not grow with the rows."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
         writer.writerow([neutralise(str(c.label)) for c in self.columns])
-        for values in self._table():
+        yield buffer.getvalue().encode("utf-8-sig")
+        buffer.seek(0)
+        buffer.truncate()
+        for index, values in enumerate(self._table(), start=1):
             writer.writerow([_csv_cell(v) for v in values])
-        return buffer.getvalue().encode("utf-8-sig")
+            if index % rows_per_chunk == 0:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        if buffer.tell():
+            yield buffer.getvalue().encode("utf-8")
 
     # --- ODS: one sheet named after the title, a bold header row, typed cells -----------------
 

@@ -47,6 +47,13 @@ class Scope:
         return school_id in self.school_roles or self.follows_department(department_id, academy_id)
 
     @property
+    def belongs_to_academy(self) -> bool:
+        """A school's member or a territorial role, hence of some académie
+        (`Academy.objects.belonged_to`), or the administrator: what an académie opens to all its
+        users (the catalogue of usage fiches) is theirs to read."""
+        return self.everything or not self.is_empty
+
+    @property
     def is_empty(self) -> bool:
         return not (self.everything or self.school_roles or self.department_ids or self.academy_ids)
 

@@ -128,3 +128,7 @@ class FicheTerm(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.code}"
+
+
+# The catalogue's search index (its models live beside `index_fiche`, which keeps them in step).
+from pilotis.fiches.search import FicheListing, FicheWord  # noqa: E402, F401

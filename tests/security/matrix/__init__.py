@@ -5,6 +5,7 @@ from tests.security.matrix import (
     accompaniment,
     commission,
     evidence,
+    fiche_catalogue,
     fiches,
     plans,
     plans_documents,
@@ -23,6 +24,7 @@ MATRIX_EXTENSIONS = [
     steering_plans,
     steering_workshops,
     fiches,
+    fiche_catalogue,
     workshops,
     evidence,
 ]

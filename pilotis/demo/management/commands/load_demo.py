@@ -26,6 +26,7 @@ from pilotis.demo.accompaniment import load_accompaniment
 from pilotis.demo.commission import load_commission
 from pilotis.demo.evidence import load_evidence
 from pilotis.demo.fiches import load_fiches
+from pilotis.demo.fiches_catalogue import load_fiches_catalogue
 from pilotis.demo.missions import load_missions, spread_network
 from pilotis.demo.plans import load_plans
 from pilotis.demo.spread import fill_campaign
@@ -245,6 +246,7 @@ class Command(BaseCommand):
                 _("  Réseau des RUPN : %(count)d autres établissements ont un RUPN désigné") % {"count": count}
             )
         load_fiches(users, college, lycee, self.stdout)
+        load_fiches_catalogue(self.stdout)  # after every part that writes fiches
         load_workshops(users, college, list(others.order_by("uai")), self.stdout)
         self.stdout.write(_("  Collège des Landes : %(name)s (%(uai)s)") % {"name": college.name, "uai": college.uai})
         self.stdout.write(
