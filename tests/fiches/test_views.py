@@ -253,3 +253,15 @@ def test_editing_a_published_fiche_leaves_who_reads_it_to_publishing(world, clie
     fiche.refresh_from_db()
     assert fiche.title == "Corrigée" and fiche.visibility == Visibility.ACADEMY
     assert fiche.state == FicheState.PUBLISHED
+
+
+def test_publishing_to_the_academie_says_who_will_be_named(world, client_for):
+    world.member_a.first_name, world.member_a.last_name = "Sophie", "Lafitte"
+    world.member_a.save()
+    world.rupn_a.first_name, world.rupn_a.last_name = "Julien", "Larrieu"
+    world.rupn_a.save()
+    fiche = draft(world, authors=[world.member_a, world.rupn_a])
+    services.set_named(fiche, by=world.member_a, named=True)
+    text = page(client_for("rupn_a").get(url("publish", world, fiche.pk) + "?diffusion=academy"))
+    assert "Nommés, car ils l'ont accepté : Sophie Lafitte." in text
+    assert "Désignés comme « Un membre de l'équipe », faute de leur accord : Julien Larrieu." in text
