@@ -238,12 +238,17 @@ def publish(request, school, pk):
         _("La fiche « %(title)s » sera lue par %(who)s.") % {"title": fiche.title, "who": audience(visibility)},
     ]
     if visibility == Visibility.ACADEMY:
-        consequences.append(
-            _(
-                "Ses auteurs qui n'ont pas accepté d'être nommés y apparaîtront comme « Un membre de l'équipe » ; "
-                "les brouillons et les autres fiches de l'établissement restent dans l'établissement."
+        authors = list(fiche.authors.all())
+        named = [str(a.user) for a in authors if a.named]
+        unnamed = [str(a.user) for a in authors if not a.named]
+        if named:
+            consequences.append(_("Nommés, car ils l'ont accepté : %(names)s.") % {"names": ", ".join(named)})
+        if unnamed:
+            consequences.append(
+                _("Désignés comme « Un membre de l'équipe », faute de leur accord : %(names)s.")
+                % {"names": ", ".join(unnamed)}
             )
-        )
+        consequences.append(_("Les brouillons et les autres fiches de l'établissement restent dans l'établissement."))
     if fiche.taken_down_at:
         consequences.append(_("La DANE l'a retirée du catalogue : elle n'y reviendra pas par cette publication."))
     return confirmation_page(
