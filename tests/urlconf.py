@@ -24,6 +24,7 @@ SAMPLE_KWARGS = {
     "number": 1,
     "which": "due",
     "table": "adoption",
+    "listing": "themes",
 }
 
 

@@ -14,7 +14,7 @@ urlpatterns = [
     path("<int:campaign>/plans/etablissements/", views_plans.schools, name="plans_schools"),
     path("<int:campaign>/plans/export/<str:table>.<str:fmt>", views_plans.export, name="plans_export"),
     path("<int:campaign>/ateliers/", views_workshops.overview, name="workshops"),
-    path("<int:campaign>/ateliers/export/<str:table>.<str:fmt>", views_workshops.export, name="workshops_export"),
+    path("<int:campaign>/ateliers/export/<str:listing>.<str:fmt>", views_workshops.export, name="workshops_export"),
     path("<int:campaign>/relances/", views.reminders, name="reminders"),
     path("<int:campaign>/relances/envoyer/", views.remind, name="remind"),
 ]

@@ -43,10 +43,10 @@ EXPORTS = {"schools": WorkshopSchoolsExport, "themes": WorkshopThemesExport}
 
 @require_GET
 @guarded(GUARD, follows_territory)
-def export(request, campaign, table, fmt):
+def export(request, campaign, listing, fmt):
     """The same figures as the page, département filter included, as CSV or ODS."""
-    if table not in EXPORTS or fmt not in ("csv", "ods"):
+    if listing not in EXPORTS or fmt not in ("csv", "ods"):
         raise Http404
-    exporter = EXPORTS[table](Board(request, campaign, BoardForm))
+    exporter = EXPORTS[listing](Board(request, campaign, BoardForm))
     content = exporter.as_csv() if fmt == "csv" else exporter.as_ods()
     return attachment_response(content, f"{exporter.filename}.{fmt}")

@@ -9,8 +9,10 @@ from pilotis.territories.models import search_key
 from pilotis.workshops import themes
 from pilotis.workshops.enums import Audience
 
-# Blank lines after the names, for the people who come without being listed.
+# Blank lines after the names, for the people who come without being listed: at least this many,
+# or as many as the others expected (pupils, parents…), up to a bound.
 BLANK_LINES = 8
+MAX_BLANK_LINES = 300
 
 
 def sheet_context(workshop) -> dict:
@@ -37,7 +39,7 @@ def sheet_context(workshop) -> dict:
         "theme": themes.label(workshop.theme, workshop.theme_other),
         "audiences": ", ".join(str(label) for code, label in _audience_labels(workshop)),
         "rows": rows,
-        "blank_rows": range(BLANK_LINES),
+        "blank_rows": range(min(max(BLANK_LINES, workshop.participant_count or 0), MAX_BLANK_LINES)),
         "first_blank": len(rows) + 1,
     }
 

@@ -180,6 +180,13 @@ def test_a_long_sheet_repeats_its_header_on_the_next_pages(world, client_for):
         assert "Feuille d'émargement — Collège Alpha des Landes" in page  # the running header
 
 
+def test_a_sheet_for_people_counted_has_a_line_for_each_of_them(world, client_for):
+    workshop = record(world, participant_ids=[], participant_count=30, audiences=["parents"])
+    pages = _pdf_pages(client_for("rupn_a").get(url("sheet_pdf", world, workshop.pk)).content)
+    numbers = " ".join(pages).split("Signature", 1)[1]
+    assert len(pages) == 2 and " 29 30 " in f" {numbers} "
+
+
 def _count(client, address):
     client.get(address)  # the first request of a session writes it and fills the caches
     with CaptureQueriesContext(connection) as queries:
