@@ -310,3 +310,13 @@ def test_writers_see_the_space_used(client_for, world, answer):
         in client_for("rupn_a").get(history(world)).content.decode()
     )
     assert "Espace utilisé" not in client_for("member_a").get(history(world)).content.decode()
+
+
+def test_the_form_alone_for_writers(client_for, world, answer):
+    url = add_url(world) + f"?target=answer&target_id={answer.pk}"
+    page = client_for("rupn_a").get(url)
+    assert page.status_code == 200
+    assert "Joindre une pièce justificative" in page.content.decode()
+    assert "À la réponse à l&#x27;indicateur PIL.1.01." in page.content.decode()
+    assert client_for("member_a").get(url).status_code == 403
+    assert client_for("rupn_a").get(add_url(world) + "?target=answer&target_id=999999").status_code == 404
