@@ -10,7 +10,7 @@ class TargetForm(PilotisForm):
     """What the piece is attached to, carried by hidden fields and checked by the view against the
     school of the URL (another school's thing is a 404), and where to come back."""
 
-    kind = forms.ChoiceField(choices=PieceKind.choices, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=PieceKind.choices, required=False, widget=forms.HiddenInput)
     target = forms.ChoiceField(choices=Target.choices, widget=forms.HiddenInput)
     target_id = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
     next = forms.CharField(max_length=500, required=False, widget=forms.HiddenInput)

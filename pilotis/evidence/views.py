@@ -120,8 +120,8 @@ def _add(request, school, limit):
         refuse(request, obj=school, what="piece:add", status=403)
     next_url = _back(request, target, obj, school, head.cleaned_data.get("next") or "")
     initial = {"target": target, "target_id": target_id, "next": next_url}
-    kind = head.cleaned_data["kind"]
-    file_form = FileForm(initial={**initial, "kind": PieceKind.FILE}, max_label=max_label(), prefix="")
+    kind = head.cleaned_data["kind"] or PieceKind.FILE
+    file_form = FileForm(initial={**initial, "kind": PieceKind.FILE}, max_label=max_label())
     link_form = LinkForm(initial={**initial, "kind": PieceKind.LINK})
     status = 200
     if request.method == "POST":

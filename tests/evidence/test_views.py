@@ -310,3 +310,38 @@ def test_writers_see_the_space_used(client_for, world, answer):
         in client_for("rupn_a").get(history(world)).content.decode()
     )
     assert "Espace utilisé" not in client_for("member_a").get(history(world)).content.decode()
+
+
+def test_the_form_alone_for_writers(client_for, world, answer):
+    url = add_url(world) + f"?target=answer&target_id={answer.pk}"
+    page = client_for("rupn_a").get(url)
+    assert page.status_code == 200
+    assert "Joindre une pièce justificative" in page.content.decode()
+    assert "À la réponse à l&#x27;indicateur PIL.1.01." in page.content.decode()
+    assert client_for("member_a").get(url).status_code == 403
+    assert client_for("rupn_a").get(add_url(world) + "?target=answer&target_id=999999").status_code == 404
+
+
+def test_the_action_and_meeting_blocks_cost_the_same_with_more_pieces(client_for, world, action):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    meeting = commission_services.create_meeting(
+        world.school_a, by=world.chef_a, starts_at=timezone.now() + datetime.timedelta(days=3), place="CDI"
+    )
+    pages = {
+        "action": (action, reverse("plans:action", args=[world.school_a.uai, action.pk])),
+        "meeting": (meeting, reverse("commission:meeting", args=[world.school_a.uai, meeting.pk])),
+    }
+    client = client_for("rupn_a")
+    for target, (obj, url) in pages.items():
+        services.add_file(target, obj, upload("a.pdf", PDF), by=world.rupn_a)
+        client.get(url)
+        with CaptureQueriesContext(connection) as one:
+            client.get(url)
+        for n in range(6):
+            services.add_link(target, obj, url=f"https://x.example.org/{n}", title=f"Lien {n}", by=world.rupn_a)
+        with CaptureQueriesContext(connection) as seven:
+            html = client.get(url).content.decode()
+        assert len(seven) == len(one), target
+        assert "Lien 5" in html
