@@ -16,15 +16,18 @@ scanning the fiches.
 
 `index_fiche(fiche)` keeps both in step; every service that changes a fiche's searchable content
 or state calls it in its transaction (the school's side and `fiches.curation`).
-`rebuild_index()` (command `rebuild_catalogue_index`) rebuilds them all.
+`rebuild_index()` (command `rebuild_catalogue_index`) rebuilds them all; a school that changes
+département (`territories.signals.schools_regrouped`) carries its listings along.
 """
 
 import re
 import unicodedata
 
 from django.db import models, transaction
+from django.dispatch import receiver
 
 from pilotis.fiches.enums import TermKind
+from pilotis.territories.signals import schools_regrouped
 
 WORD_MAX = 40
 WORD_RE = re.compile(r"[a-z0-9]+")
@@ -233,3 +236,20 @@ def rebuild_index(batch: int = 1000, progress=None) -> int:
             if progress:
                 progress(listed, len(ids))
     return listed
+
+
+def refresh_schools(school_ids) -> None:
+    """The listings of these schools' fiches take their school's current département and type."""
+    from pilotis.territories.models import School
+
+    for school in School.objects.filter(pk__in=list(school_ids)).only("pk", "department_id", "kind"):
+        FicheListing.objects.filter(fiche__school_id=school.pk).update(
+            department_id=school.department_id, school_kind=school.kind
+        )
+
+
+@receiver(schools_regrouped, dispatch_uid="fiches.search.schools_regrouped")
+def _schools_regrouped(sender, school_ids, **kwargs):
+    """A school moved to another département (the annuaire import, the admin): its fiches follow
+    it in the catalogue's département filter."""
+    refresh_schools(school_ids)

@@ -272,17 +272,19 @@ def test_the_menu_leads_every_user_of_an_academie_to_the_catalogue(client_for, p
 
 
 def test_the_exports_keep_their_field_names_and_neutralise_formulas(client_for, world):
-    make_fiche(world.school_a, "=HYPERLINK(\"http://exemple.org\")", disciplines=["svt"], tools=["ent"])
+    make_fiche(world.school_a, '=HYPERLINK("http://exemple.org")', disciplines=["svt"], tools=["ent"])
     client = client_for("dane")
     csv = b"".join(client.get(reverse("fiche_catalogue:export", args=["csv"])).streaming_content)
-    assert csv.startswith(b"\xef\xbb\xbf") and b'"\'=HYPERLINK' in csv and b'"=HYPERLINK' not in csv
+    assert csv.startswith(b"\xef\xbb\xbf") and b"\"'=HYPERLINK" in csv and b'"=HYPERLINK' not in csv
     response = client.get(reverse("fiche_catalogue:export", args=["json"]), {"discipline": "svt"})
     assert response["Content-Disposition"].startswith("attachment") and response["X-Content-Type-Options"] == "nosniff"
     data = json.loads(b"".join(response.streaming_content))
     assert data["format"] == "pilotis-fiches" and data["version"] == 1
     (record,) = data["fiches"]
     assert set(record) == set(FIELDS)
-    assert record["disciplines"] == ["svt"] and record["tools"] == ["ent"] and record["school_uai"] == world.school_a.uai
+    assert (
+        record["disciplines"] == ["svt"] and record["tools"] == ["ent"] and record["school_uai"] == world.school_a.uai
+    )
 
 
 @pytest.mark.parametrize("drive_limit", [1, 10_000], ids=["walking-the-order", "starting-from-the-rarest"])
@@ -295,3 +297,14 @@ def test_both_ways_of_finding_a_page_find_the_same(client_for, world, fiches, mo
     assert titles(client, tool="tablettes", discipline="svt", sort="title") == ["Tablettes en SVT"]
     assert titles(client, q="numériques médias", competence="1.1") == ["Éducation aux médias numériques"]
     assert titles(client, q="tablettes médias") == []
+
+
+def test_a_school_moving_to_another_departement_takes_its_fiches_along(client_for, world, fiches):
+    from pilotis.territories.signals import schools_regrouped
+
+    world.school_a.department = world.gironde
+    world.school_a.save()
+    schools_regrouped.send(sender=type(world.school_a), school_ids=[world.school_a.pk])
+    client = client_for("dane")
+    assert titles(client, department=world.gironde.pk) == ["Tablettes en SVT"]
+    assert titles(client, department=world.landes.pk) == []
