@@ -25,8 +25,15 @@ pytestmark = pytest.mark.django_db
 
 YEAR = current_school_year()
 FIRST, LAST = services.school_year_bounds(YEAR)
+# Each way the amount could be shown — with its cents or its euro sign, as `imp_label` writes it —
+# but not a bare « 1250 »: that is also a factory's sequence number, in a user's or a school's name
+# once the suite has created that many. The word « IMP » is looked for as well.
 IMP = Decimal("1250.00")
-IMP_SPELLINGS = ["1250", "1 250", "1\u202f250", "1\xa0250"]
+IMP_SPELLINGS = [
+    whole + tail
+    for whole in ("1250", "1 250", "1\u202f250", "1\xa0250")
+    for tail in (",00", ".00", " €", "\xa0€", "\u202f€", "€")
+]
 NOT_ALLOWED = ["chef_a", "adjoint_a", "rupn_a", "member_a", "rupn_b", "chef_c", "nobody"]
 
 
