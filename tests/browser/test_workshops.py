@@ -40,6 +40,7 @@ def _school_pages(r, *, write=False) -> list[str]:
         reverse("workshops:detail", args=[uai, r["catalogue"]]),
         reverse("workshops:detail", args=[uai, r["counted"]]),
         reverse("assessments:domain", args=[uai, r["year"], "FOR"]),  # the year's workshops beside FOR.*
+        reverse("territories:school_detail", args=[uai]),  # the workshops block
     ]
     if write:
         pages += [

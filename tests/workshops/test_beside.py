@@ -99,3 +99,18 @@ def test_the_persons_data_lists_the_sessions_attended_and_recorded(world):
     assert row["intitulé"] == "Atelier ENT" and row["présent"] == "oui"
     assert [r["intitulé"] for r in recorded(world.rupn_a)] == ["Atelier ENT"]
     assert recorded(world.member_a) == []
+
+
+def test_the_schools_page_shows_the_years_workshops_and_the_next_one(world, client_for):
+    import datetime
+
+    from django.utils import timezone
+
+    held(world, present=[world.chef_a.pk], counted=5)
+    record(world, held_on=timezone.localdate() + datetime.timedelta(days=3), title="Atelier à venir")
+    page = flat(
+        client_for("member_a").get(reverse("territories:school_detail", args=[world.school_a.uai])).content.decode()
+    )
+    assert f"Année scolaire {YEAR} : 2 séances, 3 heures, 6 participants" in page
+    assert "Prochaine séance : " in page and "Atelier à venir" in page
+    assert "Voir les ateliers et formations" in page
