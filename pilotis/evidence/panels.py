@@ -4,17 +4,17 @@ pieces per indicator, for the synthesis and the PDF report; and, on the self-ass
 page, how many pieces each answer has (one query for the whole page)."""
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pilotis.core.panels import IndicatorNote, Panel, attached_panel, indicator_notes, indicator_pieces
+from pilotis.core.panels import IndicatorNote, Panel, attached_panel, indicator_notes, indicator_pieces, school_panel
 from pilotis.evidence import files
 from pilotis.evidence.enums import PieceKind
 from pilotis.evidence.forms import FileForm, LinkForm
 from pilotis.evidence.models import TARGETS, Piece
-from pilotis.evidence.perms import can_attach, can_see_who, frozen_reason, school_of
+from pilotis.evidence.perms import can_attach, can_see_who, frozen_reason, may_attach_in, school_of
 
 
 @attached_panel("evidence", order=10)
@@ -91,3 +91,19 @@ def pieces_count(request, school, campaign, indicators) -> dict:
         text = ngettext("%(n)d pièce justificative jointe", "%(n)d pièces justificatives jointes", n) % {"n": n}
         notes[code] = [IndicatorNote(text, ((_("Voir les pièces"), url),))]
     return notes
+
+
+@school_panel("evidence", order=45)
+def evidence_of_school(request, school):
+    """For the school's members: how many pieces, the room they take, and the way to their list."""
+    if not may_attach_in(request.user, school):
+        return None
+    totals = Piece.objects.live().filter(school=school).aggregate(n=Count("pk"), size=Sum("size"))
+    return Panel(
+        "evidence/school_panel.html",
+        {
+            "count": totals["n"],
+            "used": files.megabytes(totals["size"] or 0),
+            "quota": files.megabytes(settings.EVIDENCE_SCHOOL_QUOTA_BYTES),
+        },
+    )

@@ -6,6 +6,7 @@ from pilotis.evidence import views
 
 app_name = "evidence"
 urlpatterns = [
+    path("", views.school_list, name="list"),
     path("ajouter/", views.add, name="add"),
     path("<int:pk>/retirer/", views.remove, name="remove"),
 ]

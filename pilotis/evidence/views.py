@@ -6,6 +6,7 @@ Who may do what is in `perms`; every write goes through `services`, which checks
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -237,6 +238,45 @@ def remove(request, school, pk):
         return redirect(back)
     messages.success(request, _("La pièce « %(name)s » est retirée.") % {"name": piece.name})
     return redirect(back)
+
+
+PER_PAGE = 50
+
+
+@require_GET
+@school_action("piece:list", may_attach_in)
+def school_list(request, school):
+    """The school's live pieces, newest first, each with what it is attached to: where its members
+    see what takes the room of the quota. Members only: they read every target of their school (a
+    draft fiche's included); the territory reads the pieces on the pages of what it reads."""
+    pieces = (
+        Piece.objects.live()
+        .filter(school=school)
+        .select_related("answer__indicator", "answer__assessment__campaign", "action", "meeting", "fiche", "workshop")
+        .order_by("-added_at", "-pk")
+    )
+    paginator = Paginator(pieces, PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    rows = []
+    for piece in page.object_list:
+        target, obj = piece.target, getattr(piece, piece.target)
+        if target == Target.ANSWER:
+            obj.assessment.school = school
+        else:
+            obj.school = school
+        rows.append({"piece": piece, "what": describe(target, obj), "url": target_url(target, obj, school)})
+    return render(
+        request,
+        "evidence/school_list.html",
+        {
+            "school": school,
+            "rows": rows,
+            "page_obj": page,
+            "used": files.megabytes(Piece.objects.bytes_used(school)),
+            "quota": files.megabytes(settings.EVIDENCE_SCHOOL_QUOTA_BYTES),
+        },
+    )
 
 
 @require_GET

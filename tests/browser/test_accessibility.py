@@ -253,8 +253,8 @@ def _log_pages(r) -> list[str]:
 
 
 def _evidence_pages(r, *, write=False) -> list[str]:
-    """An answer with the demo's pieces (its block, with the forms for who fills in), the form
-    alone and a removal's confirmation page."""
+    """An answer with the demo's pieces (its block, with the forms for who fills in), the school's
+    list of pieces, the form alone and a removal's confirmation page."""
     from pilotis.evidence.models import Piece
 
     uai = r["uai"]
@@ -262,6 +262,7 @@ def _evidence_pages(r, *, write=False) -> list[str]:
     pages = [reverse("assessments:history", args=[uai, r["year"], "PIL.1.06"])]
     if write:
         pages += [
+            reverse("evidence:list", args=[uai]),
             reverse("evidence:add", args=[uai]) + f"?kind=file&target=answer&target_id={piece.answer_id}",
             reverse("evidence:remove", args=[uai, piece.pk]),
         ]

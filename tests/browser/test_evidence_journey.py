@@ -77,6 +77,13 @@ def test_the_direction_attaches_a_pdf_finds_it_in_the_report_and_an_executable_i
     assert site.path == history
     assert "retirée par Claire Dubosc" in site.page.locator("#pieces").inner_text()
 
+    # The school's page leads to the list of its pieces, with what each is attached to.
+    site.visit(f"/etablissements/{COLLEGE_UAI}/")
+    site.submit(site.page.get_by_role("link", name="Voir les pièces justificatives"))
+    listing = site.path
+    assert listing == f"/etablissements/{COLLEGE_UAI}/pieces/"
+    assert NAME in site.page.locator("main").inner_text()
+
     # The pages of the evidence on a phone: nothing scrolls sideways.
     add = f"/etablissements/{COLLEGE_UAI}/pieces/ajouter/?kind=file&target=answer&target_id={Piece.objects.get(name=NAME).answer_id}"
     site.page.set_viewport_size(PHONE)

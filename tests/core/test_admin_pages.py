@@ -10,10 +10,12 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from dsfr.models import DsfrConfig
 
+from pilotis.assessments.models import Answer
 from pilotis.assessments.services import save_answer
 from pilotis.core.audit import record
 from pilotis.core.enums import AuditAction
 from pilotis.core.school_years import current_school_year
+from pilotis.evidence import services as evidence_services
 from pilotis.fiches import services as fiche_services
 from pilotis.missions import services as mission_services
 from pilotis.plans import services as plan_services
@@ -44,6 +46,7 @@ READ_ONLY = {
     "plans.Action",
     "plans.ActionEvent",
     "fiches.Fiche",  # written by its school through fiches.services (revision, publication, consent)
+    "evidence.Piece",  # added and removed by evidence.services (the file and its row together)
 }
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +58,8 @@ def every_model_has_a_row(world):
     campaign = open_campaign(world, load_referential(), current_school_year())
     indicator = Indicator.objects.get(version=campaign.referential, code="PIL.1.01")
     save_answer(campaign, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
+    answer = Answer.objects.select_related("assessment__campaign").get(indicator=indicator)
+    evidence_services.add_link("answer", answer, url="https://ent.example.org/", title="ENT", by=world.rupn_a)
     record(AuditAction.IMPORT, actor=None, label="import_annuaire", after={"created": 0})
     send_reminders.enqueue(0)
     Group.objects.create(name="Relecteurs")

@@ -37,3 +37,28 @@ def test_real_images_pass():
         buffer = io.BytesIO()
         Image.new("RGB", (40, 30), (0, 0, 145)).save(buffer, format=fmt)
         assert files.check_upload(upload(name, buffer.getvalue())).file_type.code == code
+
+
+def test_an_s3_storage_from_the_environment(monkeypatch):
+    """EVIDENCE_STORAGE_BACKEND and the EVIDENCE_S3_* variables give django-storages its options."""
+    import config.settings as module
+
+    monkeypatch.setenv("EVIDENCE_STORAGE_BACKEND", "storages.backends.s3.S3Storage")
+    monkeypatch.setenv("EVIDENCE_S3_BUCKET", "pieces-academie")
+    monkeypatch.setenv("EVIDENCE_S3_ENDPOINT_URL", "https://s3.ac-exemple.fr")
+    monkeypatch.setenv("EVIDENCE_S3_ACCESS_KEY_ID", "cle")
+    monkeypatch.setenv("EVIDENCE_S3_SECRET_ACCESS_KEY", "secret")
+    monkeypatch.setenv("EVIDENCE_MAX_BYTES", "5242880")
+    try:
+        reloaded = importlib.reload(module)
+        evidence = reloaded.STORAGES["evidence"]
+        assert evidence["BACKEND"] == "storages.backends.s3.S3Storage"
+        options = evidence["OPTIONS"]
+        assert options["bucket_name"] == "pieces-academie"
+        assert options["endpoint_url"] == "https://s3.ac-exemple.fr"
+        assert (options["access_key"], options["secret_key"]) == ("cle", "secret")
+        assert options["default_acl"] == "private" and options["file_overwrite"] is False
+        assert reloaded.EVIDENCE_MAX_BYTES == 5 * 1024 * 1024
+    finally:
+        monkeypatch.undo()
+        importlib.reload(module)

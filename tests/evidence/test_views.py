@@ -345,3 +345,44 @@ def test_the_action_and_meeting_blocks_cost_the_same_with_more_pieces(client_for
             html = client.get(url).content.decode()
         assert len(seven) == len(one), target
         assert "Lien 5" in html
+
+
+def test_the_schools_list_of_pieces_for_its_members(client_for, world, answer, action, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.add_file("answer", answer, upload("Charte.pdf", PDF), by=world.rupn_a)
+    services.add_file("action", action, upload("Plan.pdf", PDF), by=world.rupn_a)
+    draft = make_fiche(world)
+    services.add_file("fiche", draft, upload("Brouillon.pdf", PDF), by=world.rupn_a)
+    url = reverse("evidence:list", args=[world.school_a.uai])
+    client = client_for("member_a")
+    client.get(url)
+    with CaptureQueriesContext(connection) as three:
+        html = client.get(url).content.decode()
+    for name in ("Charte.pdf", "Plan.pdf", "Brouillon.pdf"):
+        assert name in html
+    assert (
+        "La réponse à l&#x27;indicateur PIL.1.01" in html
+        and "L&#x27;action « Former l&#x27;équipe à l&#x27;ENT »" in html
+    )
+    for n in range(5):
+        services.add_link("action", action, url="https://x.example.org/", title=f"L{n}", by=world.rupn_a)
+    with django_assert_max_num_queries(len(three)):
+        client.get(url)
+    # The territory reads the school, not this list (a draft fiche's pieces are among them).
+    assert client_for("correspondant_40").get(url).status_code == 403
+    assert client_for("rupn_b").get(url).status_code == 404
+
+
+def test_the_school_page_says_how_much_room_the_pieces_take(client_for, world, answer):
+    services.add_file("answer", answer, upload("Charte.pdf", PDF), by=world.rupn_a)
+    html = client_for("member_a").get(reverse("territories:school_detail", args=[world.school_a.uai])).content.decode()
+    assert "1 pièce jointe aux travaux de l’établissement" in html
+    assert reverse("evidence:list", args=[world.school_a.uai]) in html
+    html = (
+        client_for("correspondant_40")
+        .get(reverse("territories:school_detail", args=[world.school_a.uai]))
+        .content.decode()
+    )
+    assert reverse("evidence:list", args=[world.school_a.uai]) not in html

@@ -54,11 +54,17 @@ def extend(matrix):
                 None,
                 statuses(404, s302=writers, s403=readers - writers),
             ),
+            "evidence:list": ("get", matrix.school_a, None, statuses(404, s200=members, s403=readers - members)),
             "pieces:download": ("get", lambda w: [_piece(matrix, w).pk], None, statuses(404, s200=readers)),
         }
     )
     matrix.GUARDS.update(
-        {"evidence:add": ("piece:add",), "evidence:remove": ("piece:remove",), "pieces:download": ("piece:read",)}
+        {
+            "evidence:list": ("piece:list",),
+            "evidence:add": ("piece:add",),
+            "evidence:remove": ("piece:remove",),
+            "pieces:download": ("piece:read",),
+        }
     )
     matrix.SNAPSHOTS.extend([snapshot])
     assert members <= readers
