@@ -13,7 +13,6 @@ says « plus de 1 000 fiches » and offers the first `COUNT_CAP` only, so that n
 a deep page ever walks the whole catalogue.
 """
 
-import importlib
 from dataclasses import dataclass
 
 from django import forms
@@ -27,6 +26,7 @@ from pilotis.core.scope import scope_of
 from pilotis.fiches.enums import TermKind
 from pilotis.fiches.models import Fiche, FicheTerm
 from pilotis.fiches.search import FicheListing, FicheWord, normalise_words, prefix_bounds
+from pilotis.fiches.vocabulary import vocabulary as fiche_vocabulary
 from pilotis.territories.enums import SchoolKind
 from pilotis.territories.models import Academy, Department
 
@@ -52,30 +52,18 @@ def reads_catalogue(user) -> bool:
 # The school's side ships the levels, disciplines and CRCN competences as data files with a loader
 # module; the catalogue reads codes and labels through these two functions only. Without that
 # module, a code is its own label and the filters take a typed code.
-VOCABULARY_MODULE = "pilotis.fiches.vocabulary"
-
-
-def _loader():
-    try:
-        return importlib.import_module(VOCABULARY_MODULE)
-    except ImportError:
-        return None
-
-
 def vocabulary(kind: str) -> list[tuple[str, str]]:
     """(code, label) of a data-file descriptor (level, discipline, competence), in the file's
-    order; empty when the vocabulary is not available (tools are free tags: always empty)."""
-    loader = _loader()
-    if loader is None or kind == TermKind.TOOL:
+    order (tools are free tags: none)."""
+    if kind not in (TermKind.LEVEL, TermKind.DISCIPLINE, TermKind.COMPETENCE):
         return []
-    return list(loader.choices(kind))
+    return [(code, label) for group in fiche_vocabulary().groups(kind) for code, label in group.items]
 
 
 def term_label(kind: str, code: str) -> str:
-    loader = _loader()
-    if loader is None or kind in (TermKind.TOOL, TermKind.INDICATOR):
+    if kind not in (TermKind.LEVEL, TermKind.DISCIPLINE, TermKind.COMPETENCE):
         return code
-    return loader.label(kind, code) or code
+    return fiche_vocabulary().label(kind, code)
 
 
 # --- The filters ---------------------------------------------------------------------------------
