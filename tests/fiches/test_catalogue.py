@@ -320,3 +320,13 @@ def test_indexed_words_are_ascii_letters_and_digits_whatever_the_text(text):
         assert re.fullmatch(r"[a-z0-9]{2,40}", word)
         low, high = prefix_bounds(word)
         assert low <= word < high
+
+
+def test_the_feed_keeps_the_pages_filters(client_for, fiches):
+    feed = client_for("dane").get(reverse("fiche_catalogue:feed"), {"discipline": "emc"})
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    text = feed.content.decode()
+    assert "Éducation aux médias numériques" in text and "Tablettes en SVT" not in text
+    assert "/fiches/?discipline=emc" in text  # the feed's link: the page with the same filters
+    page = client_for("dane").get(LIST, {"discipline": "emc"}).content.decode()
+    assert reverse("fiche_catalogue:feed") + "?discipline=emc" in page
