@@ -139,7 +139,36 @@ def test_the_run_exits_non_zero_when_a_target_is_missed(monkeypatch, tmp_path):
     monkeypatch.setattr(run, "run", lambda sizes, dbs, extra: (_info(), [], results))
     monkeypatch.setattr(run.common, "RESULTS_DIR", tmp_path)
     monkeypatch.setattr(run.common, "BASE_DIR", tmp_path.parent)
-    assert run.main(["--sizes", "1000", "60000", "--db", "sqlite"]) == 1
+    # No catalogue sizes: the catalogue's bench (benchmarks.catalogue) has its own test below.
+    argv = ["--sizes", "1000", "60000", "--db", "sqlite", "--catalogue-sizes"]
+    assert run.main(argv) == 1
     results[1]["dashboards"][0]["statuses"] = [200]
     results[1]["dashboards"][0]["median_ms"] = 20.0
-    assert run.main(["--sizes", "1000", "60000", "--db", "sqlite"]) == 0
+    assert run.main(argv) == 0
+
+
+def test_the_catalogues_report_says_each_miss():
+    from benchmarks import catalogue
+
+    def result(size, ms, queries=10):
+        pages = [
+            {
+                "page": label,
+                "query": q,
+                "status": 200,
+                "median_ms": ms,
+                "queries": queries,
+                "shown": 20,
+                "count": 5,
+                "capped": False,
+            }
+            for label, q in catalogue.PAGES
+        ]
+        return {"size": size, "db": "sqlite", "load": [1.0, 1.0, 1.0], "pages": pages}
+
+    text, missed = catalogue.report([result(1000, 10.0), result(100000, 25.0)])
+    assert not missed and "| sqlite | search | 10.0 (10, 5) | 25.0 (10, 5) | 2.5 | yes | yes |" in text
+    _text, missed = catalogue.report([result(1000, 10.0), result(100000, 31.0)])
+    assert len(missed) == len(catalogue.PAGES)  # over 3 times
+    _text, missed = catalogue.report([result(1000, 10.0), result(100000, 20.0, queries=11)])
+    assert len(missed) == len(catalogue.PAGES)  # a query more at 100,000

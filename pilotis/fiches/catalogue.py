@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from django import forms
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from pilotis.core.forms import INVALID_FILTERS, CleanCharField, InstanceChoiceField, PilotisForm
@@ -49,9 +50,8 @@ def reads_catalogue(user) -> bool:
 
 # --- Descriptors' labels -------------------------------------------------------------------------
 
-# The school's side ships the levels, disciplines and CRCN competences as data files with a loader
-# module; the catalogue reads codes and labels through these two functions only. Without that
-# module, a code is its own label and the filters take a typed code.
+# The levels, disciplines and CRCN competences are the data file's (`fiches.vocabulary`); the
+# catalogue reads codes and labels through these two functions only.
 def vocabulary(kind: str) -> list[tuple[str, str]]:
     """(code, label) of a data-file descriptor (level, discipline, competence), in the file's
     order (tools are free tags: none)."""
@@ -148,13 +148,46 @@ def criteria_of(form: CatalogueFilterForm) -> Criteria:
 # --- The query -----------------------------------------------------------------------------------
 
 
-def conditions(criteria: Criteria) -> list:
-    """Each descriptor and each word of the criteria as the fiches it matches (a queryset of
-    `FicheTerm` or `FicheWord` rows)."""
-    found = [FicheTerm.objects.filter(kind=kind, code=code) for kind, code in criteria.terms]
+@dataclass(frozen=True)
+class Condition:
+    """A descriptor or a word of the criteria: the rows of its index (`matching`), and the same
+    condition checked on one listing (`check`, SQL with `params`)."""
+
+    matching: object
+    check: str
+    params: tuple
+
+
+def _check(table, column_sql) -> str:
+    # `LIMIT 1 OFFSET 0`: PostgreSQL keeps the subquery as a check made on each listing walked
+    # (it turns a plain EXISTS into a join over every matching fiche, then sorts them all, which
+    # made a deep page four times slower at 100,000 fiches); SQLite needs the LIMIT to accept the
+    # OFFSET. The tables and columns are ours; the values are parameters.
+    listing = connection.ops.quote_name(FicheListing._meta.db_table)
+    return (
+        f"EXISTS (SELECT 1 FROM {connection.ops.quote_name(table)} c "  # noqa: S608
+        f"WHERE c.fiche_id = {listing}.fiche_id AND {column_sql} LIMIT 1 OFFSET 0)"
+    )
+
+
+def conditions(criteria: Criteria) -> list[Condition]:
+    found = [
+        Condition(
+            FicheTerm.objects.filter(kind=kind, code=code),
+            _check(FicheTerm._meta.db_table, "c.kind = %s AND c.code = %s"),
+            (kind, code),
+        )
+        for kind, code in criteria.terms
+    ]
     for word in criteria.words:
         low, high = prefix_bounds(word)
-        found.append(FicheWord.objects.filter(word__gte=low, word__lt=high))
+        found.append(
+            Condition(
+                FicheWord.objects.filter(word__gte=low, word__lt=high),
+                _check(FicheWord._meta.db_table, "c.word >= %s AND c.word < %s"),
+                (low, high),
+            )
+        )
     return found
 
 
@@ -162,8 +195,8 @@ def sizes(found) -> list[int]:
     """How many fiches each condition matches, counted up to `DRIVE_LIMIT` only: one statement,
     each count reading at most that many entries of its index."""
     parts, params = [], []
-    for index, ids in enumerate(found):
-        sql, values = ids.values("fiche_id")[:DRIVE_LIMIT].query.sql_with_params()
+    for index, condition in enumerate(found):
+        sql, values = condition.matching.values("fiche_id")[:DRIVE_LIMIT].query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) c{index})")  # noqa: S608 — the ORM's SQL, parameters apart
         params.extend(values)
     with connection.cursor() as cursor:
@@ -200,12 +233,13 @@ def listings(academy_ids, criteria: Criteria):
         counts = sizes(found)
         # The conditions under the limit, read whole and intersected (each in the order of its
         # index); the others checked on each listing.
-        few = [matching.values("fiche_id") for matching, n in zip(found, counts, strict=True) if n < DRIVE_LIMIT]
+        few = [c.matching.values("fiche_id") for c, n in zip(found, counts, strict=True) if n < DRIVE_LIMIT]
         if few:
             rows = rows.filter(fiche_id__in=few[0].intersection(*few[1:]) if len(few) > 1 else few[0])
-        for matching, n in zip(found, counts, strict=True):
+        for condition, n in zip(found, counts, strict=True):
             if n >= DRIVE_LIMIT:
-                rows = rows.filter(Exists(matching.filter(fiche_id=OuterRef("fiche_id"))))
+                check = RawSQL(condition.check, condition.params, output_field=BooleanField())  # noqa: S611 — values as parameters
+                rows = rows.filter(check)
     if criteria.sort == "title":
         return rows.order_by("-featured", "title_key", "fiche_id")
     return rows.order_by("-featured", "-published_at", "-fiche_id")
@@ -213,23 +247,36 @@ def listings(academy_ids, criteria: Criteria):
 
 def fiches_in_order(ids, academy_ids):
     """The fiches of these ids, in that order, read in scope again (in the catalogue, of the
-    reader's académies), with their school and descriptors: three statements."""
-    fiches = Fiche.objects.in_catalogue().filter(pk__in=list(ids))
+    reader's académies), with their school and their descriptors' codes (`codes`, by kind): two
+    statements. The codes are read as tuples: model instances of 10 descriptors per fiche made an
+    export of 100,000 fiches spend most of its time building them."""
+    ids = list(ids)
+    fiches = Fiche.objects.in_catalogue().filter(pk__in=ids)
     if academy_ids is not None:
         fiches = fiches.filter(academy_id__in=academy_ids)
-    terms = FicheTerm.objects.filter(kind__in=SHOWN_TERMS).order_by("kind", "code")
-    fiches = fiches.select_related("school__department", "academy").prefetch_related(Prefetch("terms", queryset=terms))
-    by_id = {fiche.pk: fiche for fiche in fiches}
+    by_id = {fiche.pk: fiche for fiche in fiches.select_related("school__department", "academy")}
+    for fiche in by_id.values():
+        fiche.codes = {kind: [] for kind in SHOWN_TERMS}
+    terms = FicheTerm.objects.filter(fiche_id__in=list(by_id), kind__in=SHOWN_TERMS).order_by("kind", "code")
+    for fiche_id, kind, code in terms.values_list("fiche_id", "kind", "code"):
+        by_id[fiche_id].codes[kind].append(code)
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+def codes_of(fiche) -> dict[str, list[str]]:
+    """The fiche's descriptors' codes by kind: read by `fiches_in_order`, or from its `terms`."""
+    codes = getattr(fiche, "codes", None)
+    if codes is None:
+        codes = {kind: [] for kind in SHOWN_TERMS}
+        for term in sorted(fiche.terms.all(), key=lambda t: (t.kind, t.code)):
+            if term.kind in codes:
+                codes[term.kind].append(term.code)
+    return codes
+
+
 def describe(fiche) -> dict[str, list[str]]:
-    """The fiche's descriptors by kind, as labels (its `terms` prefetched)."""
-    shown = {kind: [] for kind in SHOWN_TERMS}
-    for term in fiche.terms.all():
-        if term.kind in shown:
-            shown[term.kind].append(term_label(term.kind, term.code))
-    return shown
+    """The fiche's descriptors by kind, as labels."""
+    return {kind: [term_label(kind, code) for code in codes] for kind, codes in codes_of(fiche).items()}
 
 
 class CappedIds:

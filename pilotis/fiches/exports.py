@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pilotis.core.exporters import Column, Exporter, safe_filename
-from pilotis.fiches.catalogue import describe
+from pilotis.fiches.catalogue import codes_of, describe
 from pilotis.fiches.enums import TermKind
 
 JSON_VERSION = 1
@@ -52,7 +52,7 @@ FIELDS = {
 
 
 def _codes(fiche, kind):
-    return sorted(term.code for term in fiche.terms.all() if term.kind == kind)
+    return sorted(codes_of(fiche)[kind])
 
 
 def fiche_record(fiche, base_url: str) -> dict:

@@ -2,11 +2,14 @@
 the filters, the order, the capped count, and the page's cost."""
 
 import json
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pilotis.fiches import catalogue as catalogue_module
 from pilotis.fiches.enums import FicheState, Visibility
@@ -308,3 +311,22 @@ def test_a_school_moving_to_another_departement_takes_its_fiches_along(client_fo
     client = client_for("dane")
     assert titles(client, department=world.gironde.pk) == ["Tablettes en SVT"]
     assert titles(client, department=world.landes.pk) == []
+
+
+@given(st.text(max_size=300))
+def test_indexed_words_are_ascii_letters_and_digits_whatever_the_text(text):
+    """What makes a prefix a range of the index on every collation: no accent, case or symbol."""
+    for word in normalise_words(text):
+        assert re.fullmatch(r"[a-z0-9]{2,40}", word)
+        low, high = prefix_bounds(word)
+        assert low <= word < high
+
+
+def test_the_feed_keeps_the_pages_filters(client_for, fiches):
+    feed = client_for("dane").get(reverse("fiche_catalogue:feed"), {"discipline": "emc"})
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    text = feed.content.decode()
+    assert "Éducation aux médias numériques" in text and "Tablettes en SVT" not in text
+    assert "/fiches/?discipline=emc" in text  # the feed's link: the page with the same filters
+    page = client_for("dane").get(LIST, {"discipline": "emc"}).content.decode()
+    assert reverse("fiche_catalogue:feed") + "?discipline=emc" in page
