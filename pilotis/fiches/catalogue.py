@@ -27,6 +27,7 @@ from pilotis.core.scope import scope_of
 from pilotis.fiches.enums import TermKind
 from pilotis.fiches.models import Fiche, FicheTerm
 from pilotis.fiches.search import FicheListing, FicheWord, normalise_words, prefix_bounds
+from pilotis.fiches.services import normalise_tool
 from pilotis.fiches.vocabulary import vocabulary as fiche_vocabulary
 from pilotis.territories.enums import SchoolKind
 from pilotis.territories.models import Academy, Department
@@ -50,6 +51,7 @@ def reads_catalogue(user) -> bool:
 
 # --- Descriptors' labels -------------------------------------------------------------------------
 
+
 # The levels, disciplines and CRCN competences are the data file's (`fiches.vocabulary`); the
 # catalogue reads codes and labels through these two functions only.
 def vocabulary(kind: str) -> list[tuple[str, str]]:
@@ -67,11 +69,6 @@ def term_label(kind: str, code: str) -> str:
 
 
 # --- The filters ---------------------------------------------------------------------------------
-
-
-def normalise_tool(text: str) -> str:
-    """A tool typed in the filter, as tags are kept: lower case, spaces collapsed."""
-    return " ".join((text or "").lower().split())
 
 
 class CatalogueFilterForm(PilotisForm):

@@ -3,7 +3,6 @@
 French before writing anything. After every write that changes what the catalogue searches or
 shows, `search.index_fiche` keeps its index in step."""
 
-import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -83,8 +82,9 @@ class FicheInput:
 
 
 def normalise_tool(tag: str) -> str:
-    """A tool as typed, spaces collapsed (« ENT  Pronote » → « ENT Pronote »)."""
-    return re.sub(r"\s+", " ", tag or "").strip()
+    """A tool tag as stored and as the catalogue's filter looks it up: lower case, spaces collapsed
+    (« ENT  Pronote » → « ent pronote »), so that « Pix » and « pix » are one tool."""
+    return " ".join((tag or "").lower().split())
 
 
 def parse_tools(text: str) -> list[str]:
@@ -167,7 +167,8 @@ def _check(data: FicheInput, school, *, indicator_codes=None) -> None:
                 _("Codes inconnus pour les %(what)s : %(codes)s.") % {"what": what, "codes": ", ".join(unknown[:5])}
             )
     try:
-        check_tools(data.tools)
+        # Tags given as a list (the demo, a later API) are kept in the one form the form's are.
+        data.tools = parse_tools(",".join(data.tools))
     except ValidationError as exc:
         problems.extend(exc.messages)
     if data.indicators:

@@ -24,12 +24,12 @@ from pilotis.core.exporters import CONTENT_TYPES
 from pilotis.core.guards import get_or_refuse, guarded, name_guard, refuse
 from pilotis.fiches import catalogue as catalogue_module
 from pilotis.fiches import curation
-from pilotis.fiches.catalogue import Catalogue, describe, reads_catalogue
-from pilotis.fiches.enums import TermKind
+from pilotis.fiches.catalogue import Catalogue, reads_catalogue
 from pilotis.fiches.exports import CatalogueCsv, catalogue_json, export_filename
 from pilotis.fiches.feeds import CatalogueFeed
 from pilotis.fiches.models import Fiche
-from pilotis.fiches.perms import can_curate_catalogue, can_see_author_names, in_catalogue, is_member
+from pilotis.fiches.pages import fiche_context, with_page_relations
+from pilotis.fiches.perms import can_curate_catalogue, in_catalogue, is_member
 
 READ = "fiche_catalogue:read"
 CURATE = "fiche_catalogue:curate"
@@ -76,38 +76,14 @@ def catalogue(request):
     return render(request, "fiches/catalogue.html", context)
 
 
-def _authors(user, fiche):
-    """The authors' names this reader may read, and whether some are left unnamed."""
-    authors = list(fiche.authors.select_related("user"))
-    if can_see_author_names(user, fiche):
-        return [a.user.get_full_name() or a.user.get_username() for a in authors], False
-    named = [a.user.get_full_name() or a.user.get_username() for a in authors if a.named]
-    return named, len(named) < len(authors)
-
-
-def render_course(text: str):
-    """The course as the school's side renders it (Markdown, sanitised) once it is here;
-    otherwise None, and the template shows it as plain escaped paragraphs."""
-    try:
-        from pilotis.fiches.markdown import render_markdown
-    except ImportError:
-        return None
-    return render_markdown(text)
-
-
 @require_GET
 @guarded(READ, reads_catalogue)
 def fiche(request, pk):
-    item = get_or_refuse(request, _readable(request.user).prefetch_related("terms"), what="fiche", pk=pk)
-    names, unnamed = _authors(request.user, item)
-    indicators = [term.code for term in item.terms.all() if term.kind == TermKind.INDICATOR]
+    """The catalogue's page of a fiche: the same body as the school's page (`fiches.pages`), with
+    its school named, and the DANE's curation."""
+    item = get_or_refuse(request, with_page_relations(_readable(request.user)), what="fiche", pk=pk)
     context = {
-        "fiche": item,
-        "descriptors": describe(item),
-        "indicators": indicators,
-        "authors_shown": names,
-        "unnamed_authors": unnamed,
-        "course_html": render_course(item.course),
+        **fiche_context(request, item),
         "listed": in_catalogue(item),
         "member": is_member(request.user, item.school),
         "curates": can_curate_catalogue(request.user, item.academy_id),

@@ -1,7 +1,8 @@
 """Every page of a school's usage fiches, for each demo role that sees it, at desktop width and on a
 375 px phone: axe-core clean (`Site.visit` checks every page), one h1, no sideways scroll. The
 forms and confirmations are listed, not left to the crawl: each is reached by someone who means to.
-Then a teacher writes a fiche through the form and the RUPN publishes it to the académie."""
+Then a teacher writes a fiche through the form, the RUPN publishes it to the académie, and a RUPN
+of another département finds it in the catalogue."""
 
 import re
 
@@ -104,4 +105,18 @@ def test_a_teacher_writes_a_fiche_and_the_rupn_shares_it_with_the_academie(site,
     fiche.refresh_from_db()
     assert fiche.state == FicheState.PUBLISHED and fiche.visibility == Visibility.ACADEMY
     assert fiche.authors.get().named
+    site.sign_out()
+
+    # A RUPN of another département finds it in the académie's catalogue, its school and its
+    # author named.
+    site.sign_in("rupn64")
+    site.submit(page.get_by_role("link", name="Catalogue des fiches"))
+    assert site.path == reverse("fiche_catalogue:list")
+    page.locator("main").get_by_role("textbox", name="Rechercher").fill("qcm histoire")
+    site.submit(page.locator("main").get_by_role("button", name="Rechercher"))
+    site.submit(page.get_by_role("link", name="Des QCM en ligne pour réviser l'histoire (3e)"))
+    assert site.path == reverse("fiche_catalogue:fiche", args=[fiche.pk])
+    main = page.locator("main").inner_text()
+    assert fiche.school.name in main and "QCM" in main
+    assert fiche.authors.get().user.get_full_name() in main
     site.assert_clean()
