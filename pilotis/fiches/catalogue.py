@@ -13,6 +13,7 @@ says « plus de 1 000 fiches » and offers the first `COUNT_CAP` only, so that n
 a deep page ever walks the whole catalogue.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django import forms
@@ -71,14 +72,28 @@ def term_label(kind: str, code: str) -> str:
 # --- The filters ---------------------------------------------------------------------------------
 
 
+def _descriptor_choices(kind):
+    everything = _("Tous") if kind == TermKind.LEVEL else _("Toutes")
+    return [("", everything), *vocabulary(kind)]
+
+
 class CatalogueFilterForm(PilotisForm):
     """The catalogue's filters, read from the query string (the page, the feed and the exports
     share them). A value that does not validate is ignored, and the page says so."""
 
     q = CleanCharField(label=_("Rechercher"), max_length=200, required=False)
-    discipline = forms.CharField(label=_("Discipline"), max_length=80, required=False)
-    level = forms.CharField(label=_("Niveau"), max_length=80, required=False)
-    competence = forms.CharField(label=_("Compétence numérique (CRCN)"), max_length=80, required=False)
+    # Choices read when the form is built (callables): the data file is loaded once per process.
+    discipline = forms.ChoiceField(
+        label=_("Discipline"), required=False, choices=functools.partial(_descriptor_choices, TermKind.DISCIPLINE)
+    )
+    level = forms.ChoiceField(
+        label=_("Niveau"), required=False, choices=functools.partial(_descriptor_choices, TermKind.LEVEL)
+    )
+    competence = forms.ChoiceField(
+        label=_("Compétence numérique (CRCN)"),
+        required=False,
+        choices=functools.partial(_descriptor_choices, TermKind.COMPETENCE),
+    )
     tool = CleanCharField(
         label=_("Outil ou service"), max_length=80, required=False, help_text=_("Par exemple : tablettes, ENT, Pix")
     )
@@ -91,15 +106,6 @@ class CatalogueFilterForm(PilotisForm):
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].instances = departments
-        for name in ("discipline", "level", "competence"):
-            choices = vocabulary(name)
-            if choices:
-                field = self.fields[name]
-                self.fields[name] = forms.ChoiceField(
-                    label=field.label,
-                    required=False,
-                    choices=[("", _("Toutes") if name != "level" else _("Tous"))] + choices,
-                )
 
     def value(self, name, default=None):
         """A filter's value if it validated (another one's error leaves it standing), else `default`."""

@@ -36,8 +36,8 @@ def fiches(world):
             "Tablettes en SVT",
             summary="Observer des cellules avec les tablettes",
             course="Les élèves photographient leurs préparations au microscope.",
-            levels=["5e"],
-            disciplines=["svt"],
+            levels=["5E"],
+            disciplines=["SVT"],
             competences=["2.1"],
             tools=["tablettes"],
             days_ago=3,
@@ -46,20 +46,20 @@ def fiches(world):
             world.school_b,
             "Éducation aux médias numériques",
             summary="Vérifier une information en ligne",
-            levels=["2de"],
-            disciplines=["emc"],
+            levels=["2GT"],
+            disciplines=["EMC"],
             competences=["1.1"],
             tools=["ent", "pix"],
             days_ago=1,
         ),
         "draft_a": make_fiche(
-            world.school_a, "Brouillon secret tablettes", state=FicheState.DRAFT, disciplines=["svt"]
+            world.school_a, "Brouillon secret tablettes", state=FicheState.DRAFT, disciplines=["SVT"]
         ),
         "school_only_a": make_fiche(
-            world.school_a, "Interne tablettes", visibility=Visibility.SCHOOL, disciplines=["svt"]
+            world.school_a, "Interne tablettes", visibility=Visibility.SCHOOL, disciplines=["SVT"]
         ),
-        "taken_down_a": _taken_down(make_fiche(world.school_a, "Retirée tablettes", disciplines=["svt"])),
-        "shared_c": make_fiche(world.school_c, "Fiche de Rennes tablettes", disciplines=["svt"]),
+        "taken_down_a": _taken_down(make_fiche(world.school_a, "Retirée tablettes", disciplines=["SVT"])),
+        "shared_c": make_fiche(world.school_c, "Fiche de Rennes tablettes", disciplines=["SVT"]),
     }
 
 
@@ -172,12 +172,12 @@ def test_search_ignores_case_and_accents_and_matches_prefixes(client_for, fiches
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"discipline": "svt"}, ["Tablettes en SVT"]),
-        ({"level": "2de"}, ["Éducation aux médias numériques"]),
+        ({"discipline": "SVT"}, ["Tablettes en SVT"]),
+        ({"level": "2GT"}, ["Éducation aux médias numériques"]),
         ({"competence": "2.1"}, ["Tablettes en SVT"]),
         ({"tool": "  PIX "}, ["Éducation aux médias numériques"]),
         ({"school_kind": "lycee_gt"}, ["Éducation aux médias numériques"]),
-        ({"discipline": "svt", "level": "2de"}, []),
+        ({"discipline": "SVT", "level": "2GT"}, []),
     ],
 )
 def test_filters(client_for, fiches, params, expected):
@@ -223,7 +223,7 @@ def test_pages_of_twenty_and_a_capped_count(client_for, world, monkeypatch):
 
 def test_the_query_count_does_not_grow_with_the_catalogue(client_for, world, fiches):
     client = client_for("rupn_b")
-    params = {"q": "tablettes", "discipline": "svt", "sort": "date"}
+    params = {"q": "tablettes", "discipline": "SVT", "sort": "date"}
     client.get(LIST, params)  # warm the session and the scope's cache
 
     def count():
@@ -234,7 +234,7 @@ def test_the_query_count_does_not_grow_with_the_catalogue(client_for, world, fic
     before = count()
     school = SchoolFactory(department=world.gironde)
     for n in range(30):
-        make_fiche(school, f"Tablettes {n}", disciplines=["svt"], levels=["6e", "5e"], tools=["tablettes", "ent"])
+        make_fiche(school, f"Tablettes {n}", disciplines=["SVT"], levels=["6E", "5E"], tools=["tablettes", "ent"])
     after = count()
     assert after == before
     assert len(client.get(LIST, params).context["page_obj"].fiches) == 20
@@ -275,29 +275,29 @@ def test_the_menu_leads_every_user_of_an_academie_to_the_catalogue(client_for, p
 
 
 def test_the_exports_keep_their_field_names_and_neutralise_formulas(client_for, world):
-    make_fiche(world.school_a, '=HYPERLINK("http://exemple.org")', disciplines=["svt"], tools=["ent"])
+    make_fiche(world.school_a, '=HYPERLINK("http://exemple.org")', disciplines=["SVT"], tools=["ent"])
     client = client_for("dane")
     csv = b"".join(client.get(reverse("fiche_catalogue:export", args=["csv"])).streaming_content)
     assert csv.startswith(b"\xef\xbb\xbf") and b"\"'=HYPERLINK" in csv and b'"=HYPERLINK' not in csv
-    response = client.get(reverse("fiche_catalogue:export", args=["json"]), {"discipline": "svt"})
+    response = client.get(reverse("fiche_catalogue:export", args=["json"]), {"discipline": "SVT"})
     assert response["Content-Disposition"].startswith("attachment") and response["X-Content-Type-Options"] == "nosniff"
     data = json.loads(b"".join(response.streaming_content))
     assert data["format"] == "pilotis-fiches" and data["version"] == 1
     (record,) = data["fiches"]
     assert set(record) == set(FIELDS)
     assert (
-        record["disciplines"] == ["svt"] and record["tools"] == ["ent"] and record["school_uai"] == world.school_a.uai
+        record["disciplines"] == ["SVT"] and record["tools"] == ["ent"] and record["school_uai"] == world.school_a.uai
     )
 
 
 @pytest.mark.parametrize("drive_limit", [1, 10_000], ids=["walking-the-order", "starting-from-the-rarest"])
 def test_both_ways_of_finding_a_page_find_the_same(client_for, world, fiches, monkeypatch, drive_limit):
     monkeypatch.setattr(catalogue_module, "DRIVE_LIMIT", drive_limit)
-    make_fiche(world.school_b, "Tablettes en anglais", disciplines=["anglais"], levels=["2de"], tools=["tablettes"])
+    make_fiche(world.school_b, "Tablettes en anglais", disciplines=["ANG"], levels=["2GT"], tools=["tablettes"])
     client = client_for("dane")
     assert titles(client, q="tablet") == ["Tablettes en anglais", "Tablettes en SVT"]
-    assert titles(client, q="tablet", level="2de") == ["Tablettes en anglais"]
-    assert titles(client, tool="tablettes", discipline="svt", sort="title") == ["Tablettes en SVT"]
+    assert titles(client, q="tablet", level="2GT") == ["Tablettes en anglais"]
+    assert titles(client, tool="tablettes", discipline="SVT", sort="title") == ["Tablettes en SVT"]
     assert titles(client, q="numériques médias", competence="1.1") == ["Éducation aux médias numériques"]
     assert titles(client, q="tablettes médias") == []
 
@@ -323,10 +323,10 @@ def test_indexed_words_are_ascii_letters_and_digits_whatever_the_text(text):
 
 
 def test_the_feed_keeps_the_pages_filters(client_for, fiches):
-    feed = client_for("dane").get(reverse("fiche_catalogue:feed"), {"discipline": "emc"})
+    feed = client_for("dane").get(reverse("fiche_catalogue:feed"), {"discipline": "EMC"})
     assert feed["Content-Type"].startswith("application/atom+xml")
     text = feed.content.decode()
     assert "Éducation aux médias numériques" in text and "Tablettes en SVT" not in text
-    assert "/fiches/?discipline=emc" in text  # the feed's link: the page with the same filters
-    page = client_for("dane").get(LIST, {"discipline": "emc"}).content.decode()
-    assert reverse("fiche_catalogue:feed") + "?discipline=emc" in page
+    assert "/fiches/?discipline=EMC" in text  # the feed's link: the page with the same filters
+    page = client_for("dane").get(LIST, {"discipline": "EMC"}).content.decode()
+    assert reverse("fiche_catalogue:feed") + "?discipline=EMC" in page
