@@ -263,6 +263,12 @@ def create_fiche(school, *, by, data: FicheInput) -> Fiche:
         _write_authors(fiche, data.authors)
         if data.actions:
             fiche.actions.set(data.actions)
+        audit.record(
+            AuditAction.FICHE_CREATED,
+            actor=by,
+            obj=fiche,
+            after={"title": fiche.title, "school": school.pk, "authors": [user.pk for user in data.authors]},
+        )
     search.index_fiche(fiche)
     return fiche
 
@@ -287,6 +293,7 @@ def update_fiche(fiche, *, by, data: FicheInput, seen_revision=None) -> Fiche:
                     "un autre onglet) avant d'enregistrer à nouveau."
                 )
             )
+        before_title = locked.title
         if locked.state == FicheState.PUBLISHED:
             # Who reads a published fiche changes only by publishing it again (its RUPN or direction).
             data.visibility = locked.visibility
@@ -300,6 +307,13 @@ def update_fiche(fiche, *, by, data: FicheInput, seen_revision=None) -> Fiche:
             _write_authors(locked, data.authors)
         if data.actions is not None:
             locked.actions.set(data.actions)
+        audit.record(
+            AuditAction.FICHE_CHANGED,
+            actor=by,
+            obj=locked,
+            before={"title": before_title, "revision": locked.revision - 1},
+            after={"title": locked.title, "revision": locked.revision},
+        )
     search.index_fiche(locked)
     return locked
 
@@ -313,6 +327,9 @@ def set_named(fiche, *, by, named: bool) -> FicheAuthor:
     with transaction.atomic():
         FicheAuthor.objects.filter(pk=author.pk).update(named=named)
         Fiche.objects.filter(pk=fiche.pk).update(updated_at=timezone.now())
+        audit.record(
+            AuditAction.FICHE_AUTHOR_NAMED, actor=by, obj=fiche, before={"named": author.named}, after={"named": named}
+        )
     author.named = named
     search.index_fiche(fiche)
     return author

@@ -157,6 +157,27 @@ def test_consent_is_the_authors_own_act(world):
     assert not FicheAuthor.objects.filter(named=True).exists()
 
 
+def test_writing_a_fiche_and_consenting_are_journaled(world, indexed):
+    fiche = services.create_fiche(world.school_a, by=world.member_a, data=fiche_input(title="Premier titre"))
+    created = AuditEvent.objects.get(action=AuditAction.FICHE_CREATED)
+    assert created.actor_id == world.member_a.pk and created.object_id == str(fiche.pk)
+    assert created.after["title"] == "Premier titre" and created.after["authors"] == [world.member_a.pk]
+
+    services.update_fiche(fiche, by=world.rupn_a, data=fiche_input(title="Second titre"), seen_revision=0)
+    changed = AuditEvent.objects.get(action=AuditAction.FICHE_CHANGED)
+    assert changed.actor_id == world.rupn_a.pk
+    assert (changed.before["title"], changed.after["title"]) == ("Premier titre", "Second titre")
+
+    services.set_named(fiche, by=world.member_a, named=True)
+    named = AuditEvent.objects.get(action=AuditAction.FICHE_AUTHOR_NAMED)
+    assert (named.actor_id, named.before, named.after) == (world.member_a.pk, {"named": False}, {"named": True})
+
+    # A refused write journals nothing.
+    with pytest.raises(services.StaleFiche):
+        services.update_fiche(fiche, by=world.rupn_a, data=fiche_input(title="Troisième"), seen_revision=0)
+    assert AuditEvent.objects.filter(action=AuditAction.FICHE_CHANGED).count() == 1
+
+
 def test_publishing_needs_a_complete_fiche_and_the_rupn_or_direction(world, indexed):
     fiche = draft(world, summary="", course="", levels=[], disciplines=[])
     with pytest.raises(ValidationError) as error:
