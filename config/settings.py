@@ -54,6 +54,11 @@ INSTALLED_APPS = [
     "pilotis.fiches",
     "pilotis.workshops",
     "pilotis.evidence",
+    "pilotis.news",
+    "pilotis.digital_services",
+    "pilotis.equipment",
+    "pilotis.newsletters",
+    "pilotis.support",
     "pilotis.demo",
 ]
 

@@ -23,6 +23,10 @@ school_pages = [
     path("fiches/", include("pilotis.fiches.school_urls")),
     path("ateliers/", include("pilotis.workshops.school_urls")),
     path("pieces/", include("pilotis.evidence.school_urls")),
+    path("equipement/", include("pilotis.equipment.school_urls")),
+    path("services-numeriques/", include("pilotis.digital_services.school_urls")),
+    path("assistance/", include("pilotis.support.school_urls")),
+    path("flash-infos/", include("pilotis.newsletters.school_urls")),
 ]
 
 urlpatterns = [
@@ -37,7 +41,10 @@ urlpatterns = [
     path("referentiel/", include("pilotis.referential.urls")),
     path("fiches/", include("pilotis.fiches.urls")),
     path("pieces/", include("pilotis.evidence.urls")),
+    path("actualites/", include("pilotis.news.urls")),
+    path("assistance/", include("pilotis.support.urls")),
     path("pilotage/accompagnement/", include("pilotis.accompaniment.urls")),
+    path("pilotage/besoins/", include("pilotis.equipment.urls")),
     path("pilotage/", include("pilotis.steering.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -187,3 +187,14 @@ def campaign(world, referential):
     """The académie de Bordeaux's 2026-2027 campaign (1 September to 30 June) on `referential`,
     opened by its DANE."""
     return open_campaign(world, referential, "2026-2027")
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback, and the default mailer pointed at it (tests/smtp.py)."""
+    from tests.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    settings.MAILERS = server.mailer_settings()
+    yield server
+    server.stop()

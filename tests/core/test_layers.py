@@ -14,7 +14,8 @@ ALLOWED = {
     "territories": BASE,
     "accounts": BASE | {"territories"},
     "assessments": BASE | {"territories", "accounts", "referential"},
-    "steering": BASE | {"territories", "accounts", "referential", "assessments", "plans", "commission", "workshops"},
+    "steering": BASE
+    | {"territories", "accounts", "referential", "assessments", "plans", "commission", "workshops", "equipment"},
     "missions": BASE | {"territories", "accounts", "referential", "assessments"},
     "plans": BASE | {"territories", "accounts", "referential", "assessments"},
     "commission": BASE | {"territories", "accounts", "referential", "assessments", "plans"},
@@ -23,6 +24,36 @@ ALLOWED = {
     "workshops": BASE | {"territories", "accounts", "referential", "assessments"},
     "evidence": BASE
     | {"territories", "accounts", "referential", "assessments", "plans", "commission", "fiches", "workshops"},
+    "news": BASE | {"territories", "accounts"},
+    "digital_services": BASE | {"territories", "accounts", "referential", "assessments"},
+    "equipment": BASE | {"territories", "accounts", "referential", "assessments", "plans"},
+    "newsletters": BASE
+    | {
+        "territories",
+        "accounts",
+        "referential",
+        "assessments",
+        "plans",
+        "commission",
+        "fiches",
+        "workshops",
+        "news",
+        "equipment",
+    },
+    "support": BASE
+    | {
+        "territories",
+        "accounts",
+        "referential",
+        "assessments",
+        "plans",
+        "commission",
+        "fiches",
+        "workshops",
+        "evidence",
+        "equipment",
+        "digital_services",
+    },
     "demo": BASE
     | {
         "territories",
@@ -37,6 +68,11 @@ ALLOWED = {
         "fiches",
         "workshops",
         "evidence",
+        "news",
+        "equipment",
+        "newsletters",
+        "support",
+        "digital_services",
     },
 }
 
