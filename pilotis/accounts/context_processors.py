@@ -1,4 +1,4 @@
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from pilotis.core.scope import scope_of
@@ -10,45 +10,129 @@ def navigation(request):
     return {"nav_items": lambda: _navigation_items(request)}
 
 
+def menu_links(entries):
+    """The menu's links, its groups opened: [{label, url, active}], in order."""
+    for entry in entries:
+        yield from entry["links"] if "links" in entry else [entry]
+
+
 def _navigation_items(request):
-    """The main menu: what the user's roles give access to, and nothing else."""
+    """The main menu: what the user's roles give access to, and nothing else, in groups (a RUPN's
+    school has a dozen sections; a flat bar would wrap). A group is a DSFR menu opened by a button;
+    without JavaScript its links open on hover and focus (pilotis.css) and the group's own link
+    leads to its first page."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    items = []
+    groups: list[tuple[str, str, list]] = []  # (label, id, [(label, url)]); an id "" is a plain link
     sections = {}  # an item's address → the prefix of the pages it stands for, when they differ
     school = getattr(request, "current_school", None)
     if school:  # a lazy object (accounts.middleware): test its truth
-        items.append((_("Mon établissement"), reverse("territories:school_detail", args=[school.uai])))
+        uai = school.uai
         # The school's current campaign in one click (the view picks it); every SCHÉMATIC page of
         # the school, past years' included, is under this item.
-        schematic = reverse("assessments:current", args=[school.uai])
-        sections[schematic] = reverse("assessments:school_assessments", args=[school.uai])
-        items.append((_("Autodiagnostic SCHÉMATIC"), schematic))
-        items.append((_("Équipe"), reverse("members:list", args=[school.uai])))
-        items.append((_("Mission du RUPN"), reverse("missions:school", args=[school.uai])))
-        items.append((_("Plan d’actions"), reverse("plans:home", args=[school.uai])))
-        items.append((_("Commission numérique"), reverse("commission:home", args=[school.uai])))
-        items.append((_("Fiches d’usage"), reverse("fiches:home", args=[school.uai])))
-        items.append((_("Ateliers et formations"), reverse("workshops:home", args=[school.uai])))
+        schematic = reverse("assessments:current", args=[uai])
+        sections[schematic] = reverse("assessments:school_assessments", args=[uai])
+        groups.append(
+            (
+                _("Mon établissement"),
+                "etablissement",
+                [
+                    (_("Accueil de l’établissement"), reverse("territories:school_detail", args=[uai])),
+                    (_("Équipe"), reverse("members:list", args=[uai])),
+                    (_("Mission du RUPN"), reverse("missions:school", args=[uai])),
+                    *_optional(
+                        [
+                            (_("Services numériques"), "digital_services:list", [uai]),
+                            (_("Besoins d’équipement"), "equipment:list", [uai]),
+                            (_("Demandes d’assistance"), "support:list", [uai]),
+                        ]
+                    ),
+                ],
+            )
+        )
+        groups.append(
+            (
+                _("Pilotage du numérique"),
+                "pilotage-etablissement",
+                [
+                    (_("Autodiagnostic SCHÉMATIC"), schematic),
+                    (_("Plan d’actions"), reverse("plans:home", args=[uai])),
+                    (_("Commission numérique"), reverse("commission:home", args=[uai])),
+                    (_("Fiches d’usage"), reverse("fiches:home", args=[uai])),
+                    (_("Ateliers et formations"), reverse("workshops:home", args=[uai])),
+                    *_optional([(_("Flash’infos"), "newsletters:list", [uai])]),
+                ],
+            )
+        )
+    academy = []
     if scope_of(user).belongs_to_academy:
-        items.append((_("Catalogue des fiches"), reverse("fiche_catalogue:list")))
+        academy.append((_("Catalogue des fiches"), reverse("fiche_catalogue:list")))
+        academy.extend(_optional([(_("Actualités de l’académie"), "news:list", [])]))
     if follows_territory(user):
-        items.append((_("Établissements du territoire"), reverse("schools:list")))
-        items.append((_("Pilotage"), reverse("steering:index")))
-        items.append((_("Suivi de l'accompagnement"), reverse("accompaniments:list")))
-        items.append((_("Réseau des RUPN"), reverse("network:list")))
+        groups.append(
+            (
+                _("Territoire"),
+                "territoire",
+                [
+                    (_("Établissements du territoire"), reverse("schools:list")),
+                    (_("Pilotage"), reverse("steering:index")),
+                    (_("Suivi de l'accompagnement"), reverse("accompaniments:list")),
+                    (_("Réseau des RUPN"), reverse("network:list")),
+                    *_optional([(_("Besoins d’équipement du territoire"), "territory_needs:overview", [])]),
+                ],
+            )
+        )
+    if academy:
+        groups.append((_("Académie"), "academie", academy))
     if is_dane(user):
-        # The DANE: its campaigns and its people.
-        items.append((_("Campagnes"), reverse("campaigns:list")))
-        items.append((_("Rôles territoriaux"), reverse("accounts:territory_roles")))
-        items.append((_("Catalogue des missions"), reverse("catalogue:list")))
-    items.append((_("Référentiel"), reverse("referential:version_list")))
+        # The DANE: its campaigns, its people and its services.
+        groups.append(
+            (
+                _("Administration académique"),
+                "administration-academique",
+                [
+                    (_("Campagnes"), reverse("campaigns:list")),
+                    (_("Rôles territoriaux"), reverse("accounts:territory_roles")),
+                    (_("Catalogue des missions"), reverse("catalogue:list")),
+                    *_optional([(_("Canaux d’assistance"), "support_routing:home", [])]),
+                ],
+            )
+        )
+    groups.append((_("Référentiel"), "", [(_("Référentiel"), reverse("referential:version_list"))]))
     if user.is_staff:
-        items.append((_("Administration"), reverse("admin:index")))
-    items.append((_("Mon compte"), reverse("accounts:profile")))
+        groups.append((_("Administration"), "", [(_("Administration"), reverse("admin:index"))]))
+    groups.append((_("Mon compte"), "", [(_("Mon compte"), reverse("accounts:profile"))]))
+
     path = request.path
+    urls = [url for _label, _id, items in groups for _item, url in items]
     # The one item whose address is the longest prefix of the page's is the current one.
-    matches = [url for _label, url in items if path.startswith(sections.get(url, url))]
+    matches = [url for url in urls if path.startswith(sections.get(url, url))]
     current = max(matches, key=lambda url: len(sections.get(url, url)), default=None)
-    return [{"label": label, "url": url, "active": url == current} for label, url in items]
+    entries = []
+    for label, group_id, items in groups:
+        links = [{"label": item, "url": url, "active": url == current} for item, url in items]
+        if not group_id:
+            entries.extend(links)
+        else:
+            entries.append(
+                {
+                    "label": label,
+                    "id": group_id,
+                    "links": links,
+                    "url": links[0]["url"],
+                    "active": any(link["active"] for link in links),
+                }
+            )
+    return entries
+
+
+def _optional(items):
+    """The items whose page exists in this deployment's URLs (an app may be absent from a branch)."""
+    out = []
+    for label, name, args in items:
+        try:
+            out.append((label, reverse(name, args=args)))
+        except NoReverseMatch:
+            continue
+    return out

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from pilotis.accounts.context_processors import menu_links
 from pilotis.assessments import services
 from pilotis.assessments.models import Assessment, Campaign
 from pilotis.core.models import AuditEvent
@@ -88,7 +89,7 @@ def test_the_menu_and_the_school_page_keep_the_current_year(client_for, world, t
     services.save_answer(this_year, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
     client = client_for("rupn_a")
     response = client.get(reverse("territories:school_detail", args=[world.school_a.uai]))
-    menu = {item["label"]: item["url"] for item in response.context["nav_items"]()}
+    menu = {item["label"]: item["url"] for item in menu_links(response.context["nav_items"]())}
     assert menu["Autodiagnostic SCHÉMATIC"] == reverse("assessments:current", args=[world.school_a.uai])
     assert client.get(menu["Autodiagnostic SCHÉMATIC"]).url == reverse(
         "assessments:home", args=[world.school_a.uai, YEAR]
@@ -98,7 +99,7 @@ def test_the_menu_and_the_school_page_keep_the_current_year(client_for, world, t
     assert reverse("assessments:home", args=[world.school_a.uai, NEXT]) not in page
     # The item stays the current one on every SCHÉMATIC page of the school.
     home = client.get(reverse("assessments:home", args=[world.school_a.uai, YEAR]))
-    active = [item["label"] for item in home.context["nav_items"]() if item["active"]]
+    active = [item["label"] for item in menu_links(home.context["nav_items"]()) if item["active"]]
     assert active == ["Autodiagnostic SCHÉMATIC"]
 
 

@@ -340,3 +340,18 @@ class MembersPage:
 
     def success_message(self) -> str:
         return self.page.locator(".fr-alert--success").inner_text()
+
+
+def main_menu(site, name):
+    """The main menu's link `name`, its group opened first if it sits in one (a user clicks the
+    group's button, then the link)."""
+    navigation = site.page.get_by_role("navigation", name="Menu principal")
+    link = navigation.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        # `has` is queried inside each item (a locator from the page); a closed menu hides its links.
+        group = navigation.locator(".fr-nav__item").filter(
+            has=site.page.get_by_role("link", name=name, exact=True, include_hidden=True)
+        )
+        group.locator("button.fr-nav__btn").click()
+        link.wait_for(state="visible")
+    return link

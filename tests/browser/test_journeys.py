@@ -7,16 +7,12 @@ import pytest
 
 from pilotis.accounts.enums import SchoolRole
 from tests.browser.conftest import COLLEGE_UAI
-from tests.browser.pages import MembersPage, SignInPage, label
+from tests.browser.pages import MembersPage, SignInPage, label, main_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NEW_MEMBER = "camille.durand@example.org"
 NEW_PASSWORD = "une phrase de passe assez longue"
-
-
-def main_menu(site, name):
-    return site.page.get_by_role("navigation", name="Menu principal").get_by_role("link", name=name, exact=True)
 
 
 def test_direction_invites_a_member_who_chooses_a_password(site, demo, mailoutbox):

@@ -12,13 +12,10 @@ from pilotis.core.school_years import current_school_year
 from pilotis.missions.enums import LetterState
 from pilotis.missions.models import MissionLetter
 from tests.browser.conftest import COLLEGE_UAI
+from tests.browser.pages import main_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEACHER = "Sophie Lafitte"
-
-
-def main_menu(site, name):
-    return site.page.get_by_role("navigation", name="Menu principal").get_by_role("link", name=name, exact=True)
 
 
 def row_of(site, text):

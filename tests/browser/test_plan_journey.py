@@ -26,7 +26,7 @@ from pilotis.core.school_years import current_school_year
 from pilotis.plans.enums import ActionStatus, AdoptingBody
 from pilotis.plans.models import Action, ActionEvent, ObjectiveTarget, Plan, PlanVersion
 from tests.browser.conftest import COLLEGE_UAI
-from tests.browser.pages import label
+from tests.browser.pages import label, main_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,10 +41,6 @@ DECISION = "Publier dans CARTOUN deux fiches sur les projets numériques de l'an
 SERVED = "PIL.3.04"  # « Renseignements de plusieurs fiches CARTOUN … », En cours last year
 TEACHER = "Sophie Lafitte"
 DONE_NOTE = "Deux fiches publiées : la radio du collège et le club de robotique."
-
-
-def main_menu(site, name):
-    return site.page.get_by_role("navigation", name="Menu principal").get_by_role("link", name=name, exact=True)
 
 
 def main_text(site) -> str:

@@ -10,13 +10,10 @@ from pypdf import PdfReader
 from pilotis.core.school_years import current_school_year
 from pilotis.referential.models import Indicator
 from tests.browser.conftest import COLLEGE_UAI
+from tests.browser.pages import main_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 COMMENT = "Charte adoptée au CA de novembre"
-
-
-def main_menu(site, name):
-    return site.page.get_by_role("navigation", name="Menu principal").get_by_role("link", name=name, exact=True)
 
 
 def tab(site, name):

@@ -13,6 +13,7 @@ from pilotis.assessments.models import Campaign
 from pilotis.core.school_years import current_school_year
 from pilotis.territories.models import School
 from tests.browser.conftest import COLLEGE_UAI, LYCEE_UAI
+from tests.browser.pages import main_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +25,7 @@ def link(site, navigation, name):
 def test_the_dane_follows_the_campaign_on_every_dashboard(site, demo, mailoutbox):
     campaign = Campaign.objects.get(school_year=current_school_year())
     site.sign_in("dane")
-    site.submit(link(site, "Menu principal", "Pilotage"))
+    site.submit(main_menu(site, "Pilotage"))
     assert site.path == f"/pilotage/{campaign.pk}/avancement/"
     tiles = site.page.locator(".fr-tile__title a")
     assert tiles.count() == 3
@@ -89,7 +90,7 @@ def test_the_dane_follows_the_campaign_on_every_dashboard(site, demo, mailoutbox
 def test_a_correspondent_sees_only_their_departement(site, demo):
     campaign = Campaign.objects.get(school_year=current_school_year())
     site.sign_in("correspondant64")
-    site.submit(link(site, "Menu principal", "Pilotage"))
+    site.submit(main_menu(site, "Pilotage"))
     assert "Pyrénées-Atlantiques" in site.page.locator(".fr-text--lead").inner_text()
     for tab in ["Maturité", "Indicateurs", "Évolution"]:
         site.submit(link(site, "Tableaux de bord", tab))

@@ -11,6 +11,7 @@ from django.db import OperationalError
 from pilotis.assessments.models import Answer, AnswerChange
 from pilotis.core.school_years import current_school_year
 from tests.browser.conftest import COLLEGE_UAI
+from tests.browser.pages import main_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 COMMENT = "Charte votée au CA, à diffuser"
@@ -54,7 +55,7 @@ def test_nothing_typed_is_lost_and_the_keyboard_records_one_change(site, demo):
     page.locator('[id="c-PIL.1.03"]').fill(COMMENT)
     # (A page that reads no answer: the live server's in-memory SQLite would refuse to read the
     # table the save is writing, where a real database lets the reader wait or read.)
-    site.submit(page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mon compte"))
+    site.submit(main_menu(site, "Mon compte"))
     assert warned in ([], ["beforeunload"])
     assert eventually(lambda: getattr(answer_of("PIL.1.03"), "comment", None), COMMENT) == COMMENT
 

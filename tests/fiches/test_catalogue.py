@@ -11,6 +11,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pilotis.accounts.context_processors import menu_links
 from pilotis.fiches import catalogue as catalogue_module
 from pilotis.fiches.enums import FicheState, Visibility
 from pilotis.fiches.exports import FIELDS
@@ -270,7 +271,7 @@ def test_rebuilding_gives_the_index_kept_at_each_write(world, fiches):
 @pytest.mark.parametrize(("persona", "shown"), [("member_a", True), ("correspondant_64", True), ("nobody", False)])
 def test_the_menu_leads_every_user_of_an_academie_to_the_catalogue(client_for, persona, shown):
     response = client_for(persona).get(reverse("accounts:profile"))
-    menu = {item["label"]: item["url"] for item in response.context["nav_items"]()}
+    menu = {item["label"]: item["url"] for item in menu_links(response.context["nav_items"]())}
     assert (menu.get("Catalogue des fiches") == LIST) is shown
 
 
