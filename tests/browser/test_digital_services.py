@@ -3,8 +3,6 @@ page's block, opens the register, adds a service and finds it listed; the regist
 list, its filter, the form, a deletion's confirmation, the school's page and the letter's review)
 pass axe-core, at desktop width and on a 375 px phone without sideways scroll."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
@@ -32,12 +30,12 @@ def test_the_rupn_adds_a_service_and_the_register_shows_it_on_a_desktop_and_a_ph
     site.submit(site.page.get_by_role("link", name="Ajouter un service"))
     assert site.path == reverse("digital_services:create", args=[COLLEGE_UAI])
     form = site.page.locator("main form[method=post]")
-    form.get_by_label("Nature").select_option("other")
-    form.get_by_label(re.compile("^Nom du service")).fill("Capytale")
-    form.get_by_label(re.compile("^Adresse")).fill("https://capytale.example.fr")
-    form.get_by_label(re.compile("^Julien Larrieu")).check()  # the demo's RUPN
-    form.get_by_label(re.compile("^En service depuis")).fill("2023")
-    form.get_by_label(re.compile("^Assistance")).fill("DANE")
+    form.locator("#id_kind").select_option("other")
+    form.locator("#id_name").fill("Capytale")
+    form.locator("#id_address").fill("https://capytale.example.fr")
+    form.locator("label", has_text="Julien Larrieu").click()  # the demo's RUPN (DSFR: the label takes the click)
+    form.locator("#id_since").fill("2023")
+    form.locator("#id_support_channel").fill("DANE")
     site.submit(form.get_by_role("button", name="Enregistrer le service"))
     assert site.path == home
     main = site.page.locator("main").inner_text()
