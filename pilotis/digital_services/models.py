@@ -37,7 +37,7 @@ class DigitalService(models.Model):
     class Meta:
         verbose_name = _("service numérique")
         verbose_name_plural = _("services numériques")
-        ordering = ["school", "kind", "name", "pk"]
+        ordering = ["school_id", "kind", "name", "pk"]
         indexes = [models.Index(fields=["school", "kind"], name="digital_service_school_idx")]
 
     def __str__(self):

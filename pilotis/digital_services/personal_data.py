@@ -19,7 +19,9 @@ def administered(user) -> list[dict]:
             _("nature"): s.get_kind_display(),
             _("adresse"): s.address,
         }
-        for s in DigitalService.objects.filter(administrators=user).select_related("school").order_by("school", "name")
+        for s in DigitalService.objects.filter(administrators=user)
+        .select_related("school")
+        .order_by("school__name", "name", "pk")
     ]
 
 

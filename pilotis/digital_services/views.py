@@ -66,7 +66,7 @@ def home(request, school):
         {
             "school": school,
             "rows": rows,
-            "filter": form,
+            "filter_form": form,
             "kind": kind,
             "without": sum(1 for _s, admins in rows if not any(member for _u, member in admins)),
             "abilities": services_abilities(request.user, school),
