@@ -89,9 +89,9 @@ def test_the_campaign_reminders_reach_each_schools_direction_and_rupn(world, cam
     assert delivered_to(smtp_server) == expected
 
 
-def test_the_invitation_of_a_member_carries_the_link_to_choose_a_password(world, smtp_server, on_commit):
+def test_the_invitation_of_a_member_and_its_reminder_carry_a_link_to_choose_a_password(world, smtp_server, on_commit):
     with on_commit():
-        accounts.invite_member(
+        membership = accounts.invite_member(
             world.school_a,
             email="lea.nouvelle@example.org",
             role="membre",
@@ -99,12 +99,26 @@ def test_the_invitation_of_a_member_carries_the_link_to_choose_a_password(world,
             last_name="Nouvelle",
             by=world.chef_a,
         )
-    (message,) = smtp_server.messages
+    with on_commit():
+        later = timezone.now() + accounts.INVITATION_RESEND_INTERVAL + datetime.timedelta(minutes=1)
+        accounts.resend_invitation(membership, by=world.chef_a, now=later)
+    invitation, reminder = smtp_server.messages
     body = check(
-        message, to=["lea.nouvelle@example.org"], subject=f"Pilotis : vous avez été ajouté(e) à {world.school_a.name}"
+        invitation,
+        to=["lea.nouvelle@example.org"],
+        subject=f"Pilotis : vous avez été ajouté(e) à {world.school_a.name}",
     )
     assert "Bonjour Léa Nouvelle," in body and "Membre de l'équipe" in body
+    first_link = re.search(re.escape(SITE) + r"/compte/mot-de-passe/nouveau/\S+/\S+/", body)
+    assert first_link
+    body = check(
+        reminder,
+        to=["lea.nouvelle@example.org"],
+        subject=f"Pilotis : rappel de votre invitation à {world.school_a.name}",
+    )
+    assert "vous rappelle votre invitation" in body
     assert re.search(re.escape(SITE) + r"/compte/mot-de-passe/nouveau/\S+/\S+/", body)
+    unique_ids(smtp_server.messages)
 
 
 def test_the_password_reset_sends_a_single_use_link(world, client, smtp_server):
