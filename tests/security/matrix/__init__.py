@@ -12,6 +12,7 @@ from tests.security.matrix import (
     plans_loop,
     steering_plans,
     steering_workshops,
+    support,
     workshops,
 )
 
@@ -27,4 +28,5 @@ MATRIX_EXTENSIONS = [
     fiche_catalogue,
     workshops,
     evidence,
+    support,
 ]
