@@ -4,7 +4,8 @@ App-Token, `Authorization: user_token …` and Session-Token.
 
 Switches, to show what Pilotis does when a GLPI misbehaves: `mode` = "ok", "error" (500),
 "slow" (answers after `delay` seconds), "not_json", "too_large" (2 MB); `set_status(id, n)`
-moves a ticket (1 new … 5 solved, 6 closed). `tickets` holds what was created."""
+moves a ticket (1 new … 5 solved, 6 closed). `tickets` holds what was created. The same levers
+answer GET /fake/tickets, /fake/status/<id>/<n> and /fake/mode/<mode>, for the demo."""
 
 import contextlib
 import json
@@ -12,6 +13,8 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MODES = ("ok", "error", "slow", "not_json", "too_large")
 
 
 class FakeGlpi:
@@ -98,6 +101,9 @@ class FakeGlpi:
                 return True
 
             def do_GET(self):
+                if self.path.startswith("/fake/"):
+                    self.switch(self.path.strip("/").split("/")[1:])
+                    return
                 if self.misbehave():
                     return
                 what = self.path_after_api()
@@ -129,6 +135,23 @@ class FakeGlpi:
                         self.answer(200, ticket)
                 else:
                     self.answer(400, ["ERROR_RESOURCE_NOT_FOUND_NOR_COMMONDBTM", "resource not found"])
+
+            def switch(self, parts):
+                """The demo's levers, from a browser: /fake/tickets, /fake/status/<id>/<1-6>,
+                /fake/mode/<ok|error|slow|not_json|too_large>."""
+                if parts == ["tickets"]:
+                    self.answer(200, list(glpi.tickets.values()))
+                elif len(parts) == 3 and parts[0] == "status" and parts[1].isdigit() and parts[2] in "123456":
+                    if int(parts[1]) not in glpi.tickets:
+                        self.answer(404, ["ERROR_ITEM_NOT_FOUND", "Item not found"])
+                        return
+                    glpi.set_status(int(parts[1]), int(parts[2]))
+                    self.answer(200, glpi.tickets[int(parts[1])])
+                elif len(parts) == 2 and parts[0] == "mode" and parts[1] in MODES:
+                    glpi.mode = parts[1]
+                    self.answer(200, {"mode": glpi.mode})
+                else:
+                    self.answer(404, ["ERROR", "unknown switch"])
 
             def do_POST(self):
                 if self.misbehave():
