@@ -5,7 +5,6 @@ ticket's state comes back on the page. The DANE reads the channels (credentials 
 never shown) and the routing table. Every page visited passes axe-core, at desktop width and on
 a 375 px phone."""
 
-
 import pytest
 
 from pilotis.demo.glpi import FakeGlpi
@@ -71,10 +70,10 @@ def test_a_request_goes_to_the_glpi_and_its_state_comes_back(site, glpi, demo):
     assert "identifiants configurés" in text and "lycée connecté" in text
     assert APP_TOKEN not in site.page.content() and USER_TOKEN not in site.page.content()
 
-    site.page.set_viewport_size(PHONE)
-    too_wide = {}
     site.sign_out()
     site.sign_in("rupn")
+    site.page.set_viewport_size(PHONE)
+    too_wide = {}
     for path in (home, f"{home}{request.pk}/", f"{home}nouvelle-demande/"):
         site.visit(path)
         width = site.page.evaluate("document.documentElement.scrollWidth")
