@@ -16,5 +16,6 @@ urlpatterns = [
     path(one + "joindre/", views.attach, name="attach"),
     path(one + "pieces/<int:attachment_pk>/", views.attachment, name="attachment"),
     path(one + "pieces/<int:attachment_pk>/retirer/", views.attachment_remove, name="attachment_remove"),
+    path(one + "clore/", views.close, name="close"),
     path(one + "supprimer/", views.delete, name="delete"),
 ]

@@ -353,6 +353,16 @@ def change_state(request, state: str, *, reason="", by=None, http_request=None):
     return locked
 
 
+def close_request(request, *, by, http_request=None):
+    """« Clore la demande »: the school says the problem is settled; it is no longer followed."""
+    require(can_write_requests(by, request.school))
+    if request.state not in RequestState.open():
+        raise ValidationError(_("Seule une demande reçue par l'assistance, et pas encore fermée, se clôt."))
+    return change_state(
+        request, RequestState.CLOSED, reason=_("Close par l'établissement"), by=by, http_request=http_request
+    )
+
+
 def delete_draft(request, *, by, http_request=None):
     require(can_write_requests(by, request.school))
     with transaction.atomic():

@@ -22,7 +22,7 @@ from pilotis.evidence.uploads import SizeLimit
 from pilotis.plans.models import Action
 from pilotis.support import services
 from pilotis.support.channels import way_of
-from pilotis.support.enums import ChannelWay
+from pilotis.support.enums import ChannelWay, RequestState
 from pilotis.support.forms import AttachmentForm, PortalDoneForm, RequestForm
 from pilotis.support.models import SupportAttachment, SupportRequest
 from pilotis.support.perms import can_write_requests, request_abilities
@@ -117,6 +117,7 @@ def _detail_context(request, school, support_request, **extra):
         "problem": services.sending_problem(support_request) if support_request.editable else "",
         "attachment_form": AttachmentForm(max_label=max_label()),
         "portal_form": PortalDoneForm(),
+        "open_states": sorted(RequestState.open()),
         **extra,
     }
 
@@ -255,6 +256,42 @@ def attachment_remove(request, school, pk, attachment_pk):
         lambda: services.remove_attachment(joined, by=request.user, http_request=request),
         success=_("Le fichier « %(name)s » est retiré de la demande.") % {"name": joined.name},
         then=reverse("support:detail", args=[school.uai, pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@school_action("support:write", can_write_requests)
+def close(request, school, pk):
+    """« Clore la demande »: settled for the school, whatever the channel says."""
+    support_request = _request(request, school, pk)
+    back = reverse("support:detail", args=[school.uai, pk])
+    if request.method == "POST":
+        return carry_out(
+            request,
+            lambda: services.close_request(support_request, by=request.user, http_request=request),
+            success=_("La demande est close."),
+            then=back,
+        )
+    consequences = [
+        _("La demande « %(subject)s » passera à l'état « Fermée » ; Pilotis ne suivra plus son état.")
+        % {"subject": support_request.subject}
+    ]
+    if support_request.channel_id and support_request.reference:
+        consequences.append(
+            _("Le ticket n° %(ref)s de %(channel)s n'est pas fermé pour autant : prévenez l'assistance si besoin.")
+            % {"ref": support_request.reference, "channel": support_request.channel.name}
+        )
+    return confirmation_page(
+        request,
+        Confirmation(
+            title=_("Clore la demande"),
+            action_label=_("Clore la demande"),
+            cancel_url=back,
+            consequences=consequences,
+            refusal=""
+            if support_request.state in RequestState.open()
+            else _("Seule une demande reçue par l'assistance, et pas encore fermée, se clôt."),
+        ),
     )
 
 

@@ -142,3 +142,25 @@ def test_the_routing_proposal_of_the_demo_table(world, channels):
     assert routing.propose(world.school_b, "network") == channels["amerana"]  # not a collège
     assert routing.propose(world.school_a, "academic_apps") == channels["amerana"]
     assert routing.propose(world.school_c, "network") is None  # Rennes has no table
+
+
+def test_a_sent_request_is_closed_by_the_school_after_a_confirmation(client_for, world, channels, smtp_server):
+    request = draft(world, category="academic_apps")
+    services.ask_to_send(request, by=world.rupn_a)
+    services.deliver(request.pk)
+    client = client_for("chef_a")
+    url = reverse("support:close", args=[world.school_a.uai, request.pk])
+    assert "Pilotis ne suivra plus son état" in html.unescape(client.get(url).content.decode())
+    assert SupportRequest.objects.get(pk=request.pk).state == RequestState.SENT
+    assert client.post(url).status_code == 302
+    assert SupportRequest.objects.get(pk=request.pk).state == RequestState.CLOSED
+    assert services.follow(request.pk) == RequestState.CLOSED  # no longer followed
+
+
+def test_the_person_s_data_lists_the_requests_they_wrote(world, channels):
+    from pilotis.core.personal_data import gather
+
+    draft(world, category="academic_apps")
+    sections = {s["titre"]: s["lignes"] for s in gather(world.rupn_a)["sections"]}
+    [row] = sections["Demandes d'assistance écrites"]
+    assert row["objet"] == "Le wifi de la salle B ne marche plus" and row["assistance"] == "AMÉRANA"

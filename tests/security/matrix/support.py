@@ -48,6 +48,13 @@ def link_draft(w):
     return [w.school_a.uai, _draft(w, "ent").pk]
 
 
+def sent_request(w):
+    request = _draft(w)
+    services.ask_to_send(request, by=w.rupn_a)
+    SupportRequest.objects.filter(pk=request.pk).update(state="sent", queued_at=None)
+    return [w.school_a.uai, request.pk]
+
+
 def with_attachment(w):
     request = _draft(w)
     joined = services.attach(request, SimpleUploadedFile("capture.pdf", PDF), by=w.rupn_a)
@@ -125,6 +132,7 @@ def extend(matrix):
             "support:attachment": ("get", with_attachment, None, read),
             "support:attachment_remove": ("post", with_attachment, None, write),
             "support:delete": ("post", draft, None, write),
+            "support:close": ("post", sent_request, None, write),
             "support_routing:home": (
                 "get",
                 None,
@@ -147,7 +155,14 @@ def extend(matrix):
         {
             **dict.fromkeys(["support:home", "support:detail", "support:attachment"], ("school:read",)),
             **dict.fromkeys(
-                ["support:create", "support:edit", "support:attach", "support:attachment_remove", "support:delete"],
+                [
+                    "support:create",
+                    "support:edit",
+                    "support:attach",
+                    "support:attachment_remove",
+                    "support:delete",
+                    "support:close",
+                ],
                 ("support:write",),
             ),
             **dict.fromkeys(["support:send", "support:portal_done"], ("support:send",)),
