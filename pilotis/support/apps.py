@@ -6,4 +6,4 @@ class SupportConfig(AppConfig):
     verbose_name = "Demandes d'assistance"
 
     def ready(self):
-        from pilotis.support import personal_data  # noqa: F401
+        from pilotis.support import panels, personal_data  # noqa: F401

@@ -162,7 +162,8 @@ def sending_problem(request) -> str:
     """Why the request cannot be sent now, in French, or ''."""
     if not request.editable:
         return _("La demande a déjà été reçue par l'assistance.")
-    if request.queued_at:
+    if request.queued_at and request.state == RequestState.DRAFT:
+        # « À renvoyer » waiting for its next try may be sent again now.
         return _("L'envoi est déjà demandé : il part dans un instant.")
     channel = request.channel
     if channel is None:

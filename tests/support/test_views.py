@@ -164,3 +164,27 @@ def test_the_person_s_data_lists_the_requests_they_wrote(world, channels):
     sections = {s["titre"]: s["lignes"] for s in gather(world.rupn_a)["sections"]}
     [row] = sections["Demandes d'assistance écrites"]
     assert row["objet"] == "Le wifi de la salle B ne marche plus" and row["assistance"] == "AMÉRANA"
+
+
+def test_the_school_s_page_shows_its_requests_block(client_for, world, channels, glpi):
+    request = draft(world)
+    glpi.mode = "error"
+    services.ask_to_send(request, by=world.rupn_a)
+    services.deliver(request.pk)
+    page = client_for("member_a").get(reverse("territories:school_detail", args=[world.school_a.uai])).content.decode()
+    assert "1 demande à renvoyer" in html.unescape(page)
+    assert reverse("support:home", args=[world.school_a.uai]) in page
+
+
+def test_a_request_to_send_again_may_be_sent_now_without_waiting(world, channels, glpi):
+    request = draft(world)
+    glpi.mode = "error"
+    services.ask_to_send(request, by=world.rupn_a)
+    services.deliver(request.pk)
+    glpi.mode = "ok"
+    request = SupportRequest.objects.get(pk=request.pk)
+    assert request.next_try_at is not None and services.sending_problem(request) == ""
+    services.ask_to_send(request, by=world.rupn_a)
+    assert services.deliver(request.pk) == RequestState.SENT
+    assert services.deliver(request.pk) == RequestState.SENT  # the old try, later: nothing more
+    assert len(glpi.tickets) == 1
