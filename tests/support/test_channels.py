@@ -164,3 +164,30 @@ def test_a_header_injection_that_reaches_the_channel_is_refused_not_sent(world, 
     request = sent(SupportRequest.objects.get(pk=request.pk))
     assert request.state == RequestState.RETRY and "retour à la ligne" in request.last_error
     assert smtp_server.messages == []
+
+
+def test_the_e_mail_carries_the_request_s_files(world, channels, smtp_server):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.support.conftest import PDF
+
+    request = draft(world, category="academic_apps")
+    services.attach(request, SimpleUploadedFile("capture.pdf", PDF), by=world.rupn_a)
+    sent(request)
+    [message] = smtp_server.messages
+    attachment = next(message.iter_attachments())
+    assert attachment.get_filename() == "capture.pdf" and attachment.get_content() == PDF
+
+
+def test_a_file_past_the_school_s_quota_is_refused_and_nothing_is_kept(world, channels, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pilotis.support.models import SupportAttachment
+    from tests.support.conftest import PDF
+
+    settings.EVIDENCE_SCHOOL_QUOTA_BYTES = len(PDF) + 10
+    request = draft(world)
+    services.attach(request, SimpleUploadedFile("un.pdf", PDF), by=world.rupn_a)
+    with pytest.raises(ValidationError, match="espace réservé"):
+        services.attach(request, SimpleUploadedFile("deux.pdf", PDF), by=world.rupn_a)
+    assert list(SupportAttachment.objects.values_list("name", flat=True)) == ["un.pdf"]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from pilotis.core.models import AuditEvent
 from pilotis.support import routing, services
 from pilotis.support.enums import RequestState
-from pilotis.support.models import Route, SupportAttachment, SupportRequest
+from pilotis.support.models import Channel, Route, SupportAttachment, SupportRequest
 from tests.support.conftest import APP_TOKEN, PDF, USER_TOKEN, draft
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +188,33 @@ def test_a_request_to_send_again_may_be_sent_now_without_waiting(world, channels
     assert services.deliver(request.pk) == RequestState.SENT
     assert services.deliver(request.pk) == RequestState.SENT  # the old try, later: nothing more
     assert len(glpi.tickets) == 1
+
+
+def test_the_dane_adds_a_glpi_channel_by_the_name_of_its_credentials(client_for, world, channels):
+    client = client_for("dane")
+    url = reverse("support_routing:channel_create", args=[world.bordeaux.pk])
+    form = client.get(url).content.decode()
+    assert "Nom des identifiants GLPI" in form
+    assert 'name="app_token"' not in form and 'name="user_token"' not in form  # tokens are never typed here
+    response = client.post(
+        url,
+        {
+            "name": "Département de la Gironde",
+            "way": "glpi",
+            "glpi_url": "https://glpi.gironde.example/apirest.php",
+            "glpi_credentials": "gironde",
+            "glpi_category_network": "7",
+        },
+    )
+    assert response.status_code == 302
+    channel = Channel.objects.get(name="Département de la Gironde")
+    assert (channel.glpi_credentials, channel.glpi_categories) == ("gironde", {"network": 7})
+
+
+def test_a_correspondent_cannot_change_the_routing(client_for, world, channels):
+    response = client_for("correspondant_40").post(
+        reverse("support_routing:route_add", args=[world.bordeaux.pk]),
+        {"category": "software", "department": "", "school_kind": "", "channel": channels["landes"].pk},
+    )
+    assert response.status_code == 404
+    assert not Route.objects.filter(category="software", channel=channels["landes"]).exists()
