@@ -264,11 +264,18 @@ def deliver(request_id: int) -> str:
         request.reference = sent.reference[:100]
         request.message_id = sent.message_id[:300] or request.message_id
         request.sent_at = timezone.now()
-        request.queued_at = None
-        request.last_error = ""
-        request.next_try_at = None
         request.attempts += 1
-        request.save()
+        # Only the sending's own columns: the content is what the channel received.
+        SupportRequest.objects.filter(pk=request.pk).update(
+            state=request.state,
+            reference=request.reference,
+            message_id=request.message_id,
+            sent_at=request.sent_at,
+            queued_at=None,
+            last_error="",
+            next_try_at=None,
+            attempts=request.attempts,
+        )
         _event(
             request,
             RequestState.SENT,
