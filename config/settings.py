@@ -339,3 +339,21 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Demandes d'assistance (pilotis.support) ------------------------------------------------
+# A GLPI channel names its credentials; the tokens live here only (never in the database, a page,
+# a log line or the journal). SUPPORT_GLPI_NAMES=landes,gironde, then for each name
+# SUPPORT_GLPI_<NAME>_APP_TOKEN and SUPPORT_GLPI_<NAME>_USER_TOKEN (or their *_FILE secret files),
+# and optionally SUPPORT_GLPI_<NAME>_URL (the apirest.php address; it wins over the channel's).
+SUPPORT_GLPI = {
+    _name: {
+        "URL": env_str(f"SUPPORT_GLPI_{_name.upper()}_URL", ""),
+        "APP_TOKEN": env_str(f"SUPPORT_GLPI_{_name.upper()}_APP_TOKEN", ""),
+        "USER_TOKEN": env_str(f"SUPPORT_GLPI_{_name.upper()}_USER_TOKEN", ""),
+    }
+    for _name in env_list("SUPPORT_GLPI_NAMES", [])
+}
+# Seconds a GLPI call may take; seconds between two looks at an open ticket.
+SUPPORT_GLPI_TIMEOUT = env_int("SUPPORT_GLPI_TIMEOUT", 10)
+SUPPORT_FOLLOW_SECONDS = env_int("SUPPORT_FOLLOW_SECONDS", 15 * 60)
+# --- end of Demandes d'assistance ----------------------------------------------------------

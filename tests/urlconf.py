@@ -25,6 +25,8 @@ SAMPLE_KWARGS = {
     "which": "due",
     "table": "adoption",
     "listing": "themes",
+    "academy_id": 999999,
+    "attachment_pk": 999999,
 }
 
 

@@ -13,6 +13,7 @@ from tests.security.matrix import (
     plans_loop,
     steering_plans,
     steering_workshops,
+    support,
     workshops,
 )
 
@@ -29,4 +30,5 @@ MATRIX_EXTENSIONS = [
     workshops,
     evidence,
     digital_services,
+    support,
 ]

@@ -31,6 +31,7 @@ from pilotis.demo.fiches_catalogue import load_fiches_catalogue
 from pilotis.demo.missions import load_missions, spread_network
 from pilotis.demo.plans import load_plans
 from pilotis.demo.spread import fill_campaign
+from pilotis.demo.support import load_support
 from pilotis.demo.workshops import load_workshops
 from pilotis.missions.models import Designation
 from pilotis.referential.models import ReferentialVersion
@@ -250,6 +251,7 @@ class Command(BaseCommand):
         load_fiches_catalogue(self.stdout)  # after every part that writes fiches
         load_workshops(users, college, list(others.order_by("uai")), self.stdout)
         load_digital_services(users, college, lycee, self.stdout)
+        load_support(users, college, self.stdout)
         self.stdout.write(_("  Collège des Landes : %(name)s (%(uai)s)") % {"name": college.name, "uai": college.uai})
         self.stdout.write(
             _("  Lycée des Pyrénées-Atlantiques : %(name)s (%(uai)s)") % {"name": lycee.name, "uai": lycee.uai}
