@@ -150,7 +150,6 @@ class RankForm(PilotisForm):
 
 
 class CollectivityForm(PilotisForm):
-    seen_revision = RevisionField(required=False)
     name = CleanCharField(label=_("Nom de la collectivité"), max_length=200)
     email = CleanEmailField(
         label=_("Adresse électronique de réception des demandes"), required=False,
