@@ -4,6 +4,7 @@
 from tests.security.matrix import (
     accompaniment,
     commission,
+    equipment,
     evidence,
     fiche_catalogue,
     fiches,
@@ -27,4 +28,5 @@ MATRIX_EXTENSIONS = [
     fiche_catalogue,
     workshops,
     evidence,
+    equipment,
 ]
