@@ -169,6 +169,7 @@ def detail(request, school, pk):
 def change_state(request, school, pk):
     need = _need(request, school, pk)
     form = StateForm(request.POST, need=need)
+    status = 400
     if form.is_valid():
         try:
             services.change_state(
@@ -179,6 +180,9 @@ def change_state(request, school, pk):
                 seen_revision=form.cleaned_data.get("seen_revision"),
                 request=request,
             )
+        except services.StaleNeed as exc:
+            status = 409
+            form.add_error(None, exc)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -190,7 +194,7 @@ def change_state(request, school, pk):
     # The choices shown again are the need's next states; the typed note is kept.
     shown = StateForm(need=need, rank=can_rank_needs(request.user, school))
     form.fields["target"].choices = shown.fields["target"].choices
-    return _detail_page(request, school, need, state_form=form, status=400)
+    return _detail_page(request, school, need, state_form=form, status=status)
 
 
 @require_http_methods(["GET", "POST"])

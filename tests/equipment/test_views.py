@@ -9,7 +9,7 @@ from pilotis.core.models import Delivery, Mailing
 from pilotis.equipment import services
 from pilotis.equipment.enums import CollectivityKind, NeedState
 from pilotis.equipment.models import Need
-from tests.equipment.conftest import prioritised, record
+from tests.equipment.conftest import need_input, prioritised, record
 
 
 def flat(text):
@@ -195,6 +195,17 @@ def test_a_stale_transmission_sends_nothing(world, client_for, landes_collectivi
     response = client_for("chef_a").post(url("transmit", world, "departement"), {"seen": seen})
     assert response.status_code == 302
     assert not Mailing.objects.exists() and not Need.objects.filter(state="transmitted").exists()
+
+
+def test_a_stale_state_change_is_refused_with_409(world, client_for):
+    need = record(world)
+    client = client_for("chef_a")
+    stale = {"target": "prioritised", "note": "", "seen_revision": need.revision}
+    services.record_need(world.school_a, need_input(quantity=5), by=world.rupn_a, need=need)
+    response = client.post(url("change_state", world, need.pk), stale)
+    assert response.status_code == 409
+    need.refresh_from_db()
+    assert need.state == NeedState.IDENTIFIED
 
 
 def test_deletion_goes_through_a_confirmation(world, client_for):
