@@ -20,6 +20,7 @@ SAMPLE_KWARGS = {
     "campaign": 1,
     "board": "progress",
     "fmt": "csv",
+    "funder": "departement",
     "decision_pk": 999999,
     "number": 1,
     "which": "due",

@@ -5,6 +5,7 @@ from tests.security.matrix import (
     accompaniment,
     commission,
     digital_services,
+    equipment,
     evidence,
     fiche_catalogue,
     fiches,
@@ -31,4 +32,5 @@ MATRIX_EXTENSIONS = [
     evidence,
     digital_services,
     support,
+    equipment,
 ]

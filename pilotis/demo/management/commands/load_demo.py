@@ -25,6 +25,7 @@ from pilotis.core.school_years import current_school_year
 from pilotis.demo.accompaniment import load_accompaniment
 from pilotis.demo.commission import load_commission
 from pilotis.demo.digital_services import load_digital_services
+from pilotis.demo.equipment import load_equipment
 from pilotis.demo.evidence import load_evidence
 from pilotis.demo.fiches import load_fiches
 from pilotis.demo.fiches_catalogue import load_fiches_catalogue
@@ -252,6 +253,7 @@ class Command(BaseCommand):
         load_workshops(users, college, list(others.order_by("uai")), self.stdout)
         load_digital_services(users, college, lycee, self.stdout)
         load_support(users, college, self.stdout)
+        load_equipment(users, college, lycee, list(others.order_by("uai")), self.stdout)
         self.stdout.write(_("  Collège des Landes : %(name)s (%(uai)s)") % {"name": college.name, "uai": college.uai})
         self.stdout.write(
             _("  Lycée des Pyrénées-Atlantiques : %(name)s (%(uai)s)") % {"name": lycee.name, "uai": lycee.uai}
