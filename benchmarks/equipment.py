@@ -1,9 +1,9 @@
 # ruff: noqa: S608 — the DuckDB query is built from integers of our own database, never user input
-"""The territory's equipment needs (`/pilotage/besoins/`) at 1,000 and 10,000 schools: the page's
+"""The territory's equipment needs (`/pilotage/besoins/`) at 1,000, 10,000 and 60,000 schools: the page's
 whole response for the DANE of the académie, and its CSV export, against DuckDB computing the same
 figures (counts, quantities and costs by category × funder × state) from the raw needs.
 
-    python -m benchmarks.equipment --sizes 1000 10000 --db sqlite [postgres] [--force]
+    python -m benchmarks.equipment --sizes 1000 10000 60000 --db sqlite postgres [--force]
 
 Targets: the page answers faster than DuckDB computes its figures (ratio below 1), with the same
 number of queries at every size, and the two sides give the same figures. Bench databases:
@@ -26,7 +26,8 @@ from pathlib import Path
 
 from benchmarks import common
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: one département per 600 schools, and the territory's counters
+SCHOOLS_PER_DEPARTMENT = 600
 WARMUP = 3
 RUNS = 15
 NEEDS_PER_SCHOOL = (0, 8)  # drawn uniformly: four on average
@@ -89,13 +90,14 @@ def _uai(n):
 
 
 def generate(size, log):
-    """The académie « Banc d'essai »: 5 départements, `size` schools (three collèges in five), each
+    """The académie « Banc d'essai »: one département per 600 schools (5 at least), `size` schools (three collèges in five), each
     with 0 to 8 needs of every category and state, and the DANE."""
     from django.core.management import call_command
     from django.db import connection
 
     from pilotis.accounts.enums import TerritoryRoleKind
     from pilotis.accounts.models import TerritoryRole, User
+    from pilotis.equipment import tallies
     from pilotis.equipment.enums import Funder, NeedCategory, NeedState
     from pilotis.equipment.models import Need, default_funder
     from pilotis.territories.enums import SchoolKind, Sector
@@ -107,7 +109,8 @@ def generate(size, log):
     rng = random.Random(size)
     academy = Academy.objects.create(code=common.ACADEMY_CODE, name=common.ACADEMY_NAME)
     departments = [
-        Department.objects.create(code=f"B0{n}", name=f"Département {n}", academy=academy) for n in range(1, 6)
+        Department.objects.create(code=f"{n:03d}", name=f"Département {n}", academy=academy)
+        for n in range(1, max(5, size // SCHOOLS_PER_DEPARTMENT) + 1)
     ]
     schools = []
     for n in range(size):
@@ -115,7 +118,7 @@ def generate(size, log):
         name = f"{'Collège' if kind == SchoolKind.COLLEGE else 'Lycée'} du banc {n}"
         schools.append(
             School(
-                uai=_uai(n), name=name, kind=kind, sector=Sector.PUBLIC, department=departments[n % 5],
+                uai=_uai(n), name=name, kind=kind, sector=Sector.PUBLIC, department=departments[n % len(departments)],
                 commune=f"Commune {n}", search_text=School.build_search_text(name, f"Commune {n}", _uai(n)),
                 sort_name=search_key(name), is_open=n % 50 != 0,
             )
@@ -137,6 +140,7 @@ def generate(size, log):
                 )
             )  # fmt: skip
     Need.objects.bulk_create(needs, batch_size=5000)
+    tallies.rebuild()  # the counters the services would have moved, need by need
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     log(f"{size:,} schools, {len(needs):,} needs ({time.monotonic() - started:.0f} s)")
@@ -316,8 +320,8 @@ def report(results):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 10000])
-    parser.add_argument("--db", nargs="+", choices=common.DATABASES, default=["sqlite"])
+    parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 10000, 60000])
+    parser.add_argument("--db", nargs="+", choices=common.DATABASES, default=list(common.DATABASES))
     parser.add_argument("--force", action="store_true", help="regenerate the bench databases")
     parser.add_argument("--child", nargs=3, metavar=("SIZE", "DB", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class EquipmentConfig(AppConfig):
     name = "pilotis.equipment"
-    verbose_name = "Besoins d'équipement et services numériques"
+    verbose_name = "Besoins d'équipement"
 
     def ready(self):
-        from pilotis.equipment import notes, panels, personal_data  # noqa: F401
+        from pilotis.equipment import notes, panels, personal_data, tallies  # noqa: F401

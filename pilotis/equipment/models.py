@@ -139,3 +139,26 @@ class Collectivity(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class NeedTally(models.Model):
+    """The territory's counters (`equipment.tallies`): the needs of a département's open schools
+    of one category, funder and state, their quantity and cost (in cents, so that additions are
+    exact on every database). Moved by the services in the transaction of each write; recounted
+    when schools change département, close or reopen."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=12, choices=NeedCategory.choices)
+    funder = models.CharField(max_length=12, choices=Funder.choices)
+    state = models.CharField(max_length=12, choices=NeedState.choices)
+    needs = models.IntegerField(default=0)
+    quantity = models.BigIntegerField(default=0)
+    cost_cents = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["department", "category", "funder", "state"], name="need_tally_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.department_id} {self.category} {self.funder} {self.state}: {self.needs}"

@@ -16,7 +16,7 @@ from pilotis.assessments.models import Campaign
 from pilotis.core import audit, formats, outbox
 from pilotis.core.enums import AuditAction
 from pilotis.core.validators import first_forbidden_character
-from pilotis.equipment import states
+from pilotis.equipment import states, tallies
 from pilotis.equipment.enums import CollectivityKind, Funder, NeedCategory, NeedState
 from pilotis.equipment.models import Collectivity, Need, NeedEvent
 from pilotis.equipment.perms import can_manage_collectivities, can_rank_needs, can_write_needs
@@ -181,6 +181,7 @@ def record_need(school, data: NeedInput, *, by, need=None, seen_revision=None, r
             need = Need.objects.create(school=school, created_by=by, **values)
             NeedEvent.objects.create(need=need, from_state="", to_state=NeedState.IDENTIFIED, by=by)
             before = None
+            tallies.moved(None, tallies.key(need))
         else:
             need = Need.objects.select_for_update().get(pk=need.pk)
             if seen_revision is not None and seen_revision != need.revision:
@@ -191,10 +192,12 @@ def record_need(school, data: NeedInput, *, by, need=None, seen_revision=None, r
                     % {"state": need.get_state_display()}
                 )
             before = _values(need)
+            counted = tallies.key(need)
             for name, value in values.items():
                 setattr(need, name, value)
             need.revision += 1
             need.save()
+            tallies.moved(counted, tallies.key(need))
         audit.record(AuditAction.NEED_RECORDED, actor=by, obj=need, before=before, after=_values(need), request=request)
     return need
 
@@ -206,12 +209,14 @@ def _move(need, target, *, by, note="", at=None) -> None:
     """Writes the change of a locked need and its event (the caller checked the transition)."""
     at = at or timezone.now()
     NeedEvent.objects.create(need=need, from_state=need.state, to_state=target, note=note, by=by, at=at)
+    counted = tallies.key(need)
     need.state = target
     need.state_changed_at = at
     if target == NeedState.IDENTIFIED:
         need.rank = None  # back in the pool: the direction ranks it again
     need.revision += 1
     need.save(update_fields=["state", "state_changed_at", "rank", "revision"])
+    tallies.moved(counted, tallies.key(need))
 
 
 def change_state(need, target, *, by, note="", seen_revision=None, request=None) -> Need:
@@ -296,6 +301,7 @@ def delete_need(need, *, by, request=None) -> None:
     require(can_write_needs(by, need.school))
     with transaction.atomic():
         audit.record(AuditAction.NEED_DELETED, actor=by, obj=need, before=_values(need), request=request)
+        tallies.moved(tallies.key(need), None)
         need.delete()
 
 

@@ -6,14 +6,14 @@ funder × state, with their quantities and estimated costs. The page and its exp
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pilotis.core.exporters import Column, Exporter, safe_filename
 from pilotis.equipment.enums import Funder, NeedCategory, NeedState
-from pilotis.equipment.models import Need
+from pilotis.equipment.models import NeedTally
 from pilotis.territories.models import Department
 
 CENT = Decimal("0.01")
@@ -59,23 +59,26 @@ def figures(user, *, department=None, category=None, state=None) -> Figures:
     departments = Department.objects.for_user(user)
     if department is not None:
         departments = departments.filter(pk=department.pk)
-    needs = Need.objects.for_territory(departments)
+    # The counters the services move (`equipment.tallies`), not the needs: a few rows per département.
+    counters = NeedTally.objects.filter(department__in=departments)
     if category:
-        needs = needs.filter(category=category)
+        counters = counters.filter(category=category)
     if state:
-        needs = needs.filter(state=state)
+        counters = counters.filter(state=state)
     grouped = (
-        needs.order_by()
+        counters.order_by()
         .values("category", "funder", "state")
-        .annotate(n=Count("pk"), quantity=Sum("quantity"), cost=Sum("estimated_cost"))
+        .annotate(n=Sum("needs"), quantity=Sum("quantity"), cents=Sum("cost_cents"))
+        .filter(n__gt=0)
     )
     categories = {code: Row(code, label) for code, label in NeedCategory.choices}
     funders = {code: Row(code, label) for code, label in Funder.choices}
     total = Row("", _("Total"))
     for line in grouped:
         for row in (categories[line["category"]], funders[line["funder"]], total):
-            row.states[line["state"]].add(line["n"], line["quantity"], line["cost"])
-            row.total.add(line["n"], line["quantity"], line["cost"])
+            cost = Decimal(line["cents"] or 0) / 100
+            row.states[line["state"]].add(line["n"], line["quantity"], cost)
+            row.total.add(line["n"], line["quantity"], cost)
     return Figures(list(categories.values()), list(funders.values()), total)
 
 
