@@ -6,4 +6,4 @@ class NewslettersConfig(AppConfig):
     verbose_name = "Flash'infos"
 
     def ready(self):
-        from pilotis.newsletters import panels  # noqa: F401
+        from pilotis.newsletters import panels, personal_data  # noqa: F401

@@ -123,3 +123,15 @@ def test_a_news_item_for_another_audience_is_not_taken(world):
     with pytest.raises(PermissionDenied):
         services.take_news(world.school_a, item, by=world.rupn_a)
     assert not Newsletter.objects.exists()
+
+
+def test_personal_data_lists_the_issues_and_the_anonymiser_forgets_the_names(world):
+    from pilotis.core import personal_data
+
+    issue = draft(world)
+    services.mark_proofread(issue, by=world.chef_a)
+    sections = {s["titre"]: s["lignes"] for s in personal_data.gather(world.chef_a)["sections"]}
+    (row,) = sections["Flash'infos publiés ou relus"]
+    assert row["titre"] == issue.title and row["relu le"]
+    personal_data.anonymise(world.chef_a)
+    assert Newsletter.objects.get().proofread_by_label == "Compte anonymisé"
