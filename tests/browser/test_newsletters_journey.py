@@ -79,3 +79,24 @@ def test_a_flash_infos_is_drafted_edited_and_published(site, demo):
     site.visit(f"{HOME}{issue.pk}/")
     assert "Bonne fin de trimestre" in site.page.locator("main").inner_text()
     site.assert_clean()
+
+
+def test_the_direction_proofreads_the_draft(site, demo):
+    draft = Newsletter.objects.get(school__uai=COLLEGE_UAI, number=None)
+    site.sign_in("direction")
+    site.visit(HOME)
+    site.visit(f"{HOME}{draft.pk}/")
+    site.submit(site.page.get_by_role("link", name="Relire"))
+    site.page.get_by_label(label("Commentaire pour le RUPN")).fill("Pensez au mot du RUPN.")
+    site.submit(site.page.get_by_role("button", name="Marquer comme relu"))
+    assert site.path == f"{HOME}{draft.pk}/"
+    assert "Relu par" in site.page.locator("main").inner_text()
+    draft.refresh_from_db()
+    assert draft.is_proofread and draft.proofread_comment == "Pensez au mot du RUPN."
+    # The publication's page no longer warns about the proof-reading; the list can be mended.
+    site.visit(f"{HOME}{draft.pk}/publier/")
+    assert "n’a pas été relu" not in site.page.locator("main").inner_text()
+    site.visit(f"{HOME}reglages/")
+    site.submit(site.page.get_by_role("link", name="Retirer cdi.college@example.org"))
+    assert "Retirer « cdi.college@example.org » de la liste" in site.page.locator("h1").inner_text()
+    site.assert_clean()
