@@ -18,5 +18,6 @@ urlpatterns = [
     path(issue + "relu/", views.proofread, name="proofread"),
     path(issue + "publier/", views.publish, name="publish"),
     path(issue + "supprimer/", views.delete, name="delete"),
+    path(issue + "reprendre-envoi/", views.resume, name="resume"),
     path(issue + "flash-infos.pdf", views.pdf, name="pdf"),
 ]

@@ -299,6 +299,38 @@ def delete(request, school, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
+@school_action(WRITE, can_write_newsletters, found=members_only(WRITE))
+def resume(request, school, pk):
+    """« Reprendre l'envoi »: after the outbox's last automatic try, its author sends the rest."""
+    newsletter = _newsletter(request, school, pk, drafts=False)
+    if newsletter.mailing is None:
+        refuse(request, obj=newsletter, what="mailing")
+    if request.method == "POST":
+        return carry_out(
+            request,
+            lambda: outbox.resume(newsletter.mailing, by=request.user, request=request),
+            success=_("L’envoi reprend."),
+            then=_detail_url(newsletter),
+        )
+    progress = outbox.progress(newsletter.mailing)
+    return confirmation_page(
+        request,
+        Confirmation(
+            title=_("Reprendre l’envoi du flash'infos n° %(number)s") % {"number": newsletter.number},
+            action_label=_("Reprendre l’envoi"),
+            cancel_url=_detail_url(newsletter),
+            consequences=[
+                _("%(n)s destinataire(s) qui ne l’ont pas encore reçu le recevront.") % {"n": progress.pending},
+                _("Dernière erreur du serveur de courriel : %(error)s") % {"error": progress.error or "—"},
+            ],
+            refusal=""
+            if progress.waiting_for_author
+            else _("L’envoi n’attend pas de reprise : il est terminé ou en cours."),
+        ),
+    )
+
+
 @require_GET
 @school_action(READ, is_member, found=members_only(READ))
 def pdf(request, school, pk):

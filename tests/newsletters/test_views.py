@@ -2,8 +2,11 @@
 the publication's confirmation, the PDF, the settings, « Reprendre dans le prochain flash'infos »."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from pilotis.core.models import Mailing
 from pilotis.newsletters.enums import NewsletterState
 from pilotis.newsletters.models import ListAddress, Newsletter
 from tests.newsletters.helpers import draft, news, published, with_list
@@ -132,3 +135,28 @@ def test_the_school_page_shows_the_panel_to_writers_only(world, client_for):
     page = client_for("rupn_a").get(school_url).content.decode()
     assert "Dernier flash'infos : n° 1, publié le" in page and "Le prochain est attendu le" in page
     assert "Dernier flash'infos" not in client_for("member_a").get(school_url).content.decode()
+
+
+def test_resuming_a_sending_that_waits_for_its_author(world, client_for):
+    issue = published(world)
+    client = client_for("rupn_a")
+    page = client.get(url("resume", world, issue.pk)).content.decode()
+    assert "n’attend pas de reprise" in page  # not failed: nothing to resume
+    Mailing.objects.filter(pk=issue.mailing_id).update(attempts=6, last_error="Le serveur est injoignable.")
+    page = client.get(url("detail", world, issue.pk)).content.decode()
+    assert "Reprendre l’envoi" in page
+    page = client.get(url("resume", world, issue.pk)).content.decode()
+    assert "5 destinataire(s)" in page and "injoignable" in page
+    assert client.post(url("resume", world, issue.pk)).status_code == 302
+    assert Mailing.objects.get(pk=issue.mailing_id).attempts == 0
+
+
+def test_the_archive_s_queries_do_not_grow_with_the_issues(world, client_for, django_assert_max_num_queries):
+    client = client_for("member_a")
+    published(world)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url("home", world))
+    for n in range(4):
+        published(world, title=f"Numéro {n + 2}")
+    with django_assert_max_num_queries(len(one)):
+        client.get(url("home", world))

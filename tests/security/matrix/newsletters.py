@@ -107,6 +107,7 @@ def extend(matrix):
             ),
             "newsletters:publish": ("post", draft_with_list, publish_data, write),
             "newsletters:delete": ("get", draft, None, write_page),
+            "newsletters:resume": ("get", published, None, write_page),
         }
     )
     matrix.GUARDS.update(
@@ -123,6 +124,7 @@ def extend(matrix):
                     "newsletters:ask_review",
                     "newsletters:publish",
                     "newsletters:delete",
+                    "newsletters:resume",
                 ],
                 ("newsletter:write",),
             ),
