@@ -133,8 +133,19 @@ def save_draft(newsletter, *, by, title, body, seen_revision, request=None) -> N
     return locked
 
 
-def ask_proofreading(newsletter, *, by, request=None) -> Newsletter:
-    """« Demander une relecture »: the issue waits for the direction (« À relire »)."""
+def direction_addresses(school, but=None) -> list[str]:
+    """The school's direction with an address (but the person asking, who knows)."""
+    people = SchoolMembership.objects.filter(
+        school=school, role__in=SchoolRole.direction(), user__is_active=True
+    ).exclude(user__email="")
+    if but is not None:
+        people = people.exclude(user=but)
+    return list(people.order_by("pk").values_list("user__email", flat=True))
+
+
+def ask_proofreading(newsletter, *, by, base_url="", request=None) -> Newsletter:
+    """« Demander une relecture »: the issue waits for the direction (« À relire »), who is told
+    by e-mail when it has an address."""
     require(can_write_newsletters(by, newsletter.school))
     with transaction.atomic():
         locked = _locked_draft(newsletter)
@@ -143,6 +154,17 @@ def ask_proofreading(newsletter, *, by, request=None) -> Newsletter:
         before = _values(locked)
         locked.state, locked.review_asked_at = NewsletterState.TO_REVIEW, timezone.now()
         locked.save(update_fields=["state", "review_asked_at"])
+        to = direction_addresses(locked.school, but=by)
+        if to:
+            url = base_url + reverse("newsletters:proofread", args=[locked.school.uai, locked.pk])
+            letter = outbox.Letter(
+                subject=_("Flash'infos à relire — %(school)s") % {"school": locked.school.name},
+                body=render_to_string(
+                    "newsletters/email/review.txt", {"newsletter": locked, "by": str(by), "url": url}
+                ),
+                reply_to=by.email or "",
+            )
+            outbox.post(kind="newsletter_review", label=letter.subject, letter=letter, to=to, by=by)
         audit.record(
             AuditAction.NEWSLETTER_CHANGED, actor=by, obj=locked, before=before, after=_values(locked), request=request
         )

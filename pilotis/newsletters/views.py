@@ -156,7 +156,9 @@ def ask_review(request, school, pk):
     newsletter = _newsletter(request, school, pk)
     return carry_out(
         request,
-        lambda: services.ask_proofreading(newsletter, by=request.user, request=request),
+        lambda: services.ask_proofreading(
+            newsletter, by=request.user, base_url=f"{request.scheme}://{request.get_host()}", request=request
+        ),
         success=_("La relecture est demandée : la direction la verra sur la page du flash'infos."),
         then=_detail_url(newsletter),
     )

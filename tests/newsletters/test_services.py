@@ -51,8 +51,11 @@ def test_bad_input_is_refused_in_french(world, title, body, message):
 
 def test_the_proofreading_is_the_direction_s_and_goes_stale_with_the_text(world):
     issue = draft(world)
-    services.ask_proofreading(issue, by=world.rupn_a)
+    services.ask_proofreading(issue, by=world.rupn_a, base_url="https://pilotis.example")
     assert Newsletter.objects.get().state == NewsletterState.TO_REVIEW
+    asked = Mailing.objects.get(kind="newsletter_review")  # the direction is told
+    assert set(asked.deliveries.values_list("to", flat=True)) == {world.chef_a.email, world.adjoint_a.email}
+    assert f"https://pilotis.example/etablissements/{world.school_a.uai}/flash-infos/{issue.pk}/relu/" in asked.body
     with pytest.raises(PermissionDenied):
         services.mark_proofread(issue, by=world.rupn_a)
     issue = services.mark_proofread(issue, by=world.chef_a, comment="Très bien.")
