@@ -420,9 +420,10 @@ def remove_address(request, school, pk):
 
 @require_POST
 @school_action(WRITE, can_write_newsletters, found=members_only(WRITE))
-def take_news(request, school, news_pk):
-    """« Reprendre dans le prochain flash'infos », from the académie's news pages."""
-    item = get_or_refuse(request, drafting.news_for_school(school), what="news", pk=news_pk)
+def take_news(request, school, pk):
+    """« Reprendre dans le prochain flash'infos », from the académie's news pages (reversed with
+    the positional args [uai, news item's pk])."""
+    item = get_or_refuse(request, drafting.news_for_school(school), what="news", pk=pk)
     draft = services.take_news(school, item, by=request.user, request=request)
     messages.success(
         request, _("L’actualité « %(title)s » est ajoutée au flash'infos en préparation.") % {"title": item.title}
