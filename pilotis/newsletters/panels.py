@@ -6,7 +6,7 @@ from django.utils import timezone
 from pilotis.core.panels import Panel, school_panel
 from pilotis.newsletters import rhythm
 from pilotis.newsletters.models import Newsletter
-from pilotis.newsletters.perms import can_write_newsletters
+from pilotis.newsletters.perms import can_proofread, can_write_newsletters
 
 
 @school_panel("newsletters", order=45)
@@ -21,6 +21,7 @@ def newsletters_block(request, school) -> Panel | None:
             "last": last,
             "due_on": due_on,
             "overdue": due_on is not None and due_on < timezone.localdate(),
-            "draft": Newsletter.objects.unpublished().filter(school=school).exists(),
+            "draft": Newsletter.objects.unpublished().filter(school=school).only("state").first(),
+            "proofread": can_proofread(request.user, school),
         },
     )

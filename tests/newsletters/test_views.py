@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pilotis.core.models import Mailing
+from pilotis.newsletters import services
 from pilotis.newsletters.enums import NewsletterState
 from pilotis.newsletters.models import ListAddress, Newsletter
 from tests.newsletters.helpers import draft, news, published, with_list
@@ -160,3 +161,11 @@ def test_the_archive_s_queries_do_not_grow_with_the_issues(world, client_for, dj
         published(world, title=f"Numéro {n + 2}")
     with django_assert_max_num_queries(len(one)):
         client.get(url("home", world))
+
+
+def test_the_panel_tells_the_direction_a_draft_waits_for_its_proofreading(world, client_for):
+    services.ask_proofreading(draft(world), by=world.rupn_a)
+    school_url = reverse("territories:school_detail", args=[world.school_a.uai])
+    assert "attend votre relecture" in client_for("chef_a").get(school_url).content.decode()
+    page = client_for("rupn_a").get(school_url).content.decode()
+    assert "attend votre relecture" not in page and "Un brouillon est en préparation." in page
