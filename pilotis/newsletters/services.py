@@ -271,6 +271,8 @@ def publish(newsletter, *, by, base_url="", seen_revision=None, request=None) ->
         locked.number = next_number(school)
         locked.state = NewsletterState.PUBLISHED
         locked.published_at, locked.published_by, locked.published_by_label = timezone.now(), by, str(by)[:200]
+        # The issue covers up to its publication: the next one starts there.
+        locked.period_end = locked.published_at
         letter = letter_for(locked, reply_to=reply_to_for(school, by), page_url=base_url + page_path(locked))
         locked.mailing = outbox.post(kind=MAILING_KIND, label=letter.subject, letter=letter, to=to, by=by)
         try:

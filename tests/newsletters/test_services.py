@@ -68,6 +68,7 @@ def test_numbers_are_given_at_publication_consecutively_per_school(world):
     first = published(world)
     second = published(world, title="Suivant")
     assert (first.number, second.number) == (1, 2)
+    assert first.period_end == first.published_at == second.period_start
     assert first.mailing.kind == "newsletter" and first.mailing.total == 5  # four members and the list
     with pytest.raises(ValidationError, match="déjà publié"):
         services.save_draft(first, by=world.rupn_a, title="x", body="y", seen_revision=first.revision)

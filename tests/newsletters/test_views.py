@@ -1,10 +1,13 @@
 """The flash'infos' pages: the archive, edit with preview, bad input and stale edits shown back,
 the publication's confirmation, the PDF, the settings, « Reprendre dans le prochain flash'infos »."""
 
+import io
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pypdf import PdfReader
 
 from pilotis.core.models import Mailing
 from pilotis.newsletters import services
@@ -102,7 +105,9 @@ def test_the_pdf(world, client_for):
     issue = published(world)
     response = client_for("member_a").get(url("pdf", world, issue.pk))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content if response.streaming else [response.content]).startswith(b"%PDF")
+    content = b"".join(response.streaming_content if response.streaming else [response.content])
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "Flash'infos de décembre" in text and "Bonjour à tous." in text and "n° 1" in text
 
 
 def test_settings_refuse_a_bad_address_and_keep_what_was_typed(world, client_for):
