@@ -31,7 +31,7 @@ class Newsletter(models.Model):
     body = models.TextField(_("texte"), max_length=50000, blank=True)
     state = models.CharField(_("état"), max_length=12, choices=NewsletterState.choices, default=NewsletterState.DRAFT)
     # The period it tells: from the previous issue's publication (or the school year's start) to
-    # the moment it was drafted.
+    # the moment it was drafted, then its publication.
     period_start = models.DateTimeField(_("depuis le"))
     period_end = models.DateTimeField(_("jusqu'au"))
     review_asked_at = models.DateTimeField(_("relecture demandée le"), null=True, blank=True)
