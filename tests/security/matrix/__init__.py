@@ -9,6 +9,7 @@ from tests.security.matrix import (
     evidence,
     fiche_catalogue,
     fiches,
+    newsletters,
     plans,
     plans_documents,
     plans_loop,
@@ -33,4 +34,5 @@ MATRIX_EXTENSIONS = [
     digital_services,
     support,
     equipment,
+    newsletters,
 ]
