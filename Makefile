@@ -9,6 +9,8 @@ MANAGE := $(PY) manage.py
 # defaults (config/settings.py, DEMO); `make run` is a developer's server, with Django's debug pages.
 DEMO_ENV := DEMO=1
 DEV_ENV := DEBUG=1
+# The demo's GLPI channel (« landes ») and the fake GLPI that `make demo` starts share these tokens.
+DEMO_GLPI := SUPPORT_GLPI_NAMES=landes SUPPORT_GLPI_LANDES_APP_TOKEN=demo-app-token SUPPORT_GLPI_LANDES_USER_TOKEN=demo-user-token SUPPORT_FOLLOW_SECONDS=30
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: demo test quality audit lock migrate run clean install install-dev chromium bench-data bench mutants
@@ -36,10 +38,12 @@ migrate: install
 demo: migrate
 	$(DEMO_ENV) $(MANAGE) load_demo
 	@echo "Pilotis : http://127.0.0.1:8000 (Ctrl+C pour arrêter)"
-	@# The background worker (reminder e-mails) runs beside the server and stops with it.
-	$(DEMO_ENV) $(MANAGE) db_worker --no-startup-delay & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
+	@# The background worker (e-mails, support requests) and a fake GLPI on loopback, which the
+	@# demo's Landes support channel writes to, run beside the server and stop with it.
+	$(DEMO_ENV) $(DEMO_GLPI) $(MANAGE) fake_glpi --port 8190 & glpi=$$!; \
+	  $(DEMO_ENV) $(DEMO_GLPI) $(MANAGE) db_worker --no-startup-delay & worker=$$!; \
+	  trap 'kill $$worker $$glpi 2>/dev/null' EXIT INT TERM; \
+	  $(DEMO_ENV) $(DEMO_GLPI) $(MANAGE) runserver 127.0.0.1:8000
 
 run: migrate
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000

@@ -13,7 +13,7 @@ def navigation(request):
 def menu_links(entries):
     """The menu's links, its groups opened: [{label, url, active}], in order."""
     for entry in entries:
-        yield from entry["links"] if "links" in entry else [entry]
+        yield from entry.get("links", [entry])
 
 
 def _navigation_items(request):
@@ -41,13 +41,9 @@ def _navigation_items(request):
                     (_("Accueil de l’établissement"), reverse("territories:school_detail", args=[uai])),
                     (_("Équipe"), reverse("members:list", args=[uai])),
                     (_("Mission du RUPN"), reverse("missions:school", args=[uai])),
-                    *_optional(
-                        [
-                            (_("Services numériques"), "digital_services:list", [uai]),
-                            (_("Besoins d’équipement"), "equipment:list", [uai]),
-                            (_("Demandes d’assistance"), "support:list", [uai]),
-                        ]
-                    ),
+                    (_("Services numériques"), reverse("digital_services:home", args=[uai])),
+                    (_("Besoins d’équipement"), reverse("equipment:home", args=[uai])),
+                    (_("Demandes d’assistance"), reverse("support:home", args=[uai])),
                 ],
             )
         )
@@ -61,7 +57,7 @@ def _navigation_items(request):
                     (_("Commission numérique"), reverse("commission:home", args=[uai])),
                     (_("Fiches d’usage"), reverse("fiches:home", args=[uai])),
                     (_("Ateliers et formations"), reverse("workshops:home", args=[uai])),
-                    *_optional([(_("Flash’infos"), "newsletters:list", [uai])]),
+                    (_("Flash’infos"), reverse("newsletters:home", args=[uai])),
                 ],
             )
         )
@@ -79,7 +75,8 @@ def _navigation_items(request):
                     (_("Pilotage"), reverse("steering:index")),
                     (_("Suivi de l'accompagnement"), reverse("accompaniments:list")),
                     (_("Réseau des RUPN"), reverse("network:list")),
-                    *_optional([(_("Besoins d’équipement du territoire"), "territory_needs:overview", [])]),
+                    (_("Besoins d’équipement du territoire"), reverse("territory_needs:overview")),
+                    (_("Canaux d’assistance"), reverse("support_routing:home")),
                 ],
             )
         )
@@ -95,7 +92,7 @@ def _navigation_items(request):
                     (_("Campagnes"), reverse("campaigns:list")),
                     (_("Rôles territoriaux"), reverse("accounts:territory_roles")),
                     (_("Catalogue des missions"), reverse("catalogue:list")),
-                    *_optional([(_("Canaux d’assistance"), "support_routing:home", [])]),
+                    (_("Adresses des collectivités"), reverse("territory_needs:collectivities")),
                 ],
             )
         )
