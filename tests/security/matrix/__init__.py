@@ -7,6 +7,7 @@ from tests.security.matrix import (
     evidence,
     fiche_catalogue,
     fiches,
+    news,
     plans,
     plans_documents,
     plans_loop,
@@ -27,4 +28,5 @@ MATRIX_EXTENSIONS = [
     fiche_catalogue,
     workshops,
     evidence,
+    news,
 ]
