@@ -28,6 +28,7 @@ from pilotis.demo.evidence import load_evidence
 from pilotis.demo.fiches import load_fiches
 from pilotis.demo.fiches_catalogue import load_fiches_catalogue
 from pilotis.demo.missions import load_missions, spread_network
+from pilotis.demo.news import load_news
 from pilotis.demo.plans import load_plans
 from pilotis.demo.spread import fill_campaign
 from pilotis.demo.workshops import load_workshops
@@ -248,6 +249,7 @@ class Command(BaseCommand):
         load_fiches(users, college, lycee, self.stdout)
         load_fiches_catalogue(self.stdout)  # after every part that writes fiches
         load_workshops(users, college, list(others.order_by("uai")), self.stdout)
+        load_news(users, college, lycee, self.stdout)  # after the network: its RUPN receive the letters
         self.stdout.write(_("  Collège des Landes : %(name)s (%(uai)s)") % {"name": college.name, "uai": college.uai})
         self.stdout.write(
             _("  Lycée des Pyrénées-Atlantiques : %(name)s (%(uai)s)") % {"name": lycee.name, "uai": lycee.uai}
