@@ -165,3 +165,23 @@ def test_the_take_news_button_waits_for_the_flash_infos(client_for, world):
         "Reprendre dans le prochain flash"
         not in client_for("rupn_a").get(reverse("news:item", args=[item.pk])).content.decode()
     )
+
+
+@pytest.mark.parametrize(("persona", "view"), [("rupn_a", "news:index"), ("dane", "news:manage")])
+def test_the_lists_queries_do_not_grow_with_the_items(client_for, world, persona, view):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(persona)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(view)).status_code == 200
+        return len(queries)
+
+    published(world, title="Une")
+    count()  # the first request reads the scope into the cache
+    one = count()
+    for n in range(6):
+        published(world, title=f"Autre {n}")
+    assert count() == one
