@@ -259,18 +259,27 @@ def withdraw(request, item):
         refusal = _("Cette actualité n’est pas publiée.")
     elif item.withdrawn_at:
         refusal = _("Cette actualité est déjà retirée.")
+    consequences = [
+        _("L’actualité ne s’affichera plus aux RUPN ni à la direction des établissements, ni sur leur page d’accueil."),
+        _("Les courriels déjà envoyés ne peuvent pas être rappelés."),
+    ]
+    if item.mailing and not item.mailing.finished_at:
+        pending = outbox.progress(item.mailing).pending
+        consequences.append(
+            ngettext(
+                "L’envoi n’est pas terminé : le courriel qui reste à envoyer partira quand même.",
+                "L’envoi n’est pas terminé : les %(n)s courriels qui restent à envoyer partiront quand même.",
+                pending,
+            )
+            % {"n": pending}
+        )
     return confirmation_page(
         request,
         Confirmation(
             title=_("Retirer « %(title)s »") % {"title": item.title},
             action_label=_("Retirer l’actualité"),
             cancel_url=cancel,
-            consequences=[
-                _(
-                    "L’actualité ne s’affichera plus aux RUPN ni à la direction des établissements, ni sur leur page d’accueil."
-                ),
-                _("Les courriels déjà envoyés ne peuvent pas être rappelés."),
-            ],
+            consequences=consequences,
             danger=True,
             refusal=refusal,
         ),

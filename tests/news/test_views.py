@@ -132,6 +132,8 @@ def test_an_author_does_not_record_a_reading(client_for, world):
 def test_a_withdrawn_item_is_gone_for_its_readers_and_kept_for_its_authors(client_for, world):
     item = published(world)
     client = client_for("correspondant_40")
+    confirm = flat(client.get(reverse("news:withdraw", args=[item.pk])))
+    assert "L’envoi n’est pas terminé : le courriel qui reste à envoyer partira quand même." in confirm
     assert "Les courriels déjà envoyés ne peuvent pas être rappelés." in flat(
         client.get(reverse("news:withdraw", args=[item.pk]))
     )
