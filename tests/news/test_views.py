@@ -187,3 +187,24 @@ def test_the_lists_queries_do_not_grow_with_the_items(client_for, world, persona
     for n in range(6):
         published(world, title=f"Autre {n}")
     assert count() == one
+
+
+def test_the_take_news_button_posts_to_the_flash_infos_once_they_exist(client_for, world, monkeypatch):
+    from pilotis.news import views
+
+    real_reverse = views.reverse
+
+    def reverse_with_flash(name, args=None, **kwargs):
+        if name == "newsletters:take_news":
+            return f"/etablissements/{args[0]}/flash-infos/reprendre/{args[1]}/"
+        return real_reverse(name, args=args, **kwargs)
+
+    monkeypatch.setattr(views, "reverse", reverse_with_flash)
+    item = published(world)
+    page = flat(client_for("rupn_a").get(reverse("news:item", args=[item.pk])))
+    action = f'action="/etablissements/{world.school_a.uai}/flash-infos/reprendre/{item.pk}/"'
+    assert action in page and "Reprendre dans le prochain flash’infos" in page
+    # The direction reads the item but the flash'infos are the RUPN's to write.
+    assert "Reprendre dans le prochain flash" not in flat(
+        client_for("chef_a").get(reverse("news:item", args=[item.pk]))
+    )
