@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class NewsConfig(AppConfig):
     name = "pilotis.news"
     verbose_name = "Actualités de l'académie"
+
+    def ready(self):
+        from pilotis.news import panels, personal_data  # noqa: F401

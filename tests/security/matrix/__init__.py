@@ -10,6 +10,7 @@ from tests.security.matrix import (
     fiche_catalogue,
     fiches,
     newsletters,
+    news,
     plans,
     plans_documents,
     plans_loop,
@@ -35,4 +36,5 @@ MATRIX_EXTENSIONS = [
     support,
     equipment,
     newsletters,
+    news,
 ]

@@ -31,6 +31,7 @@ from pilotis.demo.fiches import load_fiches
 from pilotis.demo.fiches_catalogue import load_fiches_catalogue
 from pilotis.demo.missions import load_missions, spread_network
 from pilotis.demo.newsletters import load_newsletters
+from pilotis.demo.news import load_news
 from pilotis.demo.plans import load_plans
 from pilotis.demo.spread import fill_campaign
 from pilotis.demo.support import load_support
@@ -256,6 +257,7 @@ class Command(BaseCommand):
         load_support(users, college, self.stdout)
         load_equipment(users, college, lycee, list(others.order_by("uai")), self.stdout)
         load_newsletters(users, college, self.stdout)
+        load_news(users, college, lycee, self.stdout)  # after the network: its RUPN receive the letters
         self.stdout.write(_("  Collège des Landes : %(name)s (%(uai)s)") % {"name": college.name, "uai": college.uai})
         self.stdout.write(
             _("  Lycée des Pyrénées-Atlantiques : %(name)s (%(uai)s)") % {"name": lycee.name, "uai": lycee.uai}
