@@ -36,12 +36,12 @@ migrate: install
 
 ## Sets everything up, loads the demo académie and accounts, and serves http://127.0.0.1:8000
 demo: migrate
-	$(DEMO_ENV) $(MANAGE) load_demo
+	$(DEMO_ENV) $(DEMO_GLPI) $(MANAGE) load_demo
 	@echo "Pilotis : http://127.0.0.1:8000 (Ctrl+C pour arrêter)"
 	@# The background worker (e-mails, support requests) and a fake GLPI on loopback, which the
 	@# demo's Landes support channel writes to, run beside the server and stop with it.
 	$(DEMO_ENV) $(DEMO_GLPI) $(MANAGE) fake_glpi --port 8190 & glpi=$$!; \
-	  $(DEMO_ENV) $(DEMO_GLPI) $(MANAGE) db_worker --no-startup-delay & worker=$$!; \
+	  { $(DEMO_ENV) $(MANAGE) requeue_mailings && $(DEMO_ENV) $(DEMO_GLPI) $(MANAGE) db_worker --no-startup-delay; } & worker=$$!; \
 	  trap 'kill $$worker $$glpi 2>/dev/null' EXIT INT TERM; \
 	  $(DEMO_ENV) $(DEMO_GLPI) $(MANAGE) runserver 127.0.0.1:8000
 

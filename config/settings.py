@@ -356,4 +356,3 @@ SUPPORT_GLPI = {
 # Seconds a GLPI call may take; seconds between two looks at an open ticket.
 SUPPORT_GLPI_TIMEOUT = env_int("SUPPORT_GLPI_TIMEOUT", 10)
 SUPPORT_FOLLOW_SECONDS = env_int("SUPPORT_FOLLOW_SECONDS", 15 * 60)
-

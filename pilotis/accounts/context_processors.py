@@ -1,6 +1,7 @@
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pilotis.core.menu import entries_for
 from pilotis.core.scope import scope_of
 from pilotis.territories.perms import follows_territory, is_dane
 
@@ -64,7 +65,7 @@ def _navigation_items(request):
     academy = []
     if scope_of(user).belongs_to_academy:
         academy.append((_("Catalogue des fiches"), reverse("fiche_catalogue:list")))
-        academy.extend(_optional([(_("Actualités de l’académie"), "news:list", [])]))
+    academy.extend(entries_for(request, "academie"))  # the académie's news (`news.menu`)
     if follows_territory(user):
         groups.append(
             (
@@ -122,14 +123,3 @@ def _navigation_items(request):
                 }
             )
     return entries
-
-
-def _optional(items):
-    """The items whose page exists in this deployment's URLs (an app may be absent from a branch)."""
-    out = []
-    for label, name, args in items:
-        try:
-            out.append((label, reverse(name, args=args)))
-        except NoReverseMatch:
-            continue
-    return out

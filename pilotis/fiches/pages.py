@@ -5,8 +5,8 @@ reader: the authors' names, the plan's actions and the attached panels each foll
 
 from django.db.models import Prefetch
 
+from pilotis.core import markdown
 from pilotis.core.panels import attached_panels_for
-from pilotis.fiches import markdown
 from pilotis.fiches.enums import Licence, TermKind
 from pilotis.fiches.models import Fiche, FicheAuthor
 from pilotis.fiches.perms import authors_shown, fiche_abilities

@@ -6,4 +6,4 @@ class NewsConfig(AppConfig):
     verbose_name = "Actualités de l'académie"
 
     def ready(self):
-        from pilotis.news import panels, personal_data  # noqa: F401
+        from pilotis.news import menu, panels, personal_data  # noqa: F401

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from pilotis.core import audit, outbox
 from pilotis.core.enums import AuditAction
+from pilotis.core.markdown import render
 from pilotis.core.validators import validate_multiline, validate_one_line
 from pilotis.news import audience
-from pilotis.news.markdown import render
 from pilotis.news.models import NewsItem, NewsReading
 from pilotis.territories.enums import SchoolKind
 from pilotis.territories.models import Academy, Department

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,13 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pilotis.core import outbox
 from pilotis.core.confirm import Confirmation, Link, carry_out, confirmation_page
 from pilotis.core.guards import guarded, refuse
+from pilotis.core.markdown import render as render_markdown
 from pilotis.core.models import Delivery
 from pilotis.core.roles import SchoolRole
 from pilotis.core.scope import scope_of
 from pilotis.news import audience, services
 from pilotis.news.forms import NewsForm
 from pilotis.news.guards import item_action
-from pilotis.news.markdown import render as render_markdown
 from pilotis.news.models import NewsReading
 from pilotis.news.perms import can_manage_item, can_read_news, can_write_news, news_abilities
 from pilotis.territories.models import School
@@ -118,16 +118,13 @@ def edit(request, item):
 
 def _take_news_links(request, item) -> list[tuple[School, str]]:
     """« Reprendre dans le prochain flash'infos »: one button per school where the user is RUPN and
-    the item reaches, when the flash'infos offer it (their URL may not exist yet)."""
+    the item reaches (the flash'infos are the RUPN's to write)."""
     ids = [pk for pk, role in scope_of(request.user).school_roles.items() if role == SchoolRole.RUPN]
     links = []
     for school in School.objects.filter(pk__in=ids).select_related("department").order_by("sort_name", "uai"):
         if not audience.reaches(item, school):
             continue
-        try:
-            links.append((school, reverse("newsletters:take_news", args=[school.uai, item.pk])))
-        except NoReverseMatch:
-            return []
+        links.append((school, reverse("newsletters:take_news", args=[school.uai, item.pk])))
     return links
 
 

@@ -1,7 +1,7 @@
 """The flash'infos as a PDF: WeasyPrint over an HTML template, like every document (`core.pdf`)."""
 
 from pilotis.core import pdf
-from pilotis.fiches.markdown import render
+from pilotis.core.markdown import render
 
 
 def render_issue_pdf(newsletter) -> bytes:

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from pilotis.accounts.models import SchoolMembership
 from pilotis.core import audit, outbox
 from pilotis.core.enums import AuditAction
+from pilotis.core.markdown import render
 from pilotis.core.roles import SchoolRole
 from pilotis.core.validators import first_forbidden_character
-from pilotis.fiches.markdown import render
 from pilotis.newsletters import drafting
 from pilotis.newsletters.enums import NewsletterState, Rhythm
 from pilotis.newsletters.models import ListAddress, Newsletter, NewsletterSettings

@@ -17,7 +17,7 @@ from pilotis.core.confirm import Confirmation, Link, carry_out, confirmation_pag
 from pilotis.core.exporters import attachment_response, safe_filename
 from pilotis.core.forms import typed_again
 from pilotis.core.guards import get_or_refuse, refuse
-from pilotis.fiches.markdown import render as markdown
+from pilotis.core.markdown import render as markdown
 from pilotis.newsletters import drafting, rhythm, services
 from pilotis.newsletters.forms import ListAddressForm, NewsletterForm, ProofreadForm, RhythmForm
 from pilotis.newsletters.guards import members_only

@@ -160,15 +160,6 @@ def test_the_authors_list_shows_state_and_sending(client_for, world):
     assert "Un brouillon" in page and "Brouillon" in page and "0 sur 1 envoyés" in page
 
 
-def test_the_take_news_button_waits_for_the_flash_infos(client_for, world):
-    item = published(world)
-    # `newsletters:take_news` is not there yet: no button, no error.
-    assert (
-        "Reprendre dans le prochain flash"
-        not in client_for("rupn_a").get(reverse("news:item", args=[item.pk])).content.decode()
-    )
-
-
 @pytest.mark.parametrize(("persona", "view"), [("rupn_a", "news:index"), ("dane", "news:manage")])
 def test_the_lists_queries_do_not_grow_with_the_items(client_for, world, persona, view):
     from django.db import connection
@@ -189,22 +180,19 @@ def test_the_lists_queries_do_not_grow_with_the_items(client_for, world, persona
     assert count() == one
 
 
-def test_the_take_news_button_posts_to_the_flash_infos_once_they_exist(client_for, world, monkeypatch):
-    from pilotis.news import views
+def test_the_take_news_button_puts_the_item_into_the_next_flash_infos(client_for, world):
+    from pilotis.newsletters.models import Newsletter
 
-    real_reverse = views.reverse
-
-    def reverse_with_flash(name, args=None, **kwargs):
-        if name == "newsletters:take_news":
-            return f"/etablissements/{args[0]}/flash-infos/reprendre/{args[1]}/"
-        return real_reverse(name, args=args, **kwargs)
-
-    monkeypatch.setattr(views, "reverse", reverse_with_flash)
-    item = published(world)
-    page = flat(client_for("rupn_a").get(reverse("news:item", args=[item.pk])))
-    action = f'action="/etablissements/{world.school_a.uai}/flash-infos/reprendre/{item.pk}/"'
-    assert action in page and "Reprendre dans le prochain flash’infos" in page
+    item = published(world, title="Les rencontres du numérique")
+    client = client_for("rupn_a")
+    page = flat(client.get(reverse("news:item", args=[item.pk])))
+    target = reverse("newsletters:take_news", args=[world.school_a.uai, item.pk])
+    assert f'action="{target}"' in page and "Reprendre dans le prochain flash’infos" in page
     # The direction reads the item but the flash'infos are the RUPN's to write.
     assert "Reprendre dans le prochain flash" not in flat(
         client_for("chef_a").get(reverse("news:item", args=[item.pk]))
     )
+
+    client.post(target)
+    draft = Newsletter.objects.get(school=world.school_a)
+    assert "Les rencontres du numérique" in draft.body

@@ -30,8 +30,8 @@ from pilotis.demo.evidence import load_evidence
 from pilotis.demo.fiches import load_fiches
 from pilotis.demo.fiches_catalogue import load_fiches_catalogue
 from pilotis.demo.missions import load_missions, spread_network
-from pilotis.demo.newsletters import load_newsletters
 from pilotis.demo.news import load_news
+from pilotis.demo.newsletters import load_newsletters
 from pilotis.demo.plans import load_plans
 from pilotis.demo.spread import fill_campaign
 from pilotis.demo.support import load_support

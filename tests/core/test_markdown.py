@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from pilotis.fiches.markdown import TAGS, render
+from pilotis.core.markdown import TAGS, render
 
 
 def _elements(html):

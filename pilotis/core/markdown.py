@@ -1,6 +1,7 @@
-"""The one way a fiche's formatted text (its course, effects, difficulties) becomes HTML: Markdown
-(CommonMark, raw HTML off) rendered by markdown-it-py, then sanitised by nh3 against an allow-list.
-The page and every document call `render`; nothing else turns a fiche's text into markup.
+"""The one way a person's formatted text (a fiche's course, effects and difficulties, a flash'infos,
+a news item of the académie) becomes HTML: Markdown (CommonMark, raw HTML off) rendered by
+markdown-it-py, then sanitised by nh3 against an allow-list. The pages, the e-mails and every
+document call `render`; nothing else turns a person's text into markup.
 
 Raw HTML is disabled, so `<script>` is shown as text; nh3 then removes whatever the renderer could
 still produce that is not allowed: a link or image whose scheme is not http, https or mailto
@@ -20,7 +21,7 @@ TAGS = {
 }  # fmt: skip
 ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
-# A fiche's headings sit under the page's own h2: Markdown's « # » becomes an h3.
+# The text's headings sit under the page's own h2: Markdown's « # » becomes an h3.
 HEADING_SHIFT = {f"h{n}": f"h{min(n + 2, 6)}" for n in range(1, 7)}
 
 
