@@ -18,7 +18,7 @@ import subprocess  # noqa: S404 — runs our own scripts with fixed argument lis
 import sys
 import time
 
-from benchmarks import catalogue, common, generate
+from benchmarks import catalogue, common, equipment, generate
 from benchmarks.measure import EXPORT_RUNS, EXPORT_WARMUP
 
 TARGET_RATIO = 1.0  # dashboard time / DuckDB time
@@ -354,6 +354,8 @@ def main(argv=None) -> int:
     parser.add_argument("--db", nargs="+", choices=common.DATABASES, default=list(common.DATABASES))
     # The catalogue of usage fiches is measured by its own sizes (fiches, not schools).
     parser.add_argument("--catalogue-sizes", nargs="*", type=int, default=[1000, 100000])
+    # The territory's equipment needs, by their own generator (schools and needs only).
+    parser.add_argument("--equipment-sizes", nargs="*", type=int, default=[1000, 10000, 60000])
     args, extra = parser.parse_known_args(argv)  # the rest goes to benchmarks.measure
     started = time.monotonic()
     os.chdir(common.BASE_DIR)
@@ -363,11 +365,17 @@ def main(argv=None) -> int:
     if fiches:
         section, more_missed = catalogue.report(fiches)
         text, fiches_missed = text + section, fiches_missed + more_missed
+    needs, needs_failed = equipment.run(args.equipment_sizes, args.db) if args.equipment_sizes else ([], [])
+    if needs:
+        section, more_missed = equipment.report(needs)
+        text, fiches_missed = text + section, fiches_missed + needs_failed + more_missed
+    else:
+        fiches_missed += needs_failed
     common.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     # Date and time: a second run the same day must not overwrite the run a README quotes.
     name = f"{datetime.datetime.now():%Y-%m-%d-%H%M}-{info['host']}"
     (common.RESULTS_DIR / f"{name}.md").write_text(text, encoding="utf-8")
-    raw = {"machine": info, "generated": generated, "results": results, "catalogue": fiches}
+    raw = {"machine": info, "generated": generated, "results": results, "catalogue": fiches, "equipment": needs}
     (common.RESULTS_DIR / f"{name}.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
     print()
     print(text)

@@ -139,8 +139,8 @@ def test_the_run_exits_non_zero_when_a_target_is_missed(monkeypatch, tmp_path):
     monkeypatch.setattr(run, "run", lambda sizes, dbs, extra: (_info(), [], results))
     monkeypatch.setattr(run.common, "RESULTS_DIR", tmp_path)
     monkeypatch.setattr(run.common, "BASE_DIR", tmp_path.parent)
-    # No catalogue sizes: the catalogue's bench (benchmarks.catalogue) has its own test below.
-    argv = ["--sizes", "1000", "60000", "--db", "sqlite", "--catalogue-sizes"]
+    # No catalogue nor equipment sizes: their benches have their own tests.
+    argv = ["--sizes", "1000", "60000", "--db", "sqlite", "--catalogue-sizes", "--equipment-sizes"]
     assert run.main(argv) == 1
     results[1]["dashboards"][0]["statuses"] = [200]
     results[1]["dashboards"][0]["median_ms"] = 20.0

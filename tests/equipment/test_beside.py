@@ -27,13 +27,24 @@ def test_the_notes_count_the_linked_needs_and_those_sent(world, this_year, djang
     need = prioritised(world, indicator_codes=["INF.1.02", "PED.1.01"])
     services.change_state(need, NeedState.TRANSMITTED, by=world.chef_a)
     indicators = list(Indicator.objects.filter(version=this_year.referential).select_related("domain"))
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):
         notes = equipment_notes(None, world.school_a, this_year, indicators)
     assert notes["INF.1.02"][0].text == "2 besoins d'équipement liés (1 transmis)."
     assert notes["PED.1.01"][0].text == "1 besoin d'équipement lié (1 transmis)."
     assert notes["INF.1.01"][0].text == "Aucun besoin d'équipement n'est lié à cet indicateur."
     assert notes["INF.1.02"][0].links[0][1] == reverse("equipment:home", args=[world.school_a.uai])
     assert "PIL.1.01" not in notes
+
+
+def test_a_met_infrastructure_indicator_gets_no_invitation(world, this_year):
+    from pilotis.assessments import services as assessments
+
+    indicator = Indicator.objects.get(version=this_year.referential, code="INF.1.01")
+    assessments.save_answer(this_year, world.school_a, indicator, status="realise", comment="", by=world.rupn_a)
+    indicators = list(Indicator.objects.filter(version=this_year.referential).select_related("domain"))
+    notes = equipment_notes(None, world.school_a, this_year, indicators)
+    assert "INF.1.01" not in notes
+    assert notes["INF.1.02"][0].text == "Aucun besoin d'équipement n'est lié à cet indicateur."
 
 
 def test_the_notes_show_on_the_infrastructure_domain_page(world, this_year, client_for):
