@@ -112,3 +112,57 @@ def setup_django() -> None:
 def fmt_seconds(seconds: float) -> str:
     minutes, rest = divmod(seconds, 60)
     return f"{int(minutes)} min {rest:04.1f} s" if minutes else f"{rest:.1f} s"
+
+
+class Family:
+    """The bench databases of one generator of its own (the catalogue's, the equipment needs'):
+    `var/bench/<prefix>-<size>.sqlite3` and PostgreSQL's `pilotis_<prefix>_bench_<size>`, each with
+    a stamp (the generator's version, the migrations' fingerprint) that says whether it can be
+    reused, and the environment of the process that measures it."""
+
+    def __init__(self, prefix: str, version: int, **env: str):
+        self.prefix, self.version, self.env = prefix, version, env
+
+    def sqlite_path(self, size: int) -> Path:
+        return VAR_DIR / f"{self.prefix}-{size}.sqlite3"
+
+    def pg_name(self, size: int) -> str:
+        return f"pilotis_{self.prefix}_bench_{size}"
+
+    def database_url(self, size: int, db: str) -> str:
+        if db == "sqlite":
+            return f"sqlite:///{self.sqlite_path(size)}"
+        return f"{PG_SERVER.rstrip('/')}/{self.pg_name(size)}"
+
+    def stamp_path(self, size: int, db: str) -> Path:
+        return VAR_DIR / f"{self.prefix}-{size}-{db}.stamp.json"
+
+    def expected_stamp(self, size: int) -> dict:
+        return {"size": size, "version": self.version, "schema": schema_fingerprint()}
+
+    def reset_database(self, size: int, db: str) -> None:
+        """An empty database for a new generation."""
+        self.stamp_path(size, db).unlink(missing_ok=True)
+        if db == "sqlite":
+            path = self.sqlite_path(size)
+            for suffix in ("", "-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            return
+        import psycopg
+
+        with psycopg.connect(pg_dsn("postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.pg_name(size)}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{self.pg_name(size)}"')
+
+    def env_for(self, size: int, db: str) -> dict[str, str]:
+        env = bench_env(0, "sqlite")
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+                "DATABASE_URL": self.database_url(size, db),
+                "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+                "BENCH_DB": db,
+                **{key: value.format(size=size) for key, value in self.env.items()},
+            }
+        )
+        return env

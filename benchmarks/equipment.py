@@ -34,52 +34,14 @@ NEEDS_PER_SCHOOL = (0, 8)  # drawn uniformly: four on average
 DANE = "bench-equipment-dane"
 
 
-def sqlite_path(size):
-    return common.VAR_DIR / f"equipment-{size}.sqlite3"
-
-
-def pg_name(size):
-    return f"pilotis_equipment_bench_{size}"
-
-
-def database_url(size, db):
-    if db == "sqlite":
-        return f"sqlite:///{sqlite_path(size)}"
-    return f"{common.PG_SERVER.rstrip('/')}/{pg_name(size)}"
-
-
-def stamp_path(size, db):
-    return common.VAR_DIR / f"equipment-{size}-{db}.stamp.json"
-
-
-def expected_stamp(size):
-    return {"size": size, "version": GENERATOR_VERSION, "schema": common.schema_fingerprint()}
-
-
-def reset_database(size, db):
-    stamp_path(size, db).unlink(missing_ok=True)
-    if db == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            sqlite_path(size).with_name(sqlite_path(size).name + suffix).unlink(missing_ok=True)
-        return
-    import psycopg
-
-    with psycopg.connect(common.pg_dsn("postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{pg_name(size)}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{pg_name(size)}"')
-
-
-def env_for(size, db):
-    env = common.bench_env(0, "sqlite")
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
-            "DATABASE_URL": database_url(size, db),
-            "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-            "BENCH_DB": db,
-        }
-    )
-    return env
+BENCH_DATABASES = common.Family("equipment", GENERATOR_VERSION)
+sqlite_path = BENCH_DATABASES.sqlite_path
+pg_name = BENCH_DATABASES.pg_name
+database_url = BENCH_DATABASES.database_url
+stamp_path = BENCH_DATABASES.stamp_path
+expected_stamp = BENCH_DATABASES.expected_stamp
+reset_database = BENCH_DATABASES.reset_database
+env_for = BENCH_DATABASES.env_for
 
 
 def _uai(n):
