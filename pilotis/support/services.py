@@ -182,7 +182,7 @@ def ask_to_send(request, *, by, http_request=None):
     writer says it was made on the portal: `mark_done_on_portal`)."""
     require(can_write_requests(by, request.school))
     with transaction.atomic():
-        locked = SupportRequest.objects.select_for_update().select_related("channel").get(pk=request.pk)
+        locked = SupportRequest.objects.select_for_update(of=("self",)).select_related("channel").get(pk=request.pk)
         if problem := sending_problem(locked):
             raise ValidationError(problem)
         if not way_of(locked.channel).sends:
@@ -198,7 +198,7 @@ def mark_done_on_portal(request, *, by, reference="", http_request=None):
     require(can_write_requests(by, request.school))
     reference = _text(reference, _("la référence"), 100)
     with transaction.atomic():
-        locked = SupportRequest.objects.select_for_update().select_related("channel").get(pk=request.pk)
+        locked = SupportRequest.objects.select_for_update(of=("self",)).select_related("channel").get(pk=request.pk)
         if not locked.editable or locked.channel is None or locked.channel.way != ChannelWay.LINK:
             raise ValidationError(_("Cette demande ne se fait pas sur un portail."))
         before = _values(locked)
@@ -241,7 +241,7 @@ def deliver(request_id: int) -> str:
     """The worker's part of « Envoyer »: hands the request to its channel. Returns the new state."""
     with transaction.atomic():
         request = (
-            SupportRequest.objects.select_for_update()
+            SupportRequest.objects.select_for_update(of=("self",))
             .select_related("school__department", "channel", "requester", "action")
             .filter(pk=request_id)
             .first()
@@ -613,8 +613,9 @@ def set_route(academy, *, category, channel, by, department=None, school_kind=""
         )
     with transaction.atomic():
         route = (
-            Route.objects.select_for_update()
+            Route.objects.select_for_update(of=("self",))
             .filter(academy=academy, department=department, school_kind=school_kind, category=category)
+            .order_by("pk")  # not the model's ordering, which joins the (nullable) département
             .first()
         )
         before = _route_values(route) if route else None
