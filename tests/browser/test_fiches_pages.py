@@ -12,7 +12,7 @@ from django.urls import reverse
 from pilotis.fiches.enums import FicheState, Visibility
 from pilotis.fiches.models import Fiche
 from tests.browser.conftest import COLLEGE_UAI
-from tests.browser.pages import label
+from tests.browser.pages import label, main_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -110,7 +110,7 @@ def test_a_teacher_writes_a_fiche_and_the_rupn_shares_it_with_the_academie(site,
     # A RUPN of another département finds it in the académie's catalogue, its school and its
     # author named.
     site.sign_in("rupn64")
-    site.submit(page.get_by_role("link", name="Catalogue des fiches"))
+    site.submit(main_menu(site, "Catalogue des fiches"))
     assert site.path == reverse("fiche_catalogue:list")
     page.locator("main").get_by_role("textbox", name="Rechercher").fill("qcm histoire")
     site.submit(page.locator("main").get_by_role("button", name="Rechercher"))
