@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "dsfr",
     "django_htmx",
     "axes",
+    "mozilla_django_oidc",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "pilotis.core.apps.TasksConfig",  # django_tasks_db, its admin section in French
     "pilotis.core",
     "pilotis.referential",
@@ -59,6 +63,7 @@ INSTALLED_APPS = [
     "pilotis.equipment",
     "pilotis.newsletters",
     "pilotis.support",
+    "pilotis.api",
     "pilotis.demo",
 ]
 

@@ -46,6 +46,7 @@ urlpatterns = [
     path("pilotage/accompagnement/", include("pilotis.accompaniment.urls")),
     path("pilotage/besoins/", include("pilotis.equipment.urls")),
     path("pilotage/", include("pilotis.steering.urls")),
+    path("api/", include("pilotis.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

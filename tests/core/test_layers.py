@@ -54,6 +54,27 @@ ALLOWED = {
         "equipment",
         "digital_services",
     },
+    # The API reads every app's querysets and figures; nothing imports it.
+    "api": BASE
+    | {
+        "territories",
+        "accounts",
+        "referential",
+        "assessments",
+        "steering",
+        "missions",
+        "plans",
+        "commission",
+        "accompaniment",
+        "fiches",
+        "workshops",
+        "evidence",
+        "news",
+        "equipment",
+        "newsletters",
+        "support",
+        "digital_services",
+    },
     "demo": BASE
     | {
         "territories",
@@ -73,6 +94,7 @@ ALLOWED = {
         "newsletters",
         "support",
         "digital_services",
+        "api",
     },
 }
 
