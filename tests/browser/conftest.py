@@ -1,9 +1,9 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
 
 One Chromium for all the browser tests, one fresh context (cookies, storage) per test. The demo
-académie is loaded into the live server's database by `load_demo` in each test that needs it
-(a second or two: the live server needs transactional tests, which empty the database after
-each test anyway), so the tests are few and long: one per role visits all of that role's pages.
+académie is in the live server's database for each test that asks for `demo` (the live server
+needs transactional tests, which empty the database after each test: `demo` copies it back), and
+the tests are few and long: one per role visits all of that role's pages.
 
 The live server listens on `localhost`, a potentially trustworthy origin: Chromium keeps the
 `Secure`, `__Host-` session and CSRF cookies of the production-like test settings over plain HTTP.
@@ -11,12 +11,16 @@ The live server listens on `localhost`, a potentially trustworthy origin: Chromi
 
 import io
 import os
+import sqlite3
 import tempfile
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connection
 from playwright.sync_api import sync_playwright
 
 from pilotis.accounts.models import SchoolMembership
@@ -76,10 +80,36 @@ def playwright_browser():
             os.environ[ASYNC_UNSAFE] = previous
 
 
+# The demo's database once loaded, per test process: an in-memory SQLite copy (see `demo`).
+_demo_snapshot: list[sqlite3.Connection] = []
+
+
 @pytest.fixture
 def demo(live_server):
-    """The demo académie and accounts, in the live server's database."""
-    call_command("load_demo", verbosity=0, stdout=io.StringIO())
+    """The demo académie and accounts, in the live server's database.
+
+    `load_demo` costs 10 to 30 seconds here, and the live server's transactional tests empty the
+    database after each test. On SQLite's in-memory test database (the browser tests' run), the
+    first test of a process loads it and keeps a copy of the whole database; the next ones copy it
+    back with SQLite's backup API, in well under a second: the same rows, ids and sequences as a
+    fresh `load_demo`. Elsewhere, each test loads it.
+    """
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        connection.ensure_connection()
+        if _demo_snapshot:
+            _demo_snapshot[0].backup(connection.connection)
+            # What this process cached of the emptied database (content types, the cache's
+            # entries) describes rows the copy has replaced.
+            ContentType.objects.clear_cache()
+            for cache in caches.all():
+                cache.clear()
+        else:
+            call_command("load_demo", verbosity=0, stdout=io.StringIO())
+            snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(snapshot)
+            _demo_snapshot.append(snapshot)
+    else:
+        call_command("load_demo", verbosity=0, stdout=io.StringIO())
     assert School.objects.count() == 589
     expected = {"direction": COLLEGE_UAI, "rupn": COLLEGE_UAI, "enseignant": COLLEGE_UAI, "rupn64": LYCEE_UAI}
     # The académie's other schools' RUPN (`rupn-<uai>`, who cannot sign in) are the network's figures.
