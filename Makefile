@@ -54,10 +54,12 @@ chromium:
 	  { echo "Could not install chromium: run 'apt-get install chromium' as root"; exit 1; }; }
 
 ## The whole suite, browser tests included (SQLite unless DATABASE_URL says otherwise), in
-## PYTEST_WORKERS processes (pytest-xdist; each has its own test database; 0 runs it in one)
+## PYTEST_WORKERS processes (pytest-xdist; each has its own test database; 0 runs it in one).
+## Work stealing: an idle worker takes tests from the other's queue, so that a queue of long
+## browser tests at the end does not run on one core while the other waits.
 PYTEST_WORKERS ?= 2
 test: install-dev chromium
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 quality: install-dev
 	$(VENV)/bin/ruff format --check .
