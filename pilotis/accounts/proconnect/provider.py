@@ -16,7 +16,7 @@ SIGN_ALGO = "RS256"
 # Clocks of two servers differ a little; an expired token is refused past this margin.
 LEEWAY_SECONDS = 10
 # What the end of a ProConnect session needs in the session: the ID token (its `id_token_hint`).
-ID_TOKEN_SESSION_KEY = "oidc_id_token"
+ID_TOKEN_SESSION_KEY = "oidc_id_token"  # noqa: S105 (a session key, not a secret)
 
 # mozilla-django-oidc's endpoint settings -> the discovery document's keys.
 _ENDPOINTS = {
