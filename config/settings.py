@@ -7,6 +7,7 @@ See `.env.example` for the variables. Development defaults are safe only on a la
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -245,6 +246,11 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+if PROCONNECT_DISCOVERY_URL:
+    # Signing out posts a form whose answer redirects to ProConnect's end_session: browsers hold
+    # that redirect to form-action too.
+    _proconnect = urlsplit(PROCONNECT_DISCOVERY_URL)
+    SECURE_CSP["form-action"].append(f"{_proconnect.scheme}://{_proconnect.netloc}")
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -1,6 +1,6 @@
 """ProConnect's two pages (mounted under compte/proconnect/, accounts/urls.py): the start of a
 sign-in, which sends the browser to ProConnect, and its return (the OIDC callback). Both answer
-404 when ProConnect is not configured. Every refused return is written to the audit journal with
+404 when ProConnect is not configured (guard `proconnect:sign_in`). Every refused return is written to the audit journal with
 its reason and counted by django-axes as a failed sign-in from this address."""
 
 from urllib.parse import urlencode
@@ -10,7 +10,6 @@ from axes.helpers import get_client_username
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.crypto import get_random_string
 from django.views.decorators.http import require_GET
@@ -22,6 +21,7 @@ from pilotis.accounts.proconnect.backend import ProConnectBackend
 from pilotis.accounts.proconnect.errors import AgentRefused, SignInFailed
 from pilotis.core import audit
 from pilotis.core.enums import AuditAction
+from pilotis.core.guards import guarded
 
 BACKEND = "pilotis.accounts.proconnect.ProConnectBackend"
 # The name django-axes counts ProConnect's failures under: not a username anyone can have (a colon),
@@ -51,9 +51,10 @@ class _AuthenticationRequest(OIDCAuthenticationRequestView):
 _authentication_request = _AuthenticationRequest.as_view()
 
 
-def _configured_or_404():
-    if not provider.configured():
-        raise Http404("ProConnect is not configured")
+def offered(user) -> bool:
+    """ProConnect is configured: then anyone may use its pages, signed in or not; otherwise they
+    do not exist (404)."""
+    return provider.configured()
 
 
 def _locked_out(request) -> bool:
@@ -75,9 +76,9 @@ def _count_failure(request) -> None:
 
 @login_not_required
 @require_GET
+@guarded("proconnect:sign_in", offered)
 def start(request):
     """« S'identifier avec ProConnect »: a state and a nonce kept in the session, then ProConnect."""
-    _configured_or_404()
     if _locked_out(request):
         return _lockout_page(request)
     try:
@@ -89,11 +90,11 @@ def start(request):
 
 @login_not_required
 @require_GET
+@guarded("proconnect:sign_in", offered)
 def callback(request):
     """ProConnect's answer. Anything malformed, replayed, expired or not meant for us is refused
     with one page that says only that the sign-in failed; a true agent whom Pilotis does not admit
     is told why, with the e-mail and the organisation ProConnect gave."""
-    _configured_or_404()
     if _locked_out(request):
         return _lockout_page(request)
     backend = ProConnectBackend()
