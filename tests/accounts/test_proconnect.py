@@ -3,16 +3,20 @@ who is admitted, what is refused, what the journal keeps."""
 
 from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pytest
 import requests
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from joserfc import jwt as jose_jwt
+from joserfc.jwk import RSAKey
 
 from pilotis.accounts import services
 from pilotis.accounts.enums import SchoolRole
 from pilotis.accounts.models import ProConnectIdentity, User
 from pilotis.accounts.proconnect import ProConnectBackend, provider
+from pilotis.accounts.proconnect.errors import SignInFailed
 from pilotis.core.models import AuditEvent
 from tests.accounts.conftest import USERINFO_AS_JWT
 from tests.factories import PASSWORD, UserFactory
@@ -340,3 +344,59 @@ def test_a_success_clears_the_failures(proconnect, client):
     client.logout()
     # The count started again: one more failure does not lock.
     assert client.get(bad).status_code == 400
+
+
+# --- The ID token itself, from the provider or forged -------------------------------------------
+
+
+def _token_from_provider(proconnect, client, sub):
+    """An ID token the provider really issued for this browser's request, and the request's nonce."""
+    callback = proconnect.authorize(client, sub)
+    code = parse_qs(urlsplit(callback).query)["code"][0]
+    state = parse_qs(urlsplit(callback).query)["state"][0]
+    nonce = client.session["oidc_states"][state]["nonce"]
+    answer = requests.post(
+        provider.setting("OIDC_OP_TOKEN_ENDPOINT"),
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": "http://testserver" + reverse("accounts:proconnect_callback"),
+            "client_id": settings.PROCONNECT_CLIENT_ID,
+            "client_secret": settings.PROCONNECT_CLIENT_SECRET,
+        },
+        timeout=5,
+    )
+    assert answer.status_code == 200
+    return answer.json()["id_token"], nonce
+
+
+def test_a_genuine_id_token_passes(proconnect, client):
+    token, nonce = _token_from_provider(proconnect, client, proconnect.agent("agent-lea", email="lea@ac-bordeaux.fr"))
+    assert ProConnectBackend().verify_token(token, nonce=nonce)["sub"] == "agent-lea"
+
+
+def test_an_id_token_answering_another_nonce_is_refused(proconnect, client):
+    token, _nonce = _token_from_provider(proconnect, client, proconnect.agent("agent-lea", email="lea@ac-bordeaux.fr"))
+    with pytest.raises(SignInFailed) as refused:
+        ProConnectBackend().verify_token(token, nonce="another-request")
+    assert refused.value.reason == "nonce_mismatch"
+
+
+def test_an_id_token_signed_by_another_key_is_refused(proconnect, client):
+    token, nonce = _token_from_provider(proconnect, client, proconnect.agent("agent-lea", email="lea@ac-bordeaux.fr"))
+    # The same claims and key id, signed by a key that is not the provider's.
+    header = jwt.get_unverified_header(token)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    forged = jose_jwt.encode({"alg": "RS256", "kid": header["kid"]}, claims, RSAKey.generate_key(2048, private=True))
+    with pytest.raises(SignInFailed) as refused:
+        ProConnectBackend().verify_token(forged, nonce=nonce)
+    assert refused.value.reason == "id_token_invalid"
+
+
+def test_an_unsigned_id_token_is_refused(proconnect, client):
+    token, nonce = _token_from_provider(proconnect, client, proconnect.agent("agent-lea", email="lea@ac-bordeaux.fr"))
+    claims = jwt.decode(token, options={"verify_signature": False})
+    unsigned = jwt.encode(claims, None, algorithm="none")
+    with pytest.raises(SignInFailed) as refused:
+        ProConnectBackend().verify_token(unsigned, nonce=nonce)
+    assert refused.value.reason == "id_token_algorithm"

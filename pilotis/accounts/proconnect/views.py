@@ -3,6 +3,7 @@ sign-in, which sends the browser to ProConnect, and its return (the OIDC callbac
 404 when ProConnect is not configured (guard `proconnect:sign_in`). Every refused return is written to the audit journal with
 its reason and counted by django-axes as a failed sign-in from this address."""
 
+import re
 from urllib.parse import urlencode
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -129,10 +130,11 @@ def _take_state(request) -> dict:
     states = states if isinstance(states, dict) else {}
     state = request.GET.get("state", "")
     entry = states.pop(state, None) if state else None
-    request.session[STATES_SESSION_KEY] = states
+    if entry is not None:
+        request.session[STATES_SESSION_KEY] = states
     if request.GET.get("error"):
         # The agent cancelled, or ProConnect refused the request: its error code, never its text.
-        raise SignInFailed("provider_error", request.GET["error"][:60])
+        raise SignInFailed("provider_error", re.sub(r"[^a-z_]", "", request.GET["error"])[:60])
     if not request.GET.get("code") or not state:
         raise SignInFailed("answer_malformed", "code or state missing")
     if not isinstance(entry, dict):
@@ -141,7 +143,7 @@ def _take_state(request) -> dict:
 
 
 def _signed_in(request, user, id_token, identity):
-    next_url = request.session.get(NEXT_SESSION_KEY)
+    next_url = request.session.pop(NEXT_SESSION_KEY, None)  # checked safe by the start page
     # accounts.signals writes the LOGIN row when auth.login sends user_logged_in: with this detail.
     request.sign_in_detail = {"method": "proconnect", "idp_id": identity["idp_id"]}
     auth.login(request, user, backend=BACKEND)
