@@ -400,3 +400,18 @@ def test_an_unsigned_id_token_is_refused(proconnect, client):
     with pytest.raises(SignInFailed) as refused:
         ProConnectBackend().verify_token(unsigned, nonce=nonce)
     assert refused.value.reason == "id_token_algorithm"
+
+
+def test_no_secret_or_token_reaches_the_journal(proconnect, client):
+    UserFactory(username="lea", email="lea@ac-bordeaux.fr")
+    sub = proconnect.agent("agent-lea", email="lea@ac-bordeaux.fr")
+    callback = proconnect.authorize(client, sub)
+    assert client.get(callback).status_code == 302
+    id_token = client.session[provider.ID_TOKEN_SESSION_KEY]
+    client.logout()
+    assert client.get(callback).status_code == 400  # replayed: refused, journaled
+
+    journal = str(list(AuditEvent.objects.values_list("before", "after", "object_label", "actor_label")))
+    assert settings.PROCONNECT_CLIENT_SECRET not in journal
+    assert id_token not in journal
+    assert parse_qs(urlsplit(callback).query)["code"][0] not in journal
