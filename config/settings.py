@@ -7,6 +7,7 @@ See `.env.example` for the variables. Development defaults are safe only on a la
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -141,6 +142,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "pilotis.accounts.backends.UsernameOrEmailBackend",
+    # Never reached by authenticate(): its callback view signs agents in (accounts.proconnect).
+    "pilotis.accounts.proconnect.ProConnectBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -178,6 +181,28 @@ AXES_LOCKOUT_CALLABLE = "pilotis.accounts.views.locked_out"
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "pilotis.core.audit.client_ip"
 AXES_VERBOSE = False
+
+# --- ProConnect (OIDC) --------------------------------------------------------------------
+# Sign-in with ProConnect, the State's identity federation for its agents. Configured when a
+# client id and an issuer (or its discovery document's URL) are set; otherwise its button is
+# absent and its URLs answer 404. The endpoints are read from the discovery document at first use;
+# the settings mozilla-django-oidc reads (OIDC_*) are derived from these in one place,
+# pilotis.accounts.proconnect.provider, so that a test overriding these overrides those too.
+PROCONNECT_ISSUER = env_str("PROCONNECT_ISSUER", "").rstrip("/")
+PROCONNECT_DISCOVERY_URL = env_str(
+    "PROCONNECT_DISCOVERY_URL",
+    f"{PROCONNECT_ISSUER}/.well-known/openid-configuration" if PROCONNECT_ISSUER else "",
+)
+PROCONNECT_CLIENT_ID = env_str("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_CLIENT_SECRET = env_str("PROCONNECT_CLIENT_SECRET", "")  # or PROCONNECT_CLIENT_SECRET_FILE
+# The authentication levels asked for (« eidas1 »…), space-separated; the ID token must carry one.
+PROCONNECT_ACR_VALUES = env_str("PROCONNECT_ACR_VALUES", "")
+# E-mail domains whose agents get a role-less account at their first sign-in (« ac-bordeaux.fr »);
+# everyone else needs an account or an invitation of Pilotis for their address.
+PROCONNECT_ALLOWED_DOMAINS = [d.lower().lstrip("@") for d in env_list("PROCONNECT_ALLOWED_DOMAINS", [])]
+PROCONNECT_TIMEOUT = env_int("PROCONNECT_TIMEOUT", 5)
+# Passwords: off, sign-in goes through ProConnect only (the form is gone, its POSTs refused).
+LOCAL_ACCOUNTS_ENABLED = env_bool("LOCAL_ACCOUNTS_ENABLED", True)
 
 # --- Sessions and cookies -----------------------------------------------------------------
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60) * 60  # idle timeout
@@ -221,6 +246,11 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+if PROCONNECT_DISCOVERY_URL:
+    # Signing out posts a form whose answer redirects to ProConnect's end_session: browsers hold
+    # that redirect to form-action too.
+    _proconnect = urlsplit(PROCONNECT_DISCOVERY_URL)
+    SECURE_CSP["form-action"].append(f"{_proconnect.scheme}://{_proconnect.netloc}")
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "fr"

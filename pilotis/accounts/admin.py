@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from pilotis.accounts import services
-from pilotis.accounts.models import SchoolMembership, TerritoryRole, User
+from pilotis.accounts.models import ProConnectIdentity, SchoolMembership, TerritoryRole, User
 
 
 class SchoolMembershipInline(admin.TabularInline):
@@ -20,9 +20,21 @@ class TerritoryRoleInline(admin.TabularInline):
     extra = 0
 
 
+class ProConnectIdentityInline(admin.TabularInline):
+    """Read, or deleted to untie an identity (its next sign-in ties it again by e-mail): never
+    written by hand, only by a sign-in (accounts.proconnect.services)."""
+
+    model = ProConnectIdentity
+    readonly_fields = ["idp_id", "sub", "email", "siret", "created_at", "last_login_at"]
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    inlines = [SchoolMembershipInline, TerritoryRoleInline]
+    inlines = [SchoolMembershipInline, TerritoryRoleInline, ProConnectIdentityInline]
     list_display = ["username", "email", "first_name", "last_name", "is_active", "is_staff", "last_login"]
 
     def save_model(self, request, obj, form, change):

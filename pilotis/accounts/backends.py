@@ -13,7 +13,7 @@ class UsernameOrEmailBackend(ModelBackend):
     """Sign in with the username or the e-mail address, either case-insensitive."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username is None or password is None:
+        if username is None or password is None or not settings.LOCAL_ACCOUNTS_ENABLED:
             return None
         User = get_user_model()
         try:

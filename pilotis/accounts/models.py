@@ -190,3 +190,26 @@ def roles_changed(user_ids) -> None:
     """New stamps for these people: their cached scopes are no longer read. The signals call it
     for every membership and territory role saved or deleted; a bulk write must call it too."""
     User.objects.filter(pk__in=list(user_ids)).update(roles_stamp=new_roles_stamp())
+
+
+class ProConnectIdentity(models.Model):
+    """A ProConnect identity that signs in as this user. `sub` is unique per identity provider only
+    (ProConnect federates many), hence the pair (idp_id, sub); a person may hold several (an agent
+    who changes ministry keeps their account)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proconnect_identities")
+    idp_id = models.CharField(_("fournisseur d'identité"), max_length=200)
+    sub = models.CharField(_("identifiant chez le fournisseur"), max_length=255)
+    # What ProConnect said at the last sign-in: shown in the admin, given back with one's data.
+    email = models.EmailField(_("adresse électronique donnée par ProConnect"), blank=True)
+    siret = models.CharField(_("SIRET de l'organisation"), max_length=14, blank=True)
+    created_at = models.DateTimeField(_("lié le"), default=timezone.now)
+    last_login_at = models.DateTimeField(_("dernière connexion"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("identité ProConnect")
+        verbose_name_plural = _("identités ProConnect")
+        constraints = [models.UniqueConstraint(fields=["idp_id", "sub"], name="proconnect_identity_unique_idp_sub")]
+
+    def __str__(self):
+        return f"{self.user} — {self.idp_id}"

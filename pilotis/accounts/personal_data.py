@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from pilotis.core.personal_data import section, when
+from pilotis.accounts.models import ProConnectIdentity
+from pilotis.core.personal_data import anonymiser, section, when
 
 
 @section("account", lambda: _("Compte"), 10)
@@ -39,3 +40,24 @@ def territory_roles(user) -> list[dict]:
         {_("rôle"): r.get_kind_display(), _("territoire"): str(r.territory), _("depuis le"): when(r.created_at)}
         for r in user.territory_roles.select_related("department", "academy").order_by("created_at", "pk")
     ]
+
+
+@section("proconnect", lambda: _("Identités ProConnect"), 40)
+def proconnect_identities(user) -> list[dict]:
+    return [
+        {
+            _("fournisseur d'identité"): i.idp_id,
+            _("identifiant chez le fournisseur"): i.sub,
+            _("adresse électronique donnée par ProConnect"): i.email,
+            _("SIRET de l'organisation"): i.siret,
+            _("lié le"): when(i.created_at),
+            _("dernière connexion"): when(i.last_login_at),
+        }
+        for i in user.proconnect_identities.order_by("created_at", "pk")
+    ]
+
+
+@anonymiser("accounts.proconnect")
+def forget_proconnect_identities(user) -> None:
+    # An anonymised account must not be reached again by the identity that used it.
+    ProConnectIdentity.objects.filter(user=user).delete()

@@ -24,7 +24,9 @@ def on_login(sender, request, user, **kwargs):
         now = int(time.time())
         request.session[SESSION_STARTED_KEY] = now
         request.session[SESSION_SEEN_KEY] = now
-    audit.record(AuditAction.LOGIN, actor=user, obj=user, request=request)
+    # How they signed in, when not with a password (accounts.proconnect sets it).
+    detail = getattr(request, "sign_in_detail", None)
+    audit.record(AuditAction.LOGIN, actor=user, obj=user, request=request, after=detail)
 
 
 @receiver(user_logged_out)

@@ -3,11 +3,14 @@
 from django.urls import path
 
 from pilotis.accounts import views
+from pilotis.accounts.proconnect import views as proconnect
 
 app_name = "accounts"
 urlpatterns = [
     path("connexion/", views.login, name="login"),
     path("deconnexion/", views.logout, name="logout"),
+    path("proconnect/connexion/", proconnect.start, name="proconnect_login"),
+    path("proconnect/retour/", proconnect.callback, name="proconnect_callback"),
     path("mot-de-passe/oubli/", views.password_reset, name="password_reset"),
     path("mot-de-passe/oubli/envoye/", views.password_reset_done, name="password_reset_done"),
     path("mot-de-passe/nouveau/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),

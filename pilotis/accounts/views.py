@@ -1,6 +1,7 @@
 import json
 import unicodedata
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pilotis.accounts import services
+from pilotis.accounts import proconnect, services
 from pilotis.accounts.enums import SchoolRole, TerritoryRoleKind
 from pilotis.accounts.forms import (
     ChangeRoleForm,
@@ -47,12 +48,35 @@ def home(request):
 
 # --- Sign-in and passwords (Django's views, our forms and templates) --------------------------
 
-login = login_not_required(
-    auth_views.LoginView.as_view(
-        template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
-    )
-)
-logout = require_POST(auth_views.LogoutView.as_view())
+
+class LoginView(auth_views.LoginView):
+    """The password form, ProConnect's button, or both (accounts.proconnect.login_context)."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | proconnect.login_context()
+
+    def post(self, request, *args, **kwargs):
+        if not settings.LOCAL_ACCOUNTS_ENABLED:
+            return self.render_to_response(self.get_context_data(), status=403)
+        return super().post(request, *args, **kwargs)
+
+
+login = login_not_required(LoginView.as_view())
+_logout = auth_views.LogoutView.as_view()
+
+
+@require_POST
+def logout(request):
+    """Signing out of Pilotis ends the ProConnect session it was opened with, too."""
+    end_session = proconnect.end_session_url(request)  # before the session is flushed
+    response = _logout(request)
+    return redirect(end_session) if end_session else response
+
+
 password_reset = login_not_required(
     auth_views.PasswordResetView.as_view(
         template_name="accounts/password_reset.html",

@@ -14,6 +14,7 @@ from tests.security.matrix import (
     plans,
     plans_documents,
     plans_loop,
+    proconnect,
     steering_plans,
     steering_workshops,
     support,
@@ -37,4 +38,5 @@ MATRIX_EXTENSIONS = [
     equipment,
     newsletters,
     news,
+    proconnect,
 ]
