@@ -1,0 +1,20 @@
+"""Every error under /api/ is JSON of one shape: `{"detail": "…"}`, with `errors` (parameter or
+field → list of messages) for bad input. DRF's own errors pass through `exception_handler`;
+Django's 404 for an address that matches no route, and the 500, through core's handlers, which
+answer JSON under /api/ too."""
+
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+INVALID = "Requête invalide."
+
+
+def exception_handler(exc, context):
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a 500: core's handler answers it
+    data = response.data
+    if isinstance(exc, exceptions.ValidationError) or not (isinstance(data, dict) and set(data) == {"detail"}):
+        errors = data if isinstance(data, dict) else {"non_field_errors": data}
+        response.data = {"detail": INVALID, "errors": errors}
+    return response
