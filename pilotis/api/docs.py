@@ -3,7 +3,7 @@ equal: `make schema`) and its documentation page, Swagger UI, whose files come f
 drf-spectacular-sidecar through our static files: no CDN. The page's script is a file of its own
 (`SpectacularSwaggerSplitView`), so the Content-Security-Policy needs no inline script."""
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from rest_framework.authentication import SessionAuthentication
 
 from pilotis.api.authentication import BearerTokenAuthentication
@@ -31,4 +31,6 @@ def docs_view(view_class):
         url_name="api:schema",
         title="API de Pilotis",
     )
-    return name_guard(view, GUARD)
+    # DRF's views opt out of LoginRequiredMiddleware (they answer 401 themselves): this page sends
+    # a browser to sign in instead, as every page does.
+    return name_guard(login_required(view), GUARD)
