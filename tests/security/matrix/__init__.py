@@ -3,6 +3,7 @@
 
 from tests.security.matrix import (
     accompaniment,
+    api,
     commission,
     digital_services,
     equipment,
@@ -37,4 +38,5 @@ MATRIX_EXTENSIONS = [
     equipment,
     newsletters,
     news,
+    api,
 ]
