@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
@@ -46,11 +48,22 @@ def fuzz(strategy, run):
     each()
 
 
-def test_the_whole_schema_holds_under_fuzzing(world, rows, settings):
+@pytest.fixture
+def wsgi_app():
+    """Django's WSGI application within the test's transaction: as Django's test client does, the
+    connection is not closed at the end of each request (PostgreSQL would lose the test's rows)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_the_whole_schema_holds_under_fuzzing(world, rows, settings, wsgi_app):
     settings.API_THROTTLE_RATE = "100000/min"  # the fuzzer is one caller with many requests
     _token, secret = token_for(world.dane)
     headers = {"Authorization": f"Bearer {secret}"}
-    app = get_wsgi_application()
+    app = wsgi_app
     real = {
         "uai": world.school_a.uai,
         "campaign": str(Campaign.objects.get(academy=world.bordeaux).pk),
