@@ -6,4 +6,5 @@ class ApiConfig(AppConfig):
     verbose_name = "API"
 
     def ready(self):
-        from pilotis.api import schema  # noqa: F401  (registers the token's description in the schema)
+        # Registers the token's description in the schema, and the person's tokens in their data.
+        from pilotis.api import personal_data, schema  # noqa: F401

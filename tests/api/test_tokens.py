@@ -8,8 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from pilotis.accounts import services as account_services
 from pilotis.api.models import AccessToken
 from pilotis.core.models import AuditEvent
+from pilotis.core.personal_data import gather
 from tests.api.conftest import token_for
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +101,13 @@ def test_an_account_without_any_role_has_no_token_pages(world, client_for):
 def test_mon_compte_links_to_the_tokens(world, client_for):
     page = client_for("rupn_a").get(reverse("accounts:profile")).content.decode()
     assert reverse("api_tokens:list") in page
+
+
+def test_ones_tokens_are_in_ones_data_and_go_with_the_account(world):
+    token, secret = token_for(world.rupn_a, name="Export nocturne")
+    data = gather(world.rupn_a)
+    section = next(s for s in data["sections"] if s["titre"] == "Jetons d’accès à l’API")
+    assert [row["nom"] for row in section["lignes"]] == ["Export nocturne"]
+    assert secret not in str(data) and token.hashed_secret not in str(data)
+    account_services.anonymise_user(world.rupn_a, by=world.admin)
+    assert not AccessToken.objects.filter(user=world.rupn_a).exists()
