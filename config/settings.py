@@ -384,7 +384,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "API de Pilotis",
     "DESCRIPTION": (
         "Lecture seule. Chaque appel montre ce que la même personne voit dans Pilotis, rien de plus. "
-        "Authentification : « Authorization: Bearer <jeton> », un jeton créé dans « Mon compte »."
+        "Authentification : en-tête « Authorization: Bearer VOTRE_JETON », un jeton créé dans « Mon compte » › « Jetons d’accès à l’API »."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
