@@ -31,6 +31,7 @@ ERRORS = {
     404: s.Error,
     406: s.Error,
     429: s.Error,
+    503: s.Error,
 }
 PAGING = {"page", "page_size"}
 

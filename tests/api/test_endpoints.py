@@ -2,6 +2,7 @@
 same figures; bad input is a JSON 400/404, never a 5xx, never another school's row."""
 
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 
 from pilotis.api.pagination import MAX_PAGE_SIZE
@@ -237,3 +238,13 @@ def test_a_server_error_under_api_is_json(world, api_for, monkeypatch):
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
     assert "boom" not in response.content.decode()
+
+
+def test_a_busy_database_is_a_json_503_to_retry(world, api_for, monkeypatch):
+    def busy(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("pilotis.api.views.SchoolList.get", busy)
+    response = api_for("dane").get(reverse("api:schools"))
+    assert response.status_code == 503
+    assert response["Retry-After"] and response.json()["detail"].startswith("La base de données est occupée")
