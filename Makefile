@@ -105,3 +105,9 @@ bench-data: install-dev
 ## Dashboards against DuckDB and the autosave under load, for BENCH_SIZES on BENCH_DBS (benchmarks/README.md)
 bench: install-dev
 	$(PY) -m benchmarks.run --sizes $(BENCH_SIZES) --db $(BENCH_DBS) $(BENCH_ARGS)
+
+## The API's OpenAPI schema, committed as pilotis/api/openapi.yaml: run it after changing an endpoint
+## (tests/api/test_schema.py fails while the code and the committed file differ)
+.PHONY: schema
+schema: install
+	SECRET_KEY=schema $(MANAGE) spectacular --validate --fail-on-warn --file pilotis/api/openapi.yaml

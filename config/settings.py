@@ -391,3 +391,37 @@ SUPPORT_GLPI = {
 # Seconds a GLPI call may take; seconds between two looks at an open ticket.
 SUPPORT_GLPI_TIMEOUT = env_int("SUPPORT_GLPI_TIMEOUT", 10)
 SUPPORT_FOLLOW_SECONDS = env_int("SUPPORT_FOLLOW_SECONDS", 15 * 60)
+
+# --- The open API (pilotis.api, /api/v1/) ------------------------------------------------------
+# Read-only, JSON only; a personal access token (`Authorization: Bearer …`) or the session.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "pilotis.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["pilotis.api.permissions.CanRead"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "pilotis.api.pagination.Pages",
+    "DEFAULT_THROTTLE_CLASSES": ["pilotis.api.throttling.PerTokenThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "pilotis.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per token (per person for the session), in DRF's notation: 600/min, 10/s.
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API de Pilotis",
+    "DESCRIPTION": (
+        "Lecture seule. Chaque appel montre ce que la même personne voit dans Pilotis, rien de plus. "
+        "Authentification : en-tête « Authorization: Bearer VOTRE_JETON », un jeton créé dans « Mon compte » › « Jetons d’accès à l’API »."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"SchoolKindEnum": "pilotis.territories.enums.SchoolKind"},
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
+}

@@ -32,6 +32,8 @@ school_pages = [
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("sante/", include("pilotis.core.urls")),
+    # Before `compte/`: « Mon compte » › « Jetons d'accès à l'API » is the api app's (accounts may not import it).
+    path("compte/jetons/", include("pilotis.api.token_urls")),
     path("compte/", include("pilotis.accounts.urls")),
     path("etablissements/", include("pilotis.territories.urls")),
     path("etablissements/<str:uai>/", include(school_pages)),

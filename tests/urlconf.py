@@ -28,6 +28,7 @@ SAMPLE_KWARGS = {
     "listing": "themes",
     "academy_id": 999999,
     "attachment_pk": 999999,
+    "plan": 999999,
 }
 
 

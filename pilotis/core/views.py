@@ -41,8 +41,19 @@ def permission_denied(request, exception=None):
     return _error(request, "errors/403.html", 403)
 
 
+# Under /api/ every answer is JSON, Django's own 404 and 500 included (pilotis.api.errors says the
+# same for DRF's errors; core imports no app, hence the prefix written here).
+API_PREFIX = "/api/"
+
+
+def _api_error(request, status, detail):
+    return JsonResponse({"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
 @login_not_required
 def page_not_found(request, exception=None):
+    if request.path.startswith(API_PREFIX):
+        return _api_error(request, 404, "Introuvable.")
     return _error(request, "errors/404.html", 404)
 
 
@@ -52,6 +63,8 @@ def server_error(request):
     # DatabaseBusyMiddleware answers for views.
     if is_database_busy(sys.exc_info()[1]):
         return database_busy_response(request)
+    if request.path.startswith(API_PREFIX):
+        return _api_error(request, 500, "Erreur interne du serveur : l’équipe de Pilotis est prévenue.")
     # Rendered without the request: no context processor, no database, no session.
     html = loader.get_template("errors/500.html").render({"request_id": getattr(request, "request_id", "")})
     return HttpResponseServerError(html)

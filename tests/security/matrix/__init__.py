@@ -3,6 +3,7 @@
 
 from tests.security.matrix import (
     accompaniment,
+    api,
     commission,
     digital_services,
     equipment,
@@ -39,4 +40,5 @@ MATRIX_EXTENSIONS = [
     newsletters,
     news,
     proconnect,
+    api,
 ]
