@@ -84,6 +84,9 @@ class ProgressExport(Exporter):
         self.title = _("Avancement %(year)s") % {"year": board.campaign.school_year}
         self.filename = _stem(board, "avancement")
 
+    def row_count(self):
+        return self.board.territory.school_count  # one row per open school, known already
+
     def rows(self):
         schools = with_assessment(self.board.territory).order_by("sort_name", "uai").iterator(chunk_size=CHUNK)
         for chunk in iter(lambda: list(islice(schools, CHUNK)), []):
@@ -121,6 +124,12 @@ class MaturityExport(Exporter):
             Column("state", _("État")),
             *[Column(d.code, _("%(domain)s — niveau") % {"domain": d.title}, "4cm") for d in self.domains],
         ]
+
+    def row_count(self):
+        # As the page counts them: on the schools alone when a filter narrows the list.
+        if self.board.form.narrows():
+            return self.board.form.filter(self.board.territory.schools()).count()
+        return self.board.territory.school_count
 
     def rows(self):
         schools, _sort = heat_map(self.board.territory, self.board.form, {d.code for d in self.domains})
@@ -444,6 +453,9 @@ class PlanSchoolsExport(Exporter):
         self.board = board
         self.title = _("Plans par établissement %(year)s") % {"year": board.campaign.school_year}
         self.filename = _stem(board, "plans-etablissements")
+
+    def row_count(self):
+        return self.board.territory.school_count  # one row per open school, known already
 
     def rows(self):
         schools = plans.schools(self.board.territory).iterator(chunk_size=CHUNK)

@@ -7,6 +7,7 @@ from tests.security.matrix import (
     digital_services,
     equipment,
     evidence,
+    exports,
     fiche_catalogue,
     fiches,
     news,
@@ -37,4 +38,5 @@ MATRIX_EXTENSIONS = [
     equipment,
     newsletters,
     news,
+    exports,
 ]
