@@ -281,3 +281,24 @@ def test_my_exports_lists_mine_only(client_for, world):
     page = client_for("dane").get(reverse("exports:index")).content.decode()
     assert "Maturité du DANE" in page
     assert "Avancement des Landes" not in page
+
+
+def test_the_follow_up_list_goes_to_the_background_as_well(
+    client_for, world, campaign, schools, settings, django_capture_on_commit_callbacks
+):
+    landes, pau = schools
+    client = client_for("correspondant_40")
+    url = reverse("accompaniments:export", args=["quiet", "csv"])
+    immediate = _csv_rows(client.get(url).content)
+    settings.EXPORT_BACKGROUND_ROWS = 5
+    offer = client.get(url)
+    assert "Cet export compte 13 lignes" in offer.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        job_url = client.post(reverse("exports:start"), _offer_form(offer)).url
+    job = BackgroundExport.objects.get(kind="accompaniment")
+    assert job_url == reverse("exports:job", args=[job.pk])
+    background_exports.run(job.pk)
+    rows = _csv_rows(client.get(reverse("exports:download", args=[job.pk])).content)
+    assert rows == immediate
+    names = {row[2] for row in rows[1:]}
+    assert world.school_a.name in names and world.school_b.name not in names
