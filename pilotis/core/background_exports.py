@@ -73,12 +73,12 @@ def build(user, kind: str, params) -> Exporter:
     return _REGISTRY[kind].builder(user, params)
 
 
-def should_run_in_background(exporter: Exporter) -> bool:
-    rows = exporter.row_count()
+def should_run_in_background(exporter: Exporter, rows: int | None = None) -> bool:
+    rows = exporter.row_count() if rows is None else rows
     return rows is not None and rows > settings.EXPORT_BACKGROUND_ROWS
 
 
-def offer(request, *, kind: str, params: dict, fmt: str, exporter: Exporter, back_url: str = ""):
+def offer(request, *, kind: str, params: dict, fmt: str, exporter: Exporter, rows: int, back_url: str = ""):
     """The page a large export's link opens: how many rows, and a button that starts it."""
     return render(
         request,
@@ -88,7 +88,7 @@ def offer(request, *, kind: str, params: dict, fmt: str, exporter: Exporter, bac
             "params": json.dumps(params, ensure_ascii=False, sort_keys=True),
             "fmt": fmt,
             "label": exporter.title,
-            "rows": exporter.row_count(),
+            "rows": rows,
             "source_url": request.get_full_path(),
             "back_url": back_url,
         },
@@ -97,8 +97,9 @@ def offer(request, *, kind: str, params: dict, fmt: str, exporter: Exporter, bac
 
 def answer(request, exporter: Exporter, fmt: str, filename: str, *, kind: str, params: dict, back_url: str = ""):
     """An export view's answer: the file at once when small, else the offer to prepare it."""
-    if should_run_in_background(exporter):
-        return offer(request, kind=kind, params=params, fmt=fmt, exporter=exporter, back_url=back_url)
+    rows = exporter.row_count()
+    if should_run_in_background(exporter, rows):
+        return offer(request, kind=kind, params=params, fmt=fmt, exporter=exporter, rows=rows, back_url=back_url)
     content = exporter.as_csv() if fmt == "csv" else exporter.as_ods()
     return attachment_response(content, filename)
 
@@ -185,7 +186,11 @@ def run(export_id) -> str:
 def _write(job: BackgroundExport) -> None:
     exporter = build(job.user, job.kind, job.params)
 
+    written = 0
+
     def progress(rows):
+        nonlocal written
+        written = rows
         BackgroundExport.objects.filter(pk=job.pk).update(rows_done=rows)
 
     exporter.progress = progress
@@ -203,6 +208,7 @@ def _write(job: BackgroundExport) -> None:
     finished = timezone.now()
     BackgroundExport.objects.filter(pk=job.pk).update(
         state=ExportState.DONE,
+        rows_total=written,  # what was written, when the count beforehand was a lower bound
         file_name=name,
         download_name=f"{getattr(exporter, 'filename', 'export')}.{job.format}",
         size=size,

@@ -302,3 +302,22 @@ def test_the_follow_up_list_goes_to_the_background_as_well(
     assert rows == immediate
     names = {row[2] for row in rows[1:]}
     assert world.school_a.name in names and world.school_b.name not in names
+
+
+def test_the_network_csv_goes_to_the_background_and_its_vcards_never(
+    client_for, world, schools, settings, django_capture_on_commit_callbacks
+):
+    client = client_for("correspondant_40")
+    url = reverse("network:export", args=["csv"])
+    immediate = _csv_rows(client.get(url).content)
+    settings.EXPORT_BACKGROUND_ROWS = 5
+    assert client.get(reverse("network:export", args=["vcf"]))["Content-Disposition"].startswith("attachment")
+    offer = client.get(url)
+    assert "Cet export compte 13 lignes" in offer.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("exports:start"), _offer_form(offer))
+    job = BackgroundExport.objects.get(kind="network")
+    background_exports.run(job.pk)
+    job.refresh_from_db()
+    assert job.rows_total == job.rows_done == 13
+    assert _csv_rows(client.get(reverse("exports:download", args=[job.pk])).content) == immediate
