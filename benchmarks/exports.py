@@ -34,7 +34,9 @@ EXPORT_PEAK_MB = 64
 CLICK_TARGET_MS = 1000
 DANE = "bench-exports-dane"
 
-BENCH_DATABASES = common.Family("exports", GENERATOR_VERSION, EXPORTS_ROOT=str(common.VAR_DIR / "exports-{size}"))
+BENCH_DATABASES = common.Family(
+    "exports", GENERATOR_VERSION, EXPORTS_ROOT=str(common.VAR_DIR / "exports-{size}"), EXPORT_BACKGROUND_ROWS="5000"
+)
 sqlite_path = BENCH_DATABASES.sqlite_path
 stamp_path = BENCH_DATABASES.stamp_path
 expected_stamp = BENCH_DATABASES.expected_stamp
