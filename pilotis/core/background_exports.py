@@ -229,7 +229,16 @@ def _fail(job: BackgroundExport, message: str) -> str:
 
 
 def purge_expired(now=None) -> int:
-    """Deletes the files past their time, then the rows a week older; answers the files deleted."""
+    """Deletes the files past their time, then the rows a week older; answers the files deleted.
+    A job its worker lost (killed mid-way: django-tasks-db never runs its task again) is said
+    failed, so that its page stops waiting and offers to run it again."""
+    now = now or timezone.now()
+    BackgroundExport.objects.lost(now).update(
+        state=ExportState.FAILED,
+        error=_("La préparation a été interrompue (redémarrage du serveur). Relancez l’export."),
+        finished_at=now,
+        expires_at=now + timezone.timedelta(hours=settings.EXPORT_KEEP_HOURS),
+    )
     storage = storages["exports"]
     deleted = 0
     for job in BackgroundExport.objects.files_expired(now).only("pk", "file_name"):

@@ -123,15 +123,22 @@ class BackgroundExportQuerySet(models.QuerySet):
 
     def forgotten(self, now=None):
         """Rows kept a week past their file, so that a late click hears « expiré » rather than a
-        bare « introuvable »; or never finished within a week (a worker killed mid-way)."""
+        bare « introuvable »; or never finished within a week (left queued with no worker)."""
         now = now or timezone.now()
         return self.filter(
             models.Q(expires_at__lt=now - KEPT_AFTER_EXPIRY)
             | models.Q(expires_at__isnull=True, created_at__lt=now - KEPT_AFTER_EXPIRY)
         )
 
+    def lost(self, now=None):
+        """Running for longer than any export takes: its worker was killed mid-way."""
+        now = now or timezone.now()
+        return self.filter(state=ExportState.RUNNING, started_at__lt=now - LOST_AFTER)
+
 
 KEPT_AFTER_EXPIRY = timezone.timedelta(days=7)
+# The national heat map takes well under a minute (benchmarks/README.md): an hour is a lost job.
+LOST_AFTER = timezone.timedelta(hours=1)
 
 
 class BackgroundExport(models.Model):

@@ -321,3 +321,22 @@ def test_the_network_csv_goes_to_the_background_and_its_vcards_never(
     job.refresh_from_db()
     assert job.rows_total == job.rows_done == 13
     assert _csv_rows(client.get(reverse("exports:download", args=[job.pk])).content) == immediate
+
+
+def test_a_job_its_worker_lost_is_said_failed_by_the_next_purge(client_for, world):
+    now = timezone.now()
+    lost = BackgroundExport.objects.create(
+        user=world.dane, kind="steering", label="Perdu (CSV)", format="csv", state=ExportState.RUNNING,
+        started_at=now - timezone.timedelta(hours=2),
+    )  # fmt: skip
+    running = BackgroundExport.objects.create(
+        user=world.dane, kind="steering", label="En cours (CSV)", format="csv", state=ExportState.RUNNING,
+        started_at=now - timezone.timedelta(minutes=5),
+    )  # fmt: skip
+    call_command("purge_exports", stdout=io.StringIO())
+    lost.refresh_from_db()
+    running.refresh_from_db()
+    assert (lost.state, running.state) == (ExportState.FAILED, ExportState.RUNNING)
+    assert "interrompue" in lost.error
+    page = client_for("dane").get(reverse("exports:job", args=[lost.pk])).content.decode()
+    assert "L’export a échoué" in page and "hx-get" not in page
