@@ -35,6 +35,7 @@ from pilotis.core import audit
 from pilotis.core.enums import AuditAction, ExportState
 from pilotis.core.exporters import Exporter, attachment_response
 from pilotis.core.models import BackgroundExport
+from pilotis.core.personal_data import anonymiser, section, when
 
 logger = logging.getLogger(__name__)
 
@@ -248,3 +249,25 @@ def purge_expired(now=None) -> int:
         storage.delete(job.file_name)  # a worker killed after storing it
     BackgroundExport.objects.forgotten(now).delete()
     return deleted
+
+
+@section("background_exports", lambda: _("Exports préparés en arrière-plan (gardés une semaine au plus)"), 85)
+def personal_rows(user) -> list[dict]:
+    return [
+        {
+            _("demandé le"): when(job.created_at),
+            _("export"): job.label,
+            _("état"): job.get_state_display(),
+            _("filtres"): job.params.get("query") or {},
+        }
+        for job in BackgroundExport.objects.filter(user=user).order_by("created_at")
+    ]
+
+
+@anonymiser("background_exports")
+def forget(user) -> None:
+    """An anonymised person's exports go, files first: their filters and labels were theirs."""
+    storage = storages["exports"]
+    for job in BackgroundExport.objects.filter(user=user).exclude(file_name=""):
+        storage.delete(job.file_name)
+    BackgroundExport.objects.filter(user=user).delete()

@@ -340,3 +340,24 @@ def test_a_job_its_worker_lost_is_said_failed_by_the_next_purge(client_for, worl
     assert "interrompue" in lost.error
     page = client_for("dane").get(reverse("exports:job", args=[lost.pk])).content.decode()
     assert "L’export a échoué" in page and "hx-get" not in page
+
+
+def test_my_exports_are_in_my_data_and_go_with_my_anonymisation(
+    client_for, world, campaign, schools, low_threshold, django_capture_on_commit_callbacks
+):
+    from pilotis.accounts.services import anonymise_user
+
+    client = client_for("correspondant_40")
+    job = _start(client, campaign, django_capture_on_commit_callbacks, q="Landais")
+    background_exports.run(job.pk)
+    job.refresh_from_db()
+    data = client.get(reverse("accounts:my_data")).json()
+    rows = next(s["lignes"] for s in data["sections"] if s["titre"].startswith("Exports préparés"))
+    assert rows == [
+        {"demandé le": rows[0]["demandé le"], "export": job.label, "état": "Prêt", "filtres": {"q": ["Landais"]}}
+    ]
+    stored = background_exports.storages["exports"]
+    assert stored.exists(job.file_name)
+    anonymise_user(world.correspondant_40, by=world.admin)
+    assert not BackgroundExport.objects.exists()
+    assert not stored.exists(job.file_name)
