@@ -307,7 +307,7 @@ def export(request, which, fmt):
         export_filename(which, fmt),
         kind="accompaniment",
         params={"which": which, "query": background_exports.query_params(request.GET)},
-        back_url=f"{page}?{request.GET.urlencode()}" if request.GET else page,
+        back_url=page,
     )
 
 

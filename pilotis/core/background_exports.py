@@ -97,9 +97,12 @@ def offer(request, *, kind: str, params: dict, fmt: str, exporter: Exporter, row
 
 
 def answer(request, exporter: Exporter, fmt: str, filename: str, *, kind: str, params: dict, back_url: str = ""):
-    """An export view's answer: the file at once when small, else the offer to prepare it."""
+    """An export view's answer: the file at once when small, else the offer to prepare it
+    (`back_url`, the page the export comes from: its « Retour », with the same filters)."""
     rows = exporter.row_count()
     if should_run_in_background(exporter, rows):
+        if back_url and request.GET:
+            back_url = f"{back_url}?{request.GET.urlencode()}"
         return offer(request, kind=kind, params=params, fmt=fmt, exporter=exporter, rows=rows, back_url=back_url)
     content = exporter.as_csv() if fmt == "csv" else exporter.as_ods()
     return attachment_response(content, filename)

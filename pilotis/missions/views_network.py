@@ -69,5 +69,5 @@ def network_export(request, fmt):
         net.filename(fmt),
         kind="network",
         params={"query": background_exports.query_params(request.GET)},
-        back_url=f"{page}?{request.GET.urlencode()}" if request.GET else page,
+        back_url=page,
     )

@@ -268,7 +268,7 @@ def export(request, campaign, board, fmt):
         f"{exporter.filename}.{fmt}",
         kind="steering",
         params={"campaign": campaign, "board": board, "query": background_exports.query_params(request.GET)},
-        back_url=f"{page}?{request.GET.urlencode()}" if request.GET else page,
+        back_url=page,
     )
 
 

@@ -73,5 +73,5 @@ def export(request, campaign, table, fmt):
         f"{exporter.filename}.{fmt}",
         kind="steering_plans",
         params={"campaign": campaign, "table": table, "query": background_exports.query_params(request.GET)},
-        back_url=f"{page}?{request.GET.urlencode()}" if request.GET else page,
+        back_url=page,
     )

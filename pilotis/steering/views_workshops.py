@@ -57,5 +57,5 @@ def export(request, campaign, listing, fmt):
         f"{exporter.filename}.{fmt}",
         kind="steering_workshops",
         params={"campaign": campaign, "listing": listing, "query": background_exports.query_params(request.GET)},
-        back_url=f"{page}?{request.GET.urlencode()}" if request.GET else page,
+        back_url=page,
     )

@@ -79,8 +79,10 @@ def test_click_worker_page_download_expiry_and_purge(
     client_for, world, campaign, schools, low_threshold, django_capture_on_commit_callbacks, settings
 ):
     client = client_for("correspondant_40")
-    # The GET only offers: it creates nothing.
-    client.get(_export_url(campaign))
+    # The GET only offers: it creates nothing. Its « Retour » goes back to the page, filters kept.
+    offer = client.get(_export_url(campaign, q="Landais")).content.decode()
+    assert "Cet export compte 12 lignes" in offer
+    assert f'href="/pilotage/{campaign.pk}/maturite/?q=Landais"' in offer
     assert not BackgroundExport.objects.exists()
 
     job = _start(client, campaign, django_capture_on_commit_callbacks)
