@@ -18,7 +18,7 @@ import subprocess  # noqa: S404 — runs our own scripts with fixed argument lis
 import sys
 import time
 
-from benchmarks import catalogue, common, equipment, generate
+from benchmarks import catalogue, common, equipment, exports, generate
 from benchmarks.measure import EXPORT_RUNS, EXPORT_WARMUP
 
 TARGET_RATIO = 1.0  # dashboard time / DuckDB time
@@ -356,6 +356,8 @@ def main(argv=None) -> int:
     parser.add_argument("--catalogue-sizes", nargs="*", type=int, default=[1000, 100000])
     # The territory's equipment needs, by their own generator (schools and needs only).
     parser.add_argument("--equipment-sizes", nargs="*", type=int, default=[1000, 10000, 60000])
+    # The background export of the heat map, by its own generator (schools and the open campaign).
+    parser.add_argument("--exports-sizes", nargs="*", type=int, default=[10000, 60000])
     args, extra = parser.parse_known_args(argv)  # the rest goes to benchmarks.measure
     started = time.monotonic()
     os.chdir(common.BASE_DIR)
@@ -371,11 +373,24 @@ def main(argv=None) -> int:
         text, fiches_missed = text + section, fiches_missed + needs_failed + more_missed
     else:
         fiches_missed += needs_failed
+    jobs, jobs_failed = exports.run(args.exports_sizes, args.db) if args.exports_sizes else ([], [])
+    if jobs:
+        section, more_missed = exports.report(jobs)
+        text, fiches_missed = text + section, fiches_missed + jobs_failed + more_missed
+    else:
+        fiches_missed += jobs_failed
     common.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     # Date and time: a second run the same day must not overwrite the run a README quotes.
     name = f"{datetime.datetime.now():%Y-%m-%d-%H%M}-{info['host']}"
     (common.RESULTS_DIR / f"{name}.md").write_text(text, encoding="utf-8")
-    raw = {"machine": info, "generated": generated, "results": results, "catalogue": fiches, "equipment": needs}
+    raw = {
+        "machine": info,
+        "generated": generated,
+        "results": results,
+        "catalogue": fiches,
+        "equipment": needs,
+        "exports": jobs,
+    }
     (common.RESULTS_DIR / f"{name}.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
     print()
     print(text)

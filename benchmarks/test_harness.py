@@ -139,8 +139,8 @@ def test_the_run_exits_non_zero_when_a_target_is_missed(monkeypatch, tmp_path):
     monkeypatch.setattr(run, "run", lambda sizes, dbs, extra: (_info(), [], results))
     monkeypatch.setattr(run.common, "RESULTS_DIR", tmp_path)
     monkeypatch.setattr(run.common, "BASE_DIR", tmp_path.parent)
-    # No catalogue nor equipment sizes: their benches have their own tests.
-    argv = ["--sizes", "1000", "60000", "--db", "sqlite", "--catalogue-sizes", "--equipment-sizes"]
+    # No catalogue, equipment nor background export sizes: their benches have their own tests.
+    argv = ["--sizes", "1000", "60000", "--db", "sqlite", "--catalogue-sizes", "--equipment-sizes", "--exports-sizes"]
     assert run.main(argv) == 1
     results[1]["dashboards"][0]["statuses"] = [200]
     results[1]["dashboards"][0]["median_ms"] = 20.0
@@ -172,3 +172,17 @@ def test_the_catalogues_report_says_each_miss():
     assert len(missed) == len(catalogue.PAGES)  # over 3 times
     _text, missed = catalogue.report([result(1000, 10.0), result(100000, 20.0, queries=11)])
     assert len(missed) == len(catalogue.PAGES)  # a query more at 100,000
+
+
+def test_the_background_exports_report_says_each_miss():
+    from benchmarks import exports
+
+    def result(click_ms, peak_mb):
+        row = {"format": "csv", "offer_ms": 20.0, "click_ms": click_ms, "rows": 60000, "bytes": 5_500_000}
+        row |= {"run_s": 2.0, "rows_per_s": 30000.0, "mb_per_s": 2.75, "peak_mb": peak_mb}
+        return {"size": 60000, "db": "sqlite", "load": [1.0, 1.0, 1.0], "exports": [row]}
+
+    text, missed = exports.report([result(60.0, 4.0)])
+    assert not missed and "| 60,000 | sqlite | csv | 20 | 60 | 60,000 | 5.5 | 2.0 | 30,000 | 2.75 | 4.0 |" in text
+    assert len(exports.report([result(exports.CLICK_TARGET_MS + 1, 4.0)])[1]) == 1
+    assert len(exports.report([result(60.0, exports.EXPORT_PEAK_MB + 1)])[1]) == 1

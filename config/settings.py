@@ -318,6 +318,22 @@ EVIDENCE_ZIP_MAX_ENTRIES = env_int("EVIDENCE_ZIP_MAX_ENTRIES", 2000)
 EVIDENCE_ZIP_MAX_RATIO = env_int("EVIDENCE_ZIP_MAX_RATIO", 100)
 
 
+# --- Background exports (« Mes exports ») ---------------------------------------------------
+# An export of more than EXPORT_BACKGROUND_ROWS rows is prepared by the worker; its file waits in
+# a private storage that no URL serves (only `exports:download`, for its owner) for
+# EXPORT_KEEP_HOURS, then `purge_exports` deletes it.
+EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000)
+EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24)
+STORAGES["exports"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": env_str("EXPORTS_ROOT", str(BASE_DIR / "var" / "exports")),
+        "base_url": None,
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
+
 # --- E-mail -------------------------------------------------------------------------------
 # Development prints e-mails on the console; production sends them through SMTP.
 _EMAIL_BACKEND = env_str(

@@ -49,6 +49,7 @@ urlpatterns = [
     path("pilotage/besoins/", include("pilotis.equipment.urls")),
     path("pilotage/", include("pilotis.steering.urls")),
     path("api/", include("pilotis.api.urls")),
+    path("telechargements/", include("pilotis.core.export_urls")),
     path("admin/", admin.site.urls),
 ]
 

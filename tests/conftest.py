@@ -54,6 +54,23 @@ def _evidence_storage(settings, evidence_root):
     }
 
 
+@pytest.fixture(scope="session")
+def exports_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("exports")
+
+
+@pytest.fixture(autouse=True)
+def _exports_storage(settings, exports_root):
+    """The background exports' files go to a folder of the test, never to var/exports."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "exports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(exports_root), "base_url": None},
+        },
+    }
+
+
 @pytest.fixture(autouse=True)
 def _strict_templates(settings):
     """An undefined template variable is a bug: make it fail loudly in tests."""

@@ -29,6 +29,7 @@ SAMPLE_KWARGS = {
     "academy_id": 999999,
     "attachment_pk": 999999,
     "plan": 999999,
+    "export_id": "00000000-0000-4000-8000-000000000000",
 }
 
 

@@ -6,4 +6,6 @@ class AccompanimentConfig(AppConfig):
     verbose_name = "Suivi de l'accompagnement"
 
     def ready(self):
-        from pilotis.accompaniment import panels, personal_data  # noqa: F401
+        from pilotis.accompaniment import background, panels, personal_data  # noqa: F401
+
+        background.register()

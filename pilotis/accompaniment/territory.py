@@ -184,6 +184,9 @@ class DueExport(Exporter):
         self.entries = entries
         self.title = _("Prochaines étapes à échéance")
 
+    def row_count(self):
+        return self.entries.count()
+
     def rows(self):
         today = timezone.localdate()
         for entry in self.entries.iterator(chunk_size=2000):
@@ -215,6 +218,9 @@ class QuietExport(Exporter):
     def __init__(self, schools):
         self.schools = schools
         self.title = _("Sans contact cette année")
+
+    def row_count(self):
+        return self.schools.count()
 
     def rows(self):
         for school in self.schools.iterator(chunk_size=2000):

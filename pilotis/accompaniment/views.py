@@ -37,8 +37,8 @@ from pilotis.accompaniment.territory import (
     territory_departments,
     territory_schools,
 )
+from pilotis.core import background_exports
 from pilotis.core.confirm import Confirmation, confirmation_page
-from pilotis.core.exporters import attachment_response
 from pilotis.core.formats import day
 from pilotis.core.forms import INVALID_FILTERS, typed_again
 from pilotis.core.guards import get_or_refuse, guarded, refuse
@@ -298,7 +298,21 @@ def export(request, which, fmt):
     """Either list, filtered as on the page, as CSV or ODS."""
     if which not in ("due", "quiet") or fmt not in ("csv", "ods"):
         raise Http404
-    follow = FollowUp(request.user, request.GET)
+    exporter = follow_up_export(FollowUp(request.user, request.GET), which)
+    page = reverse("accompaniments:list")
+    return background_exports.answer(
+        request,
+        exporter,
+        fmt,
+        export_filename(which, fmt),
+        kind="accompaniment",
+        params={"which": which, "query": background_exports.query_params(request.GET)},
+        back_url=page,
+    )
+
+
+def follow_up_export(follow, which):
+    """Either list as an exporter (the view's, and the worker's as the same user)."""
     exporter = DueExport(follow.due()) if which == "due" else QuietExport(follow.quiet())
-    content = exporter.as_csv() if fmt == "csv" else exporter.as_ods()
-    return attachment_response(content, export_filename(which, fmt))
+    exporter.filename = export_filename(which, "csv").removesuffix(".csv")
+    return exporter

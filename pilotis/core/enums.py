@@ -97,3 +97,10 @@ class AuditAction(models.TextChoices):
     API_TOKEN_REVOKED = "api_token_revoked", _("Jeton d'accès à l'API révoqué")
     API_TOKEN_REFUSED = "api_token_refused", _("Jeton d'accès à l'API refusé")
     EXPORT_STARTED = "export_started", _("Export lancé en arrière-plan")
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", _("En attente")
+    RUNNING = "running", _("En préparation")
+    DONE = "done", _("Prêt")
+    FAILED = "failed", _("Échec")

@@ -60,14 +60,28 @@ class Exporter:
 
     title: str = ""
     columns: Sequence[Column] = ()
+    # Told the rows written so far, every `progress_every` rows and once at the end: the
+    # background export's progress (`core.background_exports`). None for an immediate export.
+    progress = None
+    progress_every = 1000
 
     def rows(self) -> Iterable[dict]:
         raise NotImplementedError
 
+    def row_count(self) -> int | None:
+        """How many rows `rows()` will give, counted cheaply (a counter, a COUNT), or None for
+        a report that is always small: a large one is prepared in the background."""
+        return None
+
     def _table(self):
         keys = [c.key for c in self.columns]
-        for row in self.rows():
+        written = 0
+        for written, row in enumerate(self.rows(), start=1):
             yield [row.get(key) for key in keys]
+            if self.progress is not None and written % self.progress_every == 0:
+                self.progress(written)
+        if self.progress is not None:
+            self.progress(written)
 
     # --- CSV: for French spreadsheet software, `;` separated, UTF-8 with a BOM, CRLF ----------
 
@@ -95,6 +109,13 @@ class Exporter:
     # --- ODS: one sheet named after the title, a bold header row, typed cells -----------------
 
     def as_ods(self) -> bytes:
+        out = io.BytesIO()
+        self.write_ods(out)
+        return out.getvalue()
+
+    def write_ods(self, out) -> None:
+        """The ODS file written into `out` (a binary file object, seekable or not) as the rows
+        come: a file on disk holds a background export, whose memory stays flat."""
         document = odfdo.Document("spreadsheet")
         document.body.clear()
         document.insert_style(odfdo.Style("table-cell", name="pilotis-header", area="text", bold=True), automatic=True)
@@ -124,19 +145,18 @@ class Exporter:
         document.body.append(odfdo.Element.from_tag(f'<table:table table:name="{PLACEHOLDER}"/>'))
         base = io.BytesIO()
         document.save(base)
-        return _with_table(base.getvalue(), table())
+        _with_table(base.getvalue(), table(), out)
 
 
 PLACEHOLDER = "pilotis-table-placeholder"
 _PLACEHOLDER_RE = re.compile(rf'<table:table table:name="{PLACEHOLDER}"\s*(?:/>|>.*?</table:table>)', re.DOTALL)
 
 
-def _with_table(ods: bytes, table_xml: Iterable[str]) -> bytes:
-    """The ODS file `ods` with its placeholder table replaced by the pieces of `table_xml`,
-    compressed as they come; the `mimetype` entry stays first and uncompressed, as the format
-    requires."""
+def _with_table(ods: bytes, table_xml: Iterable[str], out) -> None:
+    """Writes into `out` the ODS file `ods` with its placeholder table replaced by the pieces of
+    `table_xml`, compressed as they come; the `mimetype` entry stays first and uncompressed, as
+    the format requires."""
     source = zipfile.ZipFile(io.BytesIO(ods))
-    out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
             data = source.read(info.filename)
@@ -155,7 +175,6 @@ def _with_table(ods: bytes, table_xml: Iterable[str]) -> bytes:
                 for piece in table_xml:
                     stream.write(piece.encode("utf-8"))
                 stream.write(content[match.end() :].encode("utf-8"))
-    return out.getvalue()
 
 
 def _csv_cell(value) -> str:

@@ -1,9 +1,11 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pilotis.core.enums import AuditAction
+from pilotis.core.enums import AuditAction, ExportState
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -106,3 +108,87 @@ class Delivery(models.Model):
 
     def __str__(self):
         return self.to
+
+
+class BackgroundExportQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A background export is its owner's alone: nobody else, not even a DANE, sees it."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(user=user)
+
+    def files_expired(self, now=None):
+        """Those whose file is past its time and still stored."""
+        return self.filter(expires_at__lt=now or timezone.now()).exclude(file_name="")
+
+    def forgotten(self, now=None):
+        """Rows kept a week past their file, so that a late click hears « expiré » rather than a
+        bare « introuvable »; or never finished within a week (left queued with no worker)."""
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(expires_at__lt=now - KEPT_AFTER_EXPIRY)
+            | models.Q(expires_at__isnull=True, created_at__lt=now - KEPT_AFTER_EXPIRY)
+        )
+
+    def lost(self, now=None):
+        """Running for longer than any export takes: its worker was killed mid-way."""
+        now = now or timezone.now()
+        return self.filter(state=ExportState.RUNNING, started_at__lt=now - LOST_AFTER)
+
+
+KEPT_AFTER_EXPIRY = timezone.timedelta(days=7)
+# The national heat map takes well under a minute (benchmarks/README.md): an hour is a lost job.
+LOST_AFTER = timezone.timedelta(hours=1)
+
+
+class BackgroundExport(models.Model):
+    """A long export asked by a click and prepared by the worker (`core.background_exports`).
+
+    `params` only say which export to rebuild: the worker rebuilds it as `user`, within that user's
+    scope of the moment, never trusting anything else. The file lives in the private storage
+    `exports`, under `file_name`, until `expires_at` (24 hours after it is ready)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("demandé par"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("nature"), max_length=40)
+    label = models.CharField(_("intitulé"), max_length=300)
+    params = models.JSONField(_("paramètres"), default=dict, blank=True)
+    format = models.CharField(_("format"), max_length=8, choices=[("csv", "CSV"), ("ods", "ODS")])
+    state = models.CharField(_("état"), max_length=10, choices=ExportState.choices, default=ExportState.QUEUED)
+    rows_done = models.PositiveIntegerField(_("lignes écrites"), default=0)
+    rows_total = models.PositiveIntegerField(_("lignes prévues"), null=True, blank=True)
+    error = models.CharField(_("erreur"), max_length=300, blank=True)
+    file_name = models.CharField(_("fichier"), max_length=200, blank=True)
+    download_name = models.CharField(_("nom du fichier téléchargé"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("taille (octets)"), null=True, blank=True)
+    source_url = models.CharField(_("page d'origine"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("demandé le"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("disponible jusqu'au"), null=True, blank=True, db_index=True)
+
+    objects = BackgroundExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("export en arrière-plan")
+        verbose_name_plural = _("exports en arrière-plan")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ExportState.DONE, ExportState.FAILED)
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def percent(self) -> int | None:
+        if not self.rows_total:
+            return None
+        return min(100, self.rows_done * 100 // self.rows_total)

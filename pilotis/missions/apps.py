@@ -6,4 +6,6 @@ class MissionsConfig(AppConfig):
     verbose_name = "Mission du RUPN"
 
     def ready(self):
-        from pilotis.missions import panels, personal_data, team  # noqa: F401
+        from pilotis.missions import background, panels, personal_data, team  # noqa: F401
+
+        background.register()

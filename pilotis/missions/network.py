@@ -369,6 +369,12 @@ class NetworkExport(Exporter):
     def __init__(self, network: Network):
         self.network = network
         self.title = _("Réseau des RUPN %(year)s") % {"year": network.year}
+        self.filename = network.filename("csv").removesuffix(".csv")
+
+    def row_count(self):
+        # One row per school at least (more for a school with several RUPN in the year): enough to
+        # decide on the background, and the worker counts the rows it writes.
+        return self.network.schools().count()
 
     def rows(self):
         for school, referents in self.network.all_rows():

@@ -4,8 +4,10 @@ and its exports (CSV, vCard). The figures and rules live in `network`; the IMP i
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from pilotis.core import background_exports
 from pilotis.core.exporters import attachment_response
 from pilotis.core.forms import INVALID_FILTERS
 from pilotis.core.guards import guarded
@@ -57,5 +59,15 @@ def network_export(request, fmt):
     if fmt not in ("csv", "vcf"):
         raise Http404
     net = Network.of(request.user, request.GET)  # invalid filters ignored, as on the page
-    content = NetworkExport(net).as_csv() if fmt == "csv" else as_vcards(net)
-    return attachment_response(content, net.filename(fmt))
+    if fmt == "vcf":  # vCards are read by address books, a few hundred at a time: never in the background
+        return attachment_response(as_vcards(net), net.filename(fmt))
+    page = reverse("network:list")
+    return background_exports.answer(
+        request,
+        NetworkExport(net),
+        fmt,
+        net.filename(fmt),
+        kind="network",
+        params={"query": background_exports.query_params(request.GET)},
+        back_url=page,
+    )

@@ -6,4 +6,6 @@ class SteeringConfig(AppConfig):
     verbose_name = "Pilotage territorial"
 
     def ready(self):
-        from pilotis.steering import personal_data, signals  # noqa: F401
+        from pilotis.steering import background, personal_data, signals  # noqa: F401
+
+        background.register()

@@ -22,8 +22,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pilotis.assessments.models import Campaign
+from pilotis.core import background_exports
+from pilotis.core.background_exports import ExportUnavailable
 from pilotis.core.confirm import Confirmation, Link, confirmation_page
-from pilotis.core.exporters import attachment_response
 from pilotis.core.forms import INVALID_FILTERS
 from pilotis.core.guards import get_or_refuse, guarded
 from pilotis.referential.cache import domains_of
@@ -66,22 +67,27 @@ BOARDS = [
 class Board:
     """What every dashboard needs: the campaign, the départements followed, the one chosen."""
 
-    def __init__(self, request, campaign_pk, form_class):
+    def __init__(self, request, campaign_pk, form_class, *, user=None, data=None):
+        """From a request; or, for the worker (`user` and `data`, `request` None), as that user,
+        with the filters `data` (a QueryDict): a campaign out of their scope is then refused."""
         self.request = request
-        self.campaign = get_or_refuse(
-            request,
-            Campaign.objects.for_user(request.user).select_related("academy", "referential"),
-            what="campaign",
-            pk=campaign_pk,
-        )
-        self.departments = list(departments_for(request.user, self.campaign))  # read once, used four times
-        self.whole_academy = follows_academy(request.user, self.campaign.academy_id)
+        user = request.user if request is not None else user
+        campaigns = Campaign.objects.for_user(user).select_related("academy", "referential")
+        if request is not None:
+            self.campaign = get_or_refuse(request, campaigns, what="campaign", pk=campaign_pk)
+            data = request.GET
+        else:
+            self.campaign = campaigns.filter(pk=campaign_pk).first()
+            if self.campaign is None:
+                raise ExportUnavailable(_("Cette campagne n’est plus dans votre territoire."))
+        self.departments = list(departments_for(user, self.campaign))  # read once, used four times
+        self.whole_academy = follows_academy(user, self.campaign.academy_id)
         self.domains = domains_of(self.campaign.referential)
         form_kwargs = {}
         if form_class is MaturityForm:
             known = priority_education_known([d.pk for d in self.departments])
             form_kwargs = {"domains": self.domains, "priority_known": known}
-        self.form = form_class(request.GET or None, departments=self.departments, **form_kwargs)
+        self.form = form_class(data or None, departments=self.departments, **form_kwargs)
         # Said on this page only (not a message): an export with the same filters would leave a
         # message behind for the next page.
         self.notices = []
@@ -248,13 +254,22 @@ EXPORTS = {
 @require_GET
 @guarded(GUARD, follows_territory)
 def export(request, campaign, board, fmt):
-    """The same figures as the page, filters included, as CSV or ODS."""
+    """The same figures as the page, filters included, as CSV or ODS: at once, or past
+    EXPORT_BACKGROUND_ROWS rows, a page offering to prepare it in the background."""
     if board not in EXPORTS or fmt not in ("csv", "ods"):
         raise Http404
     form_class, exporter_class = EXPORTS[board]
     exporter = exporter_class(Board(request, campaign, form_class))
-    content = exporter.as_csv() if fmt == "csv" else exporter.as_ods()
-    return attachment_response(content, f"{exporter.filename}.{fmt}")
+    page = reverse(f"steering:{board if board != 'distribution' else 'maturity'}", args=[campaign])
+    return background_exports.answer(
+        request,
+        exporter,
+        fmt,
+        f"{exporter.filename}.{fmt}",
+        kind="steering",
+        params={"campaign": campaign, "board": board, "query": background_exports.query_params(request.GET)},
+        back_url=page,
+    )
 
 
 def _reminders_url(campaign, department, target=None):

@@ -7,9 +7,10 @@ follow); the figures are `steering.plans`'.
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from pilotis.core.exporters import attachment_response
+from pilotis.core import background_exports
 from pilotis.core.guards import guarded
 from pilotis.steering import plans
 from pilotis.steering.exports import PlanAdoptionExport, PlanIndicatorsExport, PlanSchoolsExport
@@ -64,5 +65,13 @@ def export(request, campaign, table, fmt):
     if table not in EXPORTS or fmt not in ("csv", "ods"):
         raise Http404
     exporter = EXPORTS[table](Board(request, campaign, BoardForm))
-    content = exporter.as_csv() if fmt == "csv" else exporter.as_ods()
-    return attachment_response(content, f"{exporter.filename}.{fmt}")
+    page = reverse("steering:plans" if table != "schools" else "steering:plans_schools", args=[campaign])
+    return background_exports.answer(
+        request,
+        exporter,
+        fmt,
+        f"{exporter.filename}.{fmt}",
+        kind="steering_plans",
+        params={"campaign": campaign, "table": table, "query": background_exports.query_params(request.GET)},
+        back_url=page,
+    )

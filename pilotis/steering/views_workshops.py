@@ -6,9 +6,10 @@ follow); the figures are `steering.workshops'`."""
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from pilotis.core.exporters import attachment_response
+from pilotis.core import background_exports
 from pilotis.core.guards import guarded
 from pilotis.steering import workshops
 from pilotis.steering.forms import BoardForm
@@ -48,5 +49,13 @@ def export(request, campaign, listing, fmt):
     if listing not in EXPORTS or fmt not in ("csv", "ods"):
         raise Http404
     exporter = EXPORTS[listing](Board(request, campaign, BoardForm))
-    content = exporter.as_csv() if fmt == "csv" else exporter.as_ods()
-    return attachment_response(content, f"{exporter.filename}.{fmt}")
+    page = reverse("steering:workshops", args=[campaign])
+    return background_exports.answer(
+        request,
+        exporter,
+        fmt,
+        f"{exporter.filename}.{fmt}",
+        kind="steering_workshops",
+        params={"campaign": campaign, "listing": listing, "query": background_exports.query_params(request.GET)},
+        back_url=page,
+    )

@@ -30,6 +30,9 @@ class WorkshopSchoolsExport(Exporter):
         self.title = _("Ateliers par établissement %(year)s") % {"year": board.campaign.school_year}
         self.filename = _stem(board, "ateliers-etablissements")
 
+    def row_count(self):
+        return self.board.territory.school_count  # one row per open school, known already
+
     def rows(self):
         schools = workshops.schools(self.board.territory).iterator(chunk_size=CHUNK)
         for chunk in iter(lambda: list(islice(schools, CHUNK)), []):

@@ -8,6 +8,7 @@ from tests.security.matrix import (
     digital_services,
     equipment,
     evidence,
+    exports,
     fiche_catalogue,
     fiches,
     news,
@@ -41,4 +42,5 @@ MATRIX_EXTENSIONS = [
     news,
     proconnect,
     api,
+    exports,
 ]
