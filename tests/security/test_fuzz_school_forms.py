@@ -413,3 +413,22 @@ def test_set_password_form(client, world, first, second):
         reach(client, form["Location"], {"new_password1": first, "new_password2": first})
         reach(client, form["Location"], {"new_password1": first, "new_password2": second})
         no_nul_stored()
+
+
+@SETTINGS
+@given(q=NASTY, choice=NASTY, tool=NASTY, page=NASTY)
+def test_fiche_catalogue_filters(client_for, world, q, choice, tool, page):
+    params = {
+        "q": q,
+        "discipline": choice,
+        "level": choice,
+        "competence": choice,
+        "tool": tool,
+        "department": choice,
+        "school_kind": choice,
+        "sort": choice,
+        "page": page,
+    }
+    client = client_for("member_a")
+    assert client.get(reverse("fiche_catalogue:list"), params).status_code == 200
+    assert client.get(reverse("fiche_catalogue:export", args=["csv"]), params).status_code == 200
