@@ -44,12 +44,30 @@ class Elements(HTMLParser):
     def __init__(self, text):
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict]] = []
+        self.forms: list[dict] = []
         self._textarea = None
+        self._form = None
+        self._select = None
         self.feed(text)
 
     def handle_starttag(self, tag, attrs):
         attributes = {name: value or "" for name, value in attrs}
         self.tags.append((tag, attributes))
+        if tag == "form":
+            self._form = {**attributes, "fields": [], "ids": set()}
+            self.forms.append(self._form)
+        elif self._form is not None:
+            if attributes.get("id"):
+                self._form["ids"].add(attributes["id"])
+            if tag == "input" and attributes.get("name") and attributes.get("type") not in ("submit", "button"):
+                if attributes.get("type") not in ("radio", "checkbox") or "checked" in attributes:
+                    self._form["fields"].append((attributes["name"], attributes.get("value", "")))
+            elif tag == "select" and attributes.get("name"):
+                self._select = [attributes["name"], None]
+                self._form["fields"].append(self._select)
+            # A select submits its selected option, else its first.
+            elif tag == "option" and self._select is not None and (self._select[1] is None or "selected" in attributes):
+                self._select[1] = attributes.get("value", "")
         if tag == "textarea":
             attributes["text"] = ""
             self._textarea = attributes
@@ -61,6 +79,10 @@ class Elements(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "textarea":
             self._textarea = None
+        elif tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
 
     def find(self, tag=None, **attributes):
         return [
@@ -232,17 +254,27 @@ def background_export(browser, wait_seconds):
 
 
 def start_export(browser, board, href):
-    """The board's export as a person clicks it: a POST form whose action is the export, or a link
-    to it whose page asks to confirm with a POST form (never a job made by a GET)."""
-    for form in Elements(board.text).find("form", method="post"):
-        if "/export/" in form.get("action", ""):
-            return browser.post(form["action"], {"csrfmiddlewaretoken": csrf_token(board.text)})
+    """The board's export as a person clicks it: a POST form of the board whose action is the
+    export, or the export's link, whose page offers to prepare it with a POST form (a GET never
+    makes a job). The form is sent as the browser sends it: every field it holds."""
+    for form in Elements(board.text).forms:
+        if form.get("method", "").lower() == "post" and "/export/" in form.get("action", ""):
+            return browser.post(form["action"], dict(form["fields"]))
     page = browser.get(href, follow=False)
     if page.is_redirect:
         return page
-    forms = [f for f in Elements(page.text).find("form", method="post") if "/export/" in f.get("action", href)]
-    check(forms, f"{href}: neither a background job nor a form to start one ({page.status_code})")
-    return browser.post(forms[0].get("action") or href, {"csrfmiddlewaretoken": csrf_token(page.text)})
+    check(page.status_code == 200, f"{href}: {page.status_code}")
+    check("html" in page.headers.get("Content-Type", ""), f"{href} gave the file at once, not a background job")
+    forms = [
+        f for f in Elements(page.text).forms if f.get("method", "").lower() == "post" and "export-start" in f["ids"]
+    ]
+    forms = forms or [
+        f
+        for f in Elements(page.text).forms
+        if f.get("method", "").lower() == "post" and "deconnexion" not in f.get("action", "")
+    ]
+    check(forms, f"{href}: neither a background job nor a form to start one")
+    return browser.post(forms[0].get("action") or href, dict(forms[0]["fields"]))
 
 
 def api_with_a_token(browser):
@@ -250,13 +282,14 @@ def api_with_a_token(browser):
     browser.sign_in("dane")
     page = browser.get("/compte/jetons/")
     check(page.status_code == 200, f"/compte/jetons/: {page.status_code}")
-    forms = Elements(page.text).find("form", method="post")
-    creation = next((f for f in forms if not f.get("action") or "jetons" in f["action"]), None)
-    check(creation is not None, "/compte/jetons/: no form to create a token")
-    fields = {"csrfmiddlewaretoken": csrf_token(page.text), "name": "Essai de mise en production"}
-    expires = Elements(page.text).find("input", name="expires")
-    if expires and expires[0].get("value"):
-        fields["expires"] = expires[0]["value"]
+    forms = [
+        f
+        for f in Elements(page.text).forms
+        if f.get("method", "").lower() == "post" and any(name == "name" for name, _ in f["fields"])
+    ]
+    check(forms, "/compte/jetons/: no form to create a token (a field « name »)")
+    creation = forms[0]
+    fields = {**dict(creation["fields"]), "name": "Essai de mise en production"}
     created = browser.post(creation.get("action") or "/compte/jetons/", fields, follow=True)
     element = re.search(r'id="api-token-value"[^>]*>\s*(?:<[^>]+>\s*)*([^<\s]+)', created.text)
     value = Elements(created.text).by_id("api-token-value")
