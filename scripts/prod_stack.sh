@@ -18,6 +18,7 @@ started=$(date +%s)
 db="pilotis_deploy_smoke_$$"
 folder=$(mktemp -d -t pilotis-prod-XXXXXX)
 pids=()
+collect=""
 
 say() { printf '== %s (%s s)\n' "$*" "$(($(date +%s) - started))"; }
 
@@ -26,6 +27,7 @@ cleanup() {
   # Only the processes this script started, newest first; then the database and the folder.
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [[ -n "$collect" ]] && { kill -TERM "$collect" 2>/dev/null || true; wait "$collect" 2>/dev/null || true; }
   if ((status != 0)); then
     for log in gunicorn worker smtp load_demo; do
       [[ -s "$folder/$log.log" ]] && { echo "--- $log.log (end)"; tail -n 40 "$folder/$log.log"; }
@@ -80,6 +82,7 @@ $PY manage.py collectstatic --noinput -v0 >"$folder/collectstatic.log" 2>&1 &
 collect=$!
 $PY manage.py migrate --noinput -v0
 wait "$collect" || { cat "$folder/collectstatic.log"; exit 1; }
+collect=""
 $PY manage.py check --deploy --fail-level WARNING
 
 say "SMTP sink, gunicorn (4 workers) on 127.0.0.1:$PORT, the worker; the demo's data meanwhile"
