@@ -13,7 +13,7 @@ DEV_ENV := DEBUG=1
 DEMO_GLPI := SUPPORT_GLPI_NAMES=landes SUPPORT_GLPI_LANDES_APP_TOKEN=demo-app-token SUPPORT_GLPI_LANDES_USER_TOKEN=demo-user-token SUPPORT_FOLLOW_SECONDS=30
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test quality audit lock migrate run clean install install-dev chromium bench-data bench mutants
+.PHONY: demo test quality audit lock migrate run clean install install-dev chromium bench-data bench mutants prod-smoke
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Pilotis needs Python >= 3.12 (found " + sys.version.split()[0] + ")")'
@@ -60,6 +60,14 @@ chromium:
 PYTEST_WORKERS ?= 2
 test: install-dev chromium
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+
+## Pilotis as an académie runs it, on loopback (docs/deploy.md): a throwaway PostgreSQL database,
+## production settings, gunicorn with 4 workers, the background worker; a smoke test signs in and
+## autosaves, then everything stops and the database is dropped. PROD_SMOKE_ARGS adds steps
+## (--with-exports --with-api).
+PROD_SMOKE_ARGS ?=
+prod-smoke: install-dev
+	scripts/prod_stack.sh $(PROD_SMOKE_ARGS)
 
 quality: install-dev
 	$(VENV)/bin/ruff format --check .
