@@ -63,9 +63,9 @@ test: install-dev chromium
 
 ## Pilotis as an académie runs it, on loopback (docs/deploy.md): a throwaway PostgreSQL database,
 ## production settings, gunicorn with 4 workers, the background worker; a smoke test signs in and
-## autosaves, then everything stops and the database is dropped. PROD_SMOKE_ARGS adds steps
-## (--with-exports --with-api).
-PROD_SMOKE_ARGS ?=
+## autosaves, has an export prepared by the worker and reads the API with a token made on the
+## page, then everything stops and the database is dropped. PROD_SMOKE_ARGS chooses the steps.
+PROD_SMOKE_ARGS ?= --with-exports --with-api
 prod-smoke: install-dev
 	scripts/prod_stack.sh $(PROD_SMOKE_ARGS)
 

@@ -16,6 +16,7 @@ SERVICES = "tests.digital_services.test_fuzz"
 
 # The form → the property-based test that posts arbitrary values to it (module, function).
 FUZZED = {
+    "pilotis.api.forms.TokenForm": (SCHOOL, "test_api_token_form"),
     "pilotis.accompaniment.forms.DeleteForm": (PLANS, "test_entry_delete_confirmation"),
     "pilotis.accompaniment.forms.EntryForm": (PLANS, "test_entry_forms"),
     "pilotis.accompaniment.forms.TerritoryFilterForm": (PLANS, "test_follow_up_filters"),

@@ -8,12 +8,15 @@ with its other fields valid so that the arbitrary text reaches the service. Each
 the form (a page, a redirection, a refusal: never a 403 or a 404, which would fuzz nothing). Every
 example runs in a savepoint rolled back after it."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from hypothesis import example, given, settings
@@ -40,7 +43,7 @@ from tests.workshops.conftest import record as record_workshop
 SETTINGS = settings(FUZZ_SETTINGS, max_examples=6)
 # The form answered: shown again, done, refused with its message, or refused as stale.
 REACHED = {200, 302, 400, 409}
-APPS = ["newsletters", "news", "fiches", "support", "equipment", "evidence", "workshops", "accounts"]
+APPS = ["newsletters", "news", "fiches", "support", "equipment", "evidence", "workshops", "accounts", "api"]
 
 
 @pytest.fixture
@@ -432,3 +435,18 @@ def test_fiche_catalogue_filters(client_for, world, q, choice, tool, page):
     client = client_for("member_a")
     assert client.get(reverse("fiche_catalogue:list"), params).status_code == 200
     assert client.get(reverse("fiche_catalogue:export", args=["csv"]), params).status_code == 200
+
+
+# --- The API's personal access tokens ------------------------------------------------------------
+
+
+@SETTINGS
+@given(name=NASTY, expires=NASTY)
+@example(name="Jeton\x00", expires="")
+def test_api_token_form(client_for, world, name, expires):
+    later = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    with rolled_back():
+        client = client_for("dane")
+        reach(client, reverse("api_tokens:create"), {"name": name, "expires_on": expires})
+        reach(client, reverse("api_tokens:create"), {"name": name, "expires_on": later})
+        no_nul_stored()
