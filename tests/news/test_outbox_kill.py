@@ -94,6 +94,7 @@ def deliveries(database: Path) -> dict[str, tuple[str, bool]]:
 
 
 @pytest.mark.slow
+@pytest.mark.own_database
 def test_a_worker_killed_mid_mailing_loses_nothing_and_sends_nothing_twice(tmp_path):
     server = SmtpServer().start()
     database = tmp_path / "outbox.sqlite3"

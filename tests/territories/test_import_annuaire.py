@@ -960,6 +960,7 @@ def test_many_rejections_are_capped_in_the_output(tmp_path, untouched):
     assert "  … et 70 autres lignes rejetées." in output
 
 
+@pytest.mark.own_database
 def test_command_exits_with_status_1_and_no_traceback(tmp_path):
     header, rows = read_rows(SAMPLE)
     latin1 = write_rows(tmp_path / "latin1.csv", header, rows, encoding="latin-1")

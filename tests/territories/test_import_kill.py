@@ -77,6 +77,7 @@ def wait_until(deadline: float, process: subprocess.Popen, condition=lambda: Fal
 
 
 @pytest.mark.slow
+@pytest.mark.own_database
 def test_kill_9_during_the_national_import_leaves_all_or_nothing(tmp_path):
     template = tmp_path / "template.sqlite3"
     subprocess.run(
