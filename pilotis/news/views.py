@@ -218,7 +218,7 @@ def publish(request, item):
 @require_GET
 @item_action("news:sending", can_manage_item)
 def sending(request, item):
-    """Where the mailing stands; its block alone for the polling (htmx or `news/poll.js`)."""
+    """Where the mailing stands; its block alone for the polling (htmx or `core/poll.js`)."""
     context = {
         "item": item,
         "progress": outbox.progress(item.mailing) if item.mailing else None,

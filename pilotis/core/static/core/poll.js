@@ -1,6 +1,7 @@
 // A block that asks to be polled ([data-poll-url]) refreshes itself every few seconds: it is asked
 // again (with HX-Request, so the server answers the block alone) and replaced; it stops once the
-// server's block no longer asks to be polled (the export is ready, or failed). Without JavaScript
+// server's block no longer asks to be polled (the export is ready or failed; the mailing finished
+// or waits for « Reprendre l'envoi »). Without JavaScript
 // the page's « Actualiser » link and its <noscript> refresh do the same. When htmx itself is on the
 // page, its hx-get/hx-trigger attributes do it instead.
 (function () {
