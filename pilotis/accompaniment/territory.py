@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from pilotis.accompaniment.models import AccompanimentEntry
 from pilotis.assessments.enums import AssessmentState
 from pilotis.assessments.models import Assessment, Campaign
-from pilotis.core.exporters import Column, Exporter, safe_filename
+from pilotis.core.exporters import Column, Exporter, choice_labels, safe_filename
 from pilotis.core.school_years import current_school_year
 from pilotis.referential.models import Domain
 from pilotis.territories.models import Department, School
@@ -189,6 +189,7 @@ class DueExport(Exporter):
 
     def rows(self):
         today = timezone.localdate()
+        kinds = choice_labels(self.entries.model, "kind")
         for entry in self.entries.iterator(chunk_size=2000):
             school = entry.school
             yield {
@@ -200,7 +201,7 @@ class DueExport(Exporter):
                 "due": due_label(entry.next_step_on, today),
                 "next_steps": entry.next_steps,
                 "happened_on": entry.happened_on,
-                "kind": entry.get_kind_display(),
+                "kind": kinds.get(entry.kind, entry.kind),
                 "author": entry.author_label,
             }
 

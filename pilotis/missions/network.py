@@ -36,7 +36,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pilotis.core.exporters import Column, Exporter, safe_filename
+from pilotis.core.exporters import Column, Exporter, choice_labels, safe_filename
 from pilotis.core.school_years import current_school_year
 from pilotis.missions.enums import LetterState
 from pilotis.missions.models import Designation, MissionLetter
@@ -377,14 +377,15 @@ class NetworkExport(Exporter):
         return self.network.schools().count()
 
     def rows(self):
+        kinds, sectors = choice_labels(School, "kind"), choice_labels(School, "sector")
         for school, referents in self.network.all_rows():
             base = {
                 "department": str(school.department),
                 "uai": school.uai,
                 "name": school.name,
                 "commune": school.commune,
-                "kind": school.get_kind_display(),
-                "sector": school.get_sector_display(),
+                "kind": kinds.get(school.kind, school.kind),
+                "sector": sectors.get(school.sector, school.sector),
             }
             if not referents:
                 yield {**base, "rupn": _("Aucun RUPN désigné")}

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from pilotis.assessments.enums import AnswerStatus, AssessmentState
 from pilotis.core import rounding
-from pilotis.core.exporters import Column, Exporter
+from pilotis.core.exporters import Column, Exporter, choice_labels
 from pilotis.steering import figures, plans, services
 from pilotis.steering.schools import heat_map, referents_of, with_assessment
 from pilotis.territories.models import School
@@ -49,10 +49,6 @@ def _mean(value):
 
 def _local(value):
     return timezone.localtime(value).replace(tzinfo=None) if value else None
-
-
-def _labels(model, field: str) -> dict:
-    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
 
 
 def state_labels() -> tuple[str, str, str]:
@@ -146,7 +142,7 @@ class MaturityExport(Exporter):
         schools, _sort = heat_map(self.board.territory, self.board.form, {d.code for d in self.domains})
         # The labels translated once for the file: `get_kind_display()` hashes every lazy label
         # of the choices on each call, three quarters of a row's time (benchmarks/README.md).
-        kinds, sectors, states = _labels(School, "kind"), _labels(School, "sector"), state_labels()
+        kinds, sectors, states = choice_labels(School, "kind"), choice_labels(School, "sector"), state_labels()
         for school in schools.iterator(chunk_size=CHUNK):
             row = {
                 "uai": school.uai,
