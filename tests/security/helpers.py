@@ -24,6 +24,20 @@ VOLATILE_MODELS = {
 }
 
 
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
+
+
+def writes_in(queries) -> list[str]:
+    """The statements of `queries` (a CaptureQueriesContext) that write a table of a model
+    `db_snapshot` compares: a GET may touch only the volatile ones (its session, the journal)."""
+    volatile = {apps.get_model(label)._meta.db_table for label in VOLATILE_MODELS}
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if (match := _WRITE.match(query["sql"])) and match.group(1) not in volatile
+    ]
+
+
 def signed_in(user, **defaults) -> Client:
     """A fresh client, signed in as `user` (several personas may be needed in one test)."""
     client = Client(**defaults)
