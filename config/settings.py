@@ -439,5 +439,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"SchoolKindEnum": "pilotis.territories.enums.SchoolKind"},
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
+    # No deep links: Swagger UI would put each operation's link inside its toggle button, a
+    # control nested in a control (WCAG 4.1.2; axe's nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "persistAuthorization": False},
 }

@@ -86,3 +86,14 @@ def test_an_agent_unknown_to_pilotis_is_told_why(site, demo, proconnect):
     site.visit(reverse("accounts:login"))
     assert site.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     site.assert_clean()
+
+
+def test_the_api_documentation_passes_axe_once_swagger_ui_has_drawn_it(site, demo):
+    """Swagger UI draws the operations after the page loads: axe-core runs on what it drew, at
+    desktop width and on a phone."""
+    site.sign_in("dane")
+    for viewport in ({"width": 1280, "height": 900}, PHONE):
+        site.page.set_viewport_size(viewport)
+        site.visit(reverse("api:docs"))  # which waits for Swagger UI to draw the operations
+        assert site.page.locator(".opblock").count() >= 10
+    site.assert_clean()
